@@ -1,0 +1,26 @@
+import { resolveConfig } from '../config/load';
+import type { ResolvedConfig } from '../config/resolved';
+import { schemaProvider } from '../config/schema';
+import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../compute/backend';
+import { UsageError } from '../util/errors';
+import type { Reporter } from '../util/reporter';
+
+/** Collects repeated `--set key=value` flags. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function loadConfig(file: string | undefined, sets: readonly string[]): ResolvedConfig {
+  return resolveConfig(schemaProvider, file ?? null, sets);
+}
+
+/** The backend from --backend when given, else from the config; activates it and reports the choice. */
+export async function activateBackend(flag: string | undefined, fromConfig: string, reporter: Reporter): Promise<string> {
+  const choice = flag ?? fromConfig;
+  if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
+    throw new UsageError(`--backend ${choice}: expected one of ${BACKEND_CHOICES.join(', ')}`);
+  }
+  const backend = await selectBackend(choice as BackendChoice, reporter);
+  reporter.info(`backend: ${backend}`);
+  return backend;
+}

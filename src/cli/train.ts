@@ -1,0 +1,25 @@
+import type { Command } from 'commander';
+import { trainRun } from '../run/train-run';
+import { Reporter } from '../util/reporter';
+import { activateBackend, collect, loadConfig } from './common';
+
+export function registerTrain(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('train')
+    .description('train a model and evaluate it; writes results/<run-id>/')
+    .option('--config <file>', 'YAML config (defaults for every key it leaves out)')
+    .option('--set <key=value>', 'override a config key, e.g. --set model.name=ppop (repeatable)', collect, [])
+    .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, wasm or cpu (same as --set compute.backend=...)')
+    .option('--quiet', 'print only the metrics table')
+    .action((opts: { config?: string; set: string[]; backend?: string; quiet?: boolean }) =>
+      run(async () => {
+        const sets = opts.backend ? [...opts.set, `compute.backend=${opts.backend}`] : opts.set;
+        const config = loadConfig(opts.config, sets);
+        const reporter = new Reporter(Boolean(opts.quiet));
+        const backend = await activateBackend(undefined, config.str('compute.backend'), reporter);
+        const outcome = await trainRun(config, backend, reporter);
+        process.stdout.write(`${outcome.tables.join('\n\n')}\n`);
+        return 0;
+      }),
+    );
+}

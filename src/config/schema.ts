@@ -1,0 +1,59 @@
+import { BACKEND_CHOICES } from '../compute/backend';
+import { DATA_SOURCES, sourceKeys } from '../data/sources';
+import { METRICS } from '../eval/metrics';
+import { MODELS } from '../models/registry';
+import { SPLIT_METHODS } from '../split/methods';
+import type { SchemaProvider } from './load';
+import { bool, int, ints, num, oneOf, prefixed, someOf, str, type Schema } from './spec';
+
+/**
+ * The keys every config has. Sections: seed, data, split, model, train, eval, output, compute. The chosen
+ * data source adds `data.<source>.*` keys and the chosen model its `model.*` keys (see schemaFor).
+ */
+export const BASE_SCHEMA: Schema = {
+  seed: int(42, 'the one seed; named streams (split, sampling, shuffle, init, dropout, synthetic) derive from it', { min: 0 }),
+  'data.source': oneOf(Object.keys(DATA_SOURCES), 'synthetic', 'where the interactions come from'),
+  'split.method': oneOf(Object.keys(SPLIT_METHODS), 'leave_one_out', 'leave_one_out: last item test, second-last validation; ratio_chrono: first train_ratio of each user\'s items train, next valid_ratio validate, rest test; ratio_random: the same shares drawn at random per user'),
+  'split.train_ratio': num(0.7, 'share of each user\'s interactions used for training (ratio methods)', { above: 0, max: 1 }),
+  'split.valid_ratio': num(0, 'share of each user\'s interactions used for validation (ratio methods)', { min: 0, max: 1 }),
+  'split.repeats': int(1, 'independent random splits to run and average (ratio_random only), e.g. MARS\'s five', { min: 1 }),
+  'model.name': oneOf(Object.keys(MODELS), 'mostpop', 'the model to train'),
+  'eval.candidates': oneOf(['full', 'sampled'], 'full', 'full: rank all items; sampled: rank the targets among num_negatives sampled items'),
+  'eval.num_negatives': int(100, 'negatives per user for sampled evaluation', { min: 1 }),
+  'eval.negative_sampler': oneOf(['uniform', 'popularity'], 'uniform', 'how sampled-evaluation negatives are drawn'),
+  'eval.exclude_history': bool(true, 'full ranking: remove the items the user had before the targets (MTAM keeps them: false)'),
+  'eval.cutoffs': ints([5, 10, 20], 'list lengths N at which metrics are computed', { min: 1 }),
+  'eval.metrics': someOf(Object.keys(METRICS), ['precision', 'recall', 'f1', 'hr', 'ndcg', 'map', 'mrr'], 'metrics to report at every cut-off'),
+  'eval.batch_size': int(256, 'users scored per batch (does not change the metrics)', { min: 1 }),
+  'output.dir': str('results', 'folder that receives one sub-folder per run'),
+  'output.name': str('', 'optional label added to the run id'),
+  'output.rankings': bool(false, 'also write the test rankings as a TREC run file (rankings.trec) with the truth (test.qrels)'),
+  'output.per_user': bool(true, 'write per-user metric values (needed by memrec compare)'),
+  'compute.backend': oneOf(BACKEND_CHOICES, 'auto', 'TensorFlow.js backend: auto = tensorflow if tfjs-node loads, else wasm, else cpu'),
+};
+
+function modelKeys(name: string): Schema {
+  const model = MODELS[name];
+  return model ? prefixed('model', model.keys) : {};
+}
+
+/** The base schema plus the keys of the model and data source that the given values choose. */
+export const schemaProvider: SchemaProvider = {
+  schemaFor(given) {
+    const modelName = String(given.get('model.name') ?? BASE_SCHEMA['model.name'].default);
+    const sourceName = String(given.get('data.source') ?? BASE_SCHEMA['data.source'].default);
+    return { ...BASE_SCHEMA, ...sourceKeys(sourceName), ...modelKeys(modelName) };
+  },
+  ownersOf(path) {
+    const owners: string[] = [];
+    for (const name of Object.keys(MODELS)) if (modelKeys(name)[path]) owners.push(`model ${name}`);
+    for (const name of Object.keys(DATA_SOURCES)) if (sourceKeys(name)[path]) owners.push(`data source ${name}`);
+    return owners;
+  },
+  allKeys() {
+    const keys = new Set(Object.keys(BASE_SCHEMA));
+    for (const name of Object.keys(MODELS)) for (const key of Object.keys(modelKeys(name))) keys.add(key);
+    for (const name of Object.keys(DATA_SOURCES)) for (const key of Object.keys(sourceKeys(name))) keys.add(key);
+    return [...keys];
+  },
+};

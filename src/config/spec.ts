@@ -1,0 +1,62 @@
+/** How one config key is declared: once, with its type, default, allowed values and doc string. */
+export type KeyType = 'int' | 'number' | 'string' | 'bool' | 'int[]' | 'number[]' | 'string[]';
+export type ConfigValue = number | string | boolean | number[] | string[];
+
+export interface KeySpec {
+  readonly type: KeyType;
+  readonly default: ConfigValue;
+  readonly doc: string;
+  /** allowed values (for string and string[] keys) */
+  readonly allowed?: readonly string[];
+  /** inclusive bounds for numbers (each element of a number list) */
+  readonly min?: number;
+  readonly max?: number;
+  /** exclusive lower bound for numbers */
+  readonly above?: number;
+}
+
+/** A flat map from dotted key path (e.g. `eval.cutoffs`) to its declaration. */
+export type Schema = Readonly<Record<string, KeySpec>>;
+
+export const int = (def: number, doc: string, bounds: Partial<Pick<KeySpec, 'min' | 'max'>> = {}): KeySpec => ({
+  type: 'int',
+  default: def,
+  doc,
+  ...bounds,
+});
+
+export const num = (
+  def: number,
+  doc: string,
+  bounds: Partial<Pick<KeySpec, 'min' | 'max' | 'above'>> = {},
+): KeySpec => ({ type: 'number', default: def, doc, ...bounds });
+
+export const bool = (def: boolean, doc: string): KeySpec => ({ type: 'bool', default: def, doc });
+
+export const str = (def: string, doc: string): KeySpec => ({ type: 'string', default: def, doc });
+
+export const oneOf = (allowed: readonly string[], def: string, doc: string): KeySpec => ({
+  type: 'string',
+  default: def,
+  doc,
+  allowed,
+});
+
+export const ints = (def: number[], doc: string, bounds: Partial<Pick<KeySpec, 'min' | 'max'>> = {}): KeySpec => ({
+  type: 'int[]',
+  default: def,
+  doc,
+  ...bounds,
+});
+
+export const someOf = (allowed: readonly string[], def: string[], doc: string): KeySpec => ({
+  type: 'string[]',
+  default: def,
+  doc,
+  allowed,
+});
+
+/** Prefixes every key of `schema` with `prefix.`. */
+export function prefixed(prefix: string, schema: Schema): Schema {
+  return Object.fromEntries(Object.entries(schema).map(([key, spec]) => [`${prefix}.${key}`, spec]));
+}

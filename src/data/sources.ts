@@ -1,0 +1,69 @@
+import type { ResolvedConfig } from '../config/resolved';
+import { int, num, prefixed, type Schema } from '../config/spec';
+import { stream } from '../random/streams';
+import { Progress } from '../util/progress';
+import type { Reporter } from '../util/reporter';
+import type { Interactions } from './interactions';
+import { DEFAULT_SYNTHETIC_PARAMS, generateSynthetic, validateSyntheticParams, type SyntheticParams } from './synthetic';
+
+/**
+ * A data source: where `data.source` points. It declares its own keys (under `data.<name>.`) and turns the
+ * config into the in-memory Interactions. Raw-file loaders join with one file and one registry line.
+ */
+export interface DataSource {
+  readonly name: string;
+  readonly doc: string;
+  /** keys under `data.<name>.` */
+  readonly keys: Schema;
+  load(config: ResolvedConfig, reporter: Reporter): Promise<Interactions>;
+}
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const d = DEFAULT_SYNTHETIC_PARAMS;
+const SYNTHETIC_KEYS: Record<keyof SyntheticParams, Schema[string]> = {
+  numUsers: int(d.numUsers, 'users to generate', { min: 1 }),
+  numItems: int(d.numItems, 'items (at least num_clusters)', { min: 1 }),
+  numClusters: int(d.numClusters, 'latent item clusters', { min: 1 }),
+  numCategories: int(d.numCategories, 'item categories; cluster c has category c mod num_categories', { min: 1 }),
+  tokensPerItem: int(d.tokensPerItem, 'text tokens per item, mostly from its cluster\'s vocabulary', { min: 0, max: 8 }),
+  minLength: int(d.minLength, 'shortest user sequence', { min: 2 }),
+  maxLength: int(d.maxLength, 'longest user sequence', { min: 2 }),
+  interestsPerUser: int(d.interestsPerUser, 'clusters each user is interested in', { min: 1 }),
+  popularitySkew: num(d.popularitySkew, 'Zipf exponent of item popularity within a cluster (0 = uniform)', { min: 0 }),
+  transitionStrength: num(d.transitionStrength, 'probability that the next item is the previous item\'s fixed successor', { min: 0, max: 1 }),
+  repeatStrength: num(d.repeatStrength, 'probability of re-consuming an item from at least repeat_lag steps back', { min: 0, max: 1 }),
+  repeatLag: int(d.repeatLag, 'how far back a re-consumed item lies, at least', { min: 1 }),
+  driftRate: num(d.driftRate, 'per-step probability that the active interest switches (and that an interest is replaced)', { min: 0, max: 1 }),
+};
+
+const synthetic: DataSource = {
+  name: 'synthetic',
+  doc: 'built-in generator with known structure (clusters, first-order transitions, long-range repeats, drift)',
+  keys: Object.fromEntries(Object.entries(SYNTHETIC_KEYS).map(([param, spec]) => [snake(param), spec])),
+  async load(config, reporter) {
+    const params = Object.fromEntries(
+      Object.entries(SYNTHETIC_KEYS).map(([param, spec]) => {
+        const path = `data.synthetic.${snake(param)}`;
+        return [param, spec.type === 'int' ? config.int(path) : config.num(path)];
+      }),
+    ) as unknown as SyntheticParams;
+    validateSyntheticParams(params, (param) => `data.synthetic.${snake(param)}`);
+    const progress = new Progress(reporter, 'generating synthetic data', params.numUsers, 'users');
+    let reported = 0;
+    const data = generateSynthetic(params, stream(config.int('seed'), 'synthetic'), (done) => {
+      progress.tick(done - reported);
+      reported = done;
+    });
+    progress.finish();
+    return data;
+  },
+};
+
+/** Every data source by config name. */
+export const DATA_SOURCES: Readonly<Record<string, DataSource>> = { synthetic };
+
+/** The keys of every source, prefixed with data.<name>. */
+export function sourceKeys(name: string): Schema {
+  const source = DATA_SOURCES[name];
+  return source ? prefixed(`data.${name}`, source.keys) : {};
+}

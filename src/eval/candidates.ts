@@ -1,0 +1,148 @@
+import type { Interactions, UserLists } from '../data/interactions';
+import type { Rng } from '../random/streams';
+import { ConfigError } from '../util/errors';
+
+export type NegativeSampler = 'uniform' | 'popularity';
+
+/**
+ * Sampled-evaluation candidates: for each user with targets, the distinct targets plus `n` negatives drawn
+ * without replacement from the items the user never touched (training, validation and test items are all
+ * excluded), sorted by item index so that equal scores fall to the same tie policy as full ranking.
+ * Users without targets get an empty list. Drawn once per run from the `sampling` stream and saved with it.
+ *
+ * `popularity` draws in proportion to the items' training counts (items never seen in training are never
+ * drawn); `uniform` gives every untouched item the same chance.
+ */
+export function sampleCandidates(
+  data: Interactions,
+  targets: UserLists,
+  n: number,
+  sampler: NegativeSampler,
+  itemWeights: Float32Array,
+  rng: Rng,
+): UserLists {
+  const numItems = data.numItems;
+  const cumulative = sampler === 'popularity' ? cumulativeWeights(itemWeights) : null;
+  const touched = new Uint8Array(numItems);
+  const drawable = (item: number) => !cumulative || itemWeights[item] > 0;
+  let drawableItems = 0;
+  for (let i = 0; i < numItems; i++) if (drawable(i)) drawableItems++;
+  const lengths = new Int32Array(data.numUsers);
+  const perUser: Int32Array[] = new Array(data.numUsers);
+  for (let u = 0; u < data.numUsers; u++) {
+    const userTargets = targets.items.subarray(targets.offsets[u], targets.offsets[u + 1]);
+    if (userTargets.length === 0) {
+      perUser[u] = new Int32Array(0);
+      continue;
+    }
+    const history = data.items.subarray(data.offsets[u], data.offsets[u + 1]);
+    let available = drawableItems;
+    for (const item of history) {
+      if (!touched[item] && drawable(item)) available--;
+      touched[item] = 1;
+    }
+    if (available < n) {
+      throw new ConfigError(
+        `eval.num_negatives: ${n} negatives asked, but user ${data.userIds[u]} has only ${available} items to draw from`,
+      );
+    }
+    const negatives = cumulative ? drawWeighted(n, cumulative, touched, rng) : drawUniform(n, touched, rng);
+    for (const item of history) touched[item] = 0;
+    for (const item of negatives) touched[item] = 0;
+    const distinctTargets = Int32Array.from(new Set(userTargets));
+    const candidates = new Int32Array(distinctTargets.length + n);
+    candidates.set(distinctTargets);
+    candidates.set(negatives, distinctTargets.length);
+    perUser[u] = candidates.sort();
+    lengths[u] = candidates.length;
+  }
+  const offsets = new Int32Array(data.numUsers + 1);
+  for (let u = 0; u < data.numUsers; u++) offsets[u + 1] = offsets[u] + lengths[u];
+  const items = new Int32Array(offsets[data.numUsers]);
+  for (let u = 0; u < data.numUsers; u++) items.set(perUser[u], offsets[u]);
+  return { offsets, items };
+}
+
+function cumulativeWeights(weights: Float32Array): Float64Array {
+  const cumulative = new Float64Array(weights.length);
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) cumulative[i] = total += Math.max(0, weights[i]);
+  return cumulative;
+}
+
+/** Marks each drawn item in `touched` so that it is not drawn again; the caller clears the marks. */
+function drawUniform(n: number, touched: Uint8Array, rng: Rng): Int32Array {
+  const out = new Int32Array(n);
+  let drawn = 0;
+  let tries = 0;
+  // Rejection is fast while most items are free; past a budget, draw from the explicit list of free items.
+  while (drawn < n && tries < 20 * n + 100) {
+    tries++;
+    const item = rng.int(touched.length);
+    if (touched[item]) continue;
+    touched[item] = 1;
+    out[drawn++] = item;
+  }
+  if (drawn < n) {
+    const free: number[] = [];
+    for (let i = 0; i < touched.length; i++) if (!touched[i]) free.push(i);
+    for (let k = 0; drawn < n; k++) {
+      const j = k + rng.int(free.length - k);
+      [free[k], free[j]] = [free[j], free[k]];
+      touched[free[k]] = 1;
+      out[drawn++] = free[k];
+    }
+  }
+  return out;
+}
+
+function drawWeighted(n: number, cumulative: Float64Array, touched: Uint8Array, rng: Rng): Int32Array {
+  const out = new Int32Array(n);
+  const total = cumulative[cumulative.length - 1];
+  let drawn = 0;
+  let tries = 0;
+  while (drawn < n && tries < 50 * n + 100) {
+    tries++;
+    const item = upperBound(cumulative, rng.uniform() * total);
+    if (touched[item]) continue;
+    touched[item] = 1;
+    out[drawn++] = item;
+  }
+  // The rare user whose untouched items carry little weight: successive weighted draws over the free items.
+  while (drawn < n) {
+    let free = 0;
+    for (let i = 0; i < touched.length; i++) if (!touched[i]) free += cumulative[i] - (i > 0 ? cumulative[i - 1] : 0);
+    let target = rng.uniform() * free;
+    let pick = -1;
+    for (let i = 0; i < touched.length && pick < 0; i++) {
+      if (touched[i]) continue;
+      const w = cumulative[i] - (i > 0 ? cumulative[i - 1] : 0);
+      if (w <= 0) continue;
+      target -= w;
+      if (target < 0) pick = i;
+    }
+    if (pick < 0) pick = lastFree(touched, cumulative);
+    touched[pick] = 1;
+    out[drawn++] = pick;
+  }
+  return out;
+}
+
+function lastFree(touched: Uint8Array, cumulative: Float64Array): number {
+  for (let i = touched.length - 1; i >= 0; i--) {
+    if (!touched[i] && cumulative[i] - (i > 0 ? cumulative[i - 1] : 0) > 0) return i;
+  }
+  throw new Error('no free item with positive weight');
+}
+
+/** The first index whose cumulative weight exceeds x. */
+function upperBound(cumulative: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cumulative[mid] > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}

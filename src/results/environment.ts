@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The memrec package root (two levels above dist/src/results). */
+export const PACKAGE_ROOT = join(__dirname, '..', '..', '..');
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: PACKAGE_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Versions and the code's commit, saved with every run. */
+export function environment(backend: string): Record<string, unknown> {
+  const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  const commit = git(['rev-parse', 'HEAD']);
+  const dirty = commit === null ? null : (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '';
+  return {
+    backend,
+    memrec: pkg.version,
+    tfjs: tf.version_core,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    git_commit: commit,
+    git_dirty: dirty,
+  };
+}

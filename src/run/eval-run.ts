@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../config/resolved';
+import type { UserLists } from '../data/interactions';
+import { describeProtocol, type EvalResult } from '../eval/evaluate';
+import { MODELS } from '../models/registry';
+import { readArrays } from '../results/arrays-file';
+import { repeatName } from '../results/run-folder';
+import { formatTable, summarisePart, type PartSummary } from '../results/summary';
+import { RunError } from '../util/errors';
+import type { Reporter } from '../util/reporter';
+import { EVAL_PARTS, evaluateParts, type EvalPart } from './evaluate-parts';
+import { loadData, prepareExperiment, protocolOf } from './experiment';
+
+interface SavedMetrics {
+  results: Partial<Record<EvalPart, PartSummary>>;
+  environment: { backend: string };
+}
+
+/** Reads a finished run's metrics.json; a folder without it is an interrupted or foreign run. */
+export function readSavedMetrics(dir: string): SavedMetrics {
+  const file = join(dir, 'metrics.json');
+  if (!existsSync(file)) throw new RunError(`${dir}: no metrics.json (not a finished memrec run)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as SavedMetrics;
+}
+
+function loadCandidates(dir: string, name: string): UserLists {
+  const { arrays } = readArrays(dir, name);
+  return { offsets: arrays.offsets.data as Int32Array, items: arrays.items.data as Int32Array };
+}
+
+export interface EvalRunOutcome {
+  tables: string[];
+  /** "metric part: saved vs recomputed" for every value that differs */
+  differences: string[];
+  compared: number;
+}
+
+/**
+ * `memrec eval --run`: rebuilds the run's data and split from its saved config and seed, restores the model
+ * from its checkpoint, reuses its frozen candidates, evaluates again, and compares with metrics.json.
+ */
+export async function evalRun(dir: string, config: ResolvedConfig, reporter: Reporter): Promise<EvalRunOutcome> {
+  const saved = readSavedMetrics(dir);
+  const data = await loadData(config, reporter);
+  const { protocol, metrics } = protocolOf(config);
+  const protocolLine = describeProtocol(protocol, data.numItems);
+  const repeats = config.int('split.repeats');
+  const modelName = config.str('model.name');
+  const perPart: Record<EvalPart, EvalResult[]> = { valid: [], test: [] };
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    const exp = prepareExperiment(data, config, repeat);
+    const model = MODELS[modelName].create(config);
+    try {
+      model.restore(readArrays(dir, repeatName('checkpoint', repeat, repeats)).arrays, exp.train);
+      const candidatesOf = (part: EvalPart) =>
+        protocol.candidates === 'sampled' ? loadCandidates(dir, repeatName(`candidates_${part}`, repeat, repeats)) : null;
+      const results = evaluateParts(model, exp, config, reporter, candidatesOf, false);
+      for (const part of EVAL_PARTS) if (results[part]) perPart[part].push(results[part] as EvalResult);
+    } finally {
+      model.dispose();
+    }
+  }
+  const tables: string[] = [];
+  const differences: string[] = [];
+  let compared = 0;
+  for (const part of EVAL_PARTS) {
+    if (perPart[part].length === 0) continue;
+    const summary = summarisePart(protocolLine, perPart[part]);
+    tables.push(formatTable(`${modelName} on ${data.name}: ${part} (recomputed)`, summary, metrics));
+    const before = saved.results[part]?.means ?? {};
+    for (const [key, value] of Object.entries(summary.means)) {
+      compared++;
+      if (before[key] !== value) differences.push(`${part} ${key}: saved ${before[key]}, recomputed ${value}`);
+    }
+  }
+  return { tables, differences, compared };
+}

@@ -1,0 +1,30 @@
+import { createReadStream, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { InputError } from './errors';
+
+/** Throws an InputError (exit 2) naming the file when it is missing or not a regular file. */
+export function requireFile(file: string, what: string): void {
+  let isFile = false;
+  try {
+    isFile = statSync(file).isFile();
+  } catch {
+    throw new InputError(`${file}: ${what} not found`);
+  }
+  if (!isFile) throw new InputError(`${file}: ${what} is not a file`);
+}
+
+/**
+ * Streams the lines of a text file (gzip-compressed when the name ends in .gz) with their 1-based line
+ * numbers, without reading the whole file into one string.
+ */
+export async function* readLines(file: string): AsyncGenerator<{ line: string; lineNumber: number }> {
+  const raw = createReadStream(file);
+  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const reader = createInterface({ input, crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const line of reader) {
+    lineNumber += 1;
+    yield { line, lineNumber };
+  }
+}

@@ -1,0 +1,44 @@
+import { appendFileSync } from 'node:fs';
+
+/**
+ * Where a run's messages go: stderr (unless quiet) and, once the run folder exists, its log file.
+ * Each log line is appended whole, so an interrupted run leaves a log that ends at a line boundary.
+ */
+export class Reporter {
+  private logFile: string | null = null;
+  private readonly lines: string[] = [];
+
+  constructor(
+    private readonly quiet = false,
+    private readonly stream: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  /** Starts copying every message to `file`, including those already reported. */
+  attachLog(file: string): void {
+    this.logFile = file;
+    if (this.lines.length > 0) appendFileSync(file, this.lines.map((line) => `${line}\n`).join(''));
+  }
+
+  info(message: string): void {
+    if (!this.quiet) this.stream.write(`${message}\n`);
+    this.record(message);
+  }
+
+  /** Written to the log only (progress lines, details). */
+  detail(message: string): void {
+    this.record(message);
+  }
+
+  private record(message: string): void {
+    if (this.logFile) appendFileSync(this.logFile, `${message}\n`);
+    else this.lines.push(message);
+  }
+
+  get isQuiet(): boolean {
+    return this.quiet;
+  }
+
+  get output(): NodeJS.WritableStream {
+    return this.stream;
+  }
+}

@@ -1,0 +1,164 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_SYNTHETIC_PARAMS, SyntheticParams, generateSynthetic } from '../../src/data/synthetic';
+import { Interactions, validateInteractions } from '../../src/data/interactions';
+import { stream } from '../../src/random/streams';
+
+const SMALL: SyntheticParams = { ...DEFAULT_SYNTHETIC_PARAMS, numUsers: 300 };
+
+function generate(overrides: Partial<SyntheticParams> = {}, seed = 7): Interactions {
+  return generateSynthetic({ ...SMALL, ...overrides }, stream(seed, 'synthetic'));
+}
+
+function typedArrays(data: Interactions) {
+  return {
+    offsets: data.offsets,
+    items: data.items,
+    timestamps: data.timestamps,
+    ratings: data.ratings!,
+    itemCategory: data.itemCategory,
+    itemTokenOffsets: data.itemTokenOffsets,
+    itemTokens: data.itemTokens,
+  };
+}
+
+/**
+ * Fits each item's most frequent next item on even users and returns how often it is the actual next item
+ * for odd users; held out, so that small counts cannot inflate it.
+ */
+function heldOutSuccessorShare(data: Interactions): number {
+  const pairCounts = new Map<number, number>();
+  for (let u = 0; u < data.numUsers; u += 2) {
+    for (let p = data.offsets[u] + 1; p < data.offsets[u + 1]; p++) {
+      const key = data.items[p - 1] * data.numItems + data.items[p];
+      pairCounts.set(key, (pairCounts.get(key) ?? 0) + 1);
+    }
+  }
+  const best = new Int32Array(data.numItems).fill(-1);
+  const bestCount = new Int32Array(data.numItems);
+  for (const [key, count] of pairCounts) {
+    const from = Math.floor(key / data.numItems);
+    if (count > bestCount[from]) {
+      bestCount[from] = count;
+      best[from] = key % data.numItems;
+    }
+  }
+  let hits = 0;
+  let pairs = 0;
+  for (let u = 1; u < data.numUsers; u += 2) {
+    for (let p = data.offsets[u] + 1; p < data.offsets[u + 1]; p++) {
+      pairs++;
+      if (best[data.items[p - 1]] === data.items[p]) hits++;
+    }
+  }
+  return hits / pairs;
+}
+
+/** Shares of all interactions that go to the 10% most and the 50% least consumed items. */
+function popularityShares(data: Interactions): { top10: number; bottom50: number } {
+  const counts = new Int32Array(data.numItems);
+  for (const item of data.items) counts[item]++;
+  counts.sort().reverse();
+  const share = (from: number, to: number) => counts.subarray(from, to).reduce((a, b) => a + b, 0) / data.items.length;
+  return {
+    top10: share(0, Math.ceil(data.numItems / 10)),
+    bottom50: share(Math.floor(data.numItems / 2), data.numItems),
+  };
+}
+
+/** Share of positions whose item the user already had at least `lag` steps earlier. */
+function repeatRate(data: Interactions, lag: number): number {
+  let repeats = 0;
+  let positions = 0;
+  for (let u = 0; u < data.numUsers; u++) {
+    const start = data.offsets[u];
+    for (let p = start + lag; p < data.offsets[u + 1]; p++) {
+      positions++;
+      if (data.items.subarray(start, p - lag + 1).includes(data.items[p])) repeats++;
+    }
+  }
+  return repeats / positions;
+}
+
+test('the same seed gives identical data, another seed different items', () => {
+  const a = typedArrays(generate());
+  const b = typedArrays(generate());
+  for (const [name, array] of Object.entries(a)) {
+    assert.ok(Buffer.from(array.buffer).equals(Buffer.from(b[name as keyof typeof b].buffer)), name);
+  }
+  assert.ok(!Buffer.from(generate({}, 8).items.buffer).equals(Buffer.from(a.items.buffer)));
+});
+
+test('the data is well formed', () => {
+  const data = generate();
+  validateInteractions(data);
+  assert.equal(data.name, 'synthetic');
+  assert.equal(data.numUsers, SMALL.numUsers);
+  assert.equal(data.numItems, SMALL.numItems);
+  assert.equal(data.userIds[0], 'u1');
+  assert.equal(data.itemIds[SMALL.numItems - 1], `i${SMALL.numItems}`);
+  assert.equal(data.behaviors, null);
+  assert.deepEqual(data.behaviorNames, []);
+  for (let u = 0; u < data.numUsers; u++) {
+    const length = data.offsets[u + 1] - data.offsets[u];
+    assert.ok(length >= SMALL.minLength && length <= SMALL.maxLength, `length ${length}`);
+    for (let p = data.offsets[u] + 1; p < data.offsets[u + 1]; p++) {
+      assert.ok(data.timestamps[p] > data.timestamps[p - 1], `timestamps not increasing at ${p}`);
+    }
+  }
+  assert.ok(data.timestamps.every(Number.isInteger));
+  assert.ok(data.ratings!.every((r) => r >= 1 && r <= 5));
+  assert.equal(data.numCategories, SMALL.numCategories);
+  assert.ok(data.itemCategory.every((c) => c >= 0 && c < data.numCategories));
+  assert.equal(data.numTokens, SMALL.numClusters * 8 + 16);
+  assert.equal(data.itemTokenOffsets[data.numItems], data.numItems * SMALL.tokensPerItem);
+  assert.ok(data.itemTokens.every((t) => t >= 0 && t < data.numTokens));
+  for (let i = 0; i < data.numItems; i++) {
+    const tokens = data.itemTokens.subarray(data.itemTokenOffsets[i], data.itemTokenOffsets[i + 1]);
+    assert.equal(new Set(tokens).size, tokens.length, `item ${i} repeats a token`);
+  }
+});
+
+test('a fixed successor pattern is there, far beyond what popularity gives', () => {
+  assert.ok(heldOutSuccessorShare(generate()) > 0.4);
+  assert.ok(heldOutSuccessorShare(generate({ transitionStrength: 0, repeatStrength: 0 })) < 0.2);
+  assert.ok(heldOutSuccessorShare(generate({ transitionStrength: 0, repeatStrength: 0, popularitySkew: 0 })) < 0.05);
+});
+
+test('popularitySkew concentrates interactions on few items', () => {
+  const skewed = popularityShares(generate());
+  assert.ok(skewed.top10 > 1.3 * skewed.bottom50, JSON.stringify(skewed));
+  const uniform = popularityShares(generate({ popularitySkew: 0 }));
+  assert.ok(uniform.top10 < 0.2 && uniform.bottom50 > 0.3, JSON.stringify(uniform));
+});
+
+test('repeatStrength makes users return to items from long ago', () => {
+  const without = repeatRate(generate({ repeatStrength: 0 }), SMALL.repeatLag);
+  const withRepeats = repeatRate(generate({ repeatStrength: 0.3 }), SMALL.repeatLag);
+  assert.ok(withRepeats > without + 0.15, `${without} -> ${withRepeats}`);
+});
+
+test('progress is reported every 1000 users and at the end', () => {
+  const done: number[] = [];
+  const params = { ...SMALL, numUsers: 2500, maxLength: SMALL.minLength };
+  generateSynthetic(params, stream(7, 'synthetic'), (n) => done.push(n));
+  assert.deepEqual(done, [1000, 2000, 2500]);
+});
+
+test('nonsensical parameters throw', () => {
+  const invalid: [Partial<SyntheticParams>, RegExp][] = [
+    [{ numItems: 10, numClusters: 16 }, /numItems/],
+    [{ minLength: 1 }, /minLength/],
+    [{ minLength: 30, maxLength: 20 }, /maxLength/],
+    [{ transitionStrength: 1.5 }, /transitionStrength/],
+    [{ repeatStrength: -0.1 }, /repeatStrength/],
+    [{ driftRate: Number.NaN }, /driftRate/],
+    [{ transitionStrength: 0.7, repeatStrength: 0.4 }, /transitionStrength \+ repeatStrength/],
+    [{ interestsPerUser: 17 }, /interestsPerUser/],
+    [{ numUsers: 2.5 }, /numUsers/],
+    [{ tokensPerItem: 9 }, /tokensPerItem/],
+  ];
+  for (const [overrides, message] of invalid) {
+    assert.throws(() => generate(overrides), message, JSON.stringify(overrides));
+  }
+});
