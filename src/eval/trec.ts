@@ -1,37 +1,65 @@
-import { InputError } from '../util/errors';
+import { InputError, MemrecError } from '../util/errors';
 import { readLines, requireFile } from '../util/lines';
 import { mean, perUserMetrics, type MetricAt } from './metrics';
 
 /**
  * TREC files, as trec_eval and ranx read them.
  *   run:   `user Q0 item rank score tag` — a user's list is ordered by score, highest first; the rank column
- *          is ignored. Equal scores are ordered by item id, descending in string order, as trec_eval does.
+ *          is ignored. Equal scores are ordered by item id, descending, as trec_eval does (ids compared by
+ *          code point, i.e. by their UTF-8 bytes like trec_eval's strcmp).
  *   qrels: `user 0 item relevance` — relevance > 0 is relevant.
+ * Fields are separated by ASCII whitespace (trec_eval's isspace); blank lines are skipped.
  */
 export interface RankedEntry {
   item: string;
   score: number;
 }
 
+const ASCII_SPACE = /[ \t\n\r\f\v]+/;
+const EDGE_SPACE = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
+/** A plain decimal number; Number() alone would also take "0x1f", "0b1" and "Infinity". */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The fields of each non-blank line, with its `file:line`; an I/O failure becomes an InputError. */
+async function* trecRecords(file: string, layout: string): AsyncGenerator<{ fields: string[]; where: string }> {
+  const width = layout.split(' ').length;
+  try {
+    for await (const { line, lineNumber } of readLines(file)) {
+      const text = line.replace(EDGE_SPACE, '');
+      if (text === '') continue;
+      const fields = text.split(ASCII_SPACE);
+      const where = `${file}:${lineNumber}`;
+      if (fields.length !== width) throw new InputError(`${where}: expected ${width} fields "${layout}", got ${fields.length}`);
+      yield { fields, where };
+    }
+  } catch (err) {
+    if (err instanceof MemrecError) throw err;
+    // A corrupt .gz or an unreadable file: the user's input, not an internal failure.
+    throw new InputError(`${file}: cannot read: ${(err as Error).message}`);
+  }
+}
+
+/** Parses a finite decimal number, or throws an InputError naming the line. */
+function parseNumber(text: string, where: string, what: string): number {
+  const value = DECIMAL.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(value)) throw new InputError(`${where}: ${what} ${JSON.stringify(text)} is not a finite number`);
+  return value;
+}
+
 /** Reads a qrels file: for each user (in order of first appearance), its items and their relevance. */
 export async function readQrels(file: string): Promise<Map<string, Map<string, number>>> {
   requireFile(file, 'truth (qrels) file');
   const truth = new Map<string, Map<string, number>>();
-  for await (const { line, lineNumber } of readLines(file)) {
-    if (line.trim() === '') continue;
-    const fields = line.trim().split(/\s+/);
-    const where = `${file}:${lineNumber}`;
-    if (fields.length !== 4) {
-      throw new InputError(`${where}: expected 4 fields "user 0 item relevance", got ${fields.length}`);
-    }
+  for await (const { fields, where } of trecRecords(file, 'user 0 item relevance')) {
     const [user, , item, relText] = fields;
-    const relevance = Number(relText);
-    if (!Number.isFinite(relevance)) throw new InputError(`${where}: relevance ${JSON.stringify(relText)} is not a number`);
+    const relevance = parseNumber(relText, where, 'relevance');
     let items = truth.get(user);
     if (!items) truth.set(user, (items = new Map()));
     if (items.has(item)) throw new InputError(`${where}: item ${item} listed twice for user ${user}`);
     items.set(item, relevance);
   }
+  // A mean over no users is undefined; an empty truth file is almost surely the wrong file.
+  if (truth.size === 0) throw new InputError(`${file}: truth (qrels) file has no lines`);
   return truth;
 }
 
@@ -40,16 +68,9 @@ export async function readRun(file: string, keep: ReadonlySet<string>): Promise<
   requireFile(file, 'rankings (run) file');
   const run = new Map<string, RankedEntry[]>();
   const seen = new Map<string, Set<string>>();
-  for await (const { line, lineNumber } of readLines(file)) {
-    if (line.trim() === '') continue;
-    const fields = line.trim().split(/\s+/);
-    const where = `${file}:${lineNumber}`;
-    if (fields.length !== 6) {
-      throw new InputError(`${where}: expected 6 fields "user Q0 item rank score tag", got ${fields.length}`);
-    }
+  for await (const { fields, where } of trecRecords(file, 'user Q0 item rank score tag')) {
     const [user, , item, , scoreText] = fields;
-    const score = Number(scoreText);
-    if (!Number.isFinite(score)) throw new InputError(`${where}: score ${JSON.stringify(scoreText)} is not a finite number`);
+    const score = parseNumber(scoreText, where, 'score');
     let items = seen.get(user);
     if (!items) seen.set(user, (items = new Set()));
     if (items.has(item)) throw new InputError(`${where}: item ${item} ranked twice for user ${user}`);
@@ -62,9 +83,29 @@ export async function readRun(file: string, keep: ReadonlySet<string>): Promise<
   return run;
 }
 
+/**
+ * Compares two strings by code point (the order of their UTF-8 bytes). JS `<` compares UTF-16 units, which
+ * puts astral characters (surrogates, 0xD800-0xDFFF) before U+E000-U+FFFF; moving the surrogates above
+ * that range restores code point order.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  return unit >= 0xe000 ? unit - 0x800 : unit;
+}
+
 /** Orders a user's entries: score descending, then item id descending (trec_eval's tie-break). */
 export function orderRanking(entries: RankedEntry[]): RankedEntry[] {
-  return [...entries].sort((a, b) => b.score - a.score || (a.item < b.item ? 1 : a.item > b.item ? -1 : 0));
+  return [...entries].sort((a, b) => b.score - a.score || compareCodePoints(b.item, a.item));
 }
 
 export interface TrecEvaluation {

@@ -1,0 +1,109 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isOneLineError, memrec } from '../helpers/cli';
+
+const OUT = mkdtempSync(join(tmpdir(), 'memrec-cli-'));
+const SMALL = ['--backend', 'cpu', '--quiet', '--set', 'data.synthetic.num_users=150', '--set', 'data.synthetic.num_items=120'];
+
+/** Trains with the small synthetic data into its own output folder; returns the run folder. */
+function train(label: string, ...sets: string[]): string {
+  const dir = join(OUT, label);
+  const result = memrec(['train', ...SMALL, '--set', `output.dir=${dir}`, ...sets.flatMap((s) => ['--set', s])]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /: test\n/);
+  const runs = readdirSync(dir);
+  assert.equal(runs.length, 1);
+  return join(dir, runs[0]);
+}
+
+const withoutRunSection = (file: string) => {
+  const metrics = JSON.parse(readFileSync(file, 'utf8'));
+  delete metrics.run;
+  return JSON.stringify(metrics, null, 2);
+};
+
+test('same config and seed twice: identical metrics.json apart from the run section, identical per-user values', () => {
+  const a = train('det-a', 'model.name=ppop', 'eval.candidates=sampled', 'eval.num_negatives=20');
+  const b = train('det-b', 'model.name=ppop', 'eval.candidates=sampled', 'eval.num_negatives=20');
+  assert.equal(withoutRunSection(join(a, 'metrics.json')), withoutRunSection(join(b, 'metrics.json')));
+  assert.equal(readFileSync(join(a, 'per_user_test.tsv'), 'utf8'), readFileSync(join(b, 'per_user_test.tsv'), 'utf8'));
+  const metrics = JSON.parse(readFileSync(join(a, 'metrics.json'), 'utf8'));
+  assert.equal(metrics.environment.backend, 'cpu');
+  assert.equal(metrics.protocol.candidates, 'sampled');
+  assert.equal(metrics.results.test.users, 150);
+  assert.ok(metrics.run.wall_seconds >= 0);
+});
+
+test('a different seed moves the split and the numbers', () => {
+  const a = train('seed-a', 'seed=1');
+  const b = train('seed-b', 'seed=2');
+  assert.notEqual(withoutRunSection(join(a, 'metrics.json')), withoutRunSection(join(b, 'metrics.json')));
+});
+
+test('memrec eval --run recomputes the saved metrics digit for digit (full and sampled)', () => {
+  for (const sets of [['model.name=mostpop'], ['model.name=ppop', 'eval.candidates=sampled', 'eval.num_negatives=30']]) {
+    const run = train(`reeval-${sets.length}`, ...sets);
+    const result = memrec(['eval', '--run', run, '--quiet']);
+    assert.equal(result.status, 0, result.stderr + result.stdout);
+    assert.match(result.stdout, /all \d+ values identical to the saved metrics\.json/);
+  }
+});
+
+test('memrec eval --run reports a tampered metrics.json and exits 1', () => {
+  const run = train('tamper', 'model.name=mostpop');
+  const file = join(run, 'metrics.json');
+  const metrics = JSON.parse(readFileSync(file, 'utf8'));
+  metrics.results.test.means['ndcg@10'] += 0.01;
+  writeFileSync(file, JSON.stringify(metrics));
+  const result = memrec(['eval', '--run', run, '--quiet']);
+  assert.equal(result.status, 1);
+  assert.match(result.stdout, /test ndcg@10: saved .*, recomputed/);
+});
+
+test('memrec compare pairs two runs on the same protocol and refuses runs on different ones', () => {
+  const ppop = train('cmp-ppop', 'model.name=ppop', 'eval.exclude_history=false');
+  const mostpop = train('cmp-mostpop', 'model.name=mostpop', 'eval.exclude_history=false');
+  const result = memrec(['compare', ppop, mostpop, '--metric', 'hr@10']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /hr@10 on test, 150 paired users/);
+  assert.match(result.stdout, /paired t-test: t = .*, df = 149, p = /);
+  assert.match(result.stdout, /Wilcoxon signed-rank/);
+  const other = train('cmp-other', 'model.name=mostpop', 'eval.exclude_history=true');
+  const refused = memrec(['compare', ppop, other]);
+  assert.ok(isOneLineError(refused, 1), refused.stderr);
+  assert.match(refused.stderr, /differ in protocol/);
+});
+
+test('output.rankings writes a TREC run and qrels that memrec eval --rankings reads', () => {
+  const run = train('rankings', 'model.name=ppop', 'output.rankings=true', 'eval.exclude_history=false');
+  const lines = readFileSync(join(run, 'rankings.trec'), 'utf8').trim().split('\n');
+  assert.equal(lines.length, 150 * 20);
+  assert.match(lines[0], /^u\d+ Q0 i\d+ 1 \S+ memrec-ppop$/);
+  const result = memrec(['eval', '--rankings', join(run, 'rankings.trec'), '--truth', join(run, 'test.qrels'), '--metrics', 'recall@20', '--json']);
+  assert.equal(result.status, 0, result.stderr);
+  assert.ok(JSON.parse(result.stdout)['recall@20'] > 0);
+});
+
+test("a user's mistakes are one line on stderr with exit code 2", () => {
+  const config = join(OUT, 'typo.yaml');
+  writeFileSync(config, 'model:\n  nmae: ppop\n');
+  const typo = memrec(['train', '--config', config]);
+  assert.ok(isOneLineError(typo, 2), typo.stderr);
+  assert.equal(typo.stderr.trim(), `config error: ${config}:2: model.nmae: unknown key (did you mean model.name?)`);
+  for (const args of [
+    ['train', '--config', join(OUT, 'missing.yaml')],
+    ['train', '--set', 'eval.cutoffs=[0]'],
+    ['train', '--backend', 'gpu'],
+    ['train', '--no-such-flag'],
+    ['eval'],
+    ['eval', '--rankings', join(OUT, 'missing.trec'), '--truth', join(OUT, 'missing.qrels'), '--metrics', 'ndcg@10'],
+    ['eval', '--run', join(OUT, 'no-run-here')],
+    ['compare', OUT, OUT, '--metric', 'auc@3'],
+  ]) {
+    const result = memrec(args);
+    assert.ok(isOneLineError(result, 2), `${args.join(' ')}: status ${result.status}, stderr ${result.stderr}`);
+  }
+});

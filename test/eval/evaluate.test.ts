@@ -1,0 +1,111 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import type { UserLists } from '../../src/data/interactions';
+import { evaluate, type EvalRequest } from '../../src/eval/evaluate';
+import { metricGrid } from '../../src/eval/metrics';
+import type { Model } from '../../src/models/model';
+import type { NamedArrays } from '../../src/results/arrays-file';
+import { useCpu } from '../helpers/backend';
+
+before(useCpu);
+
+/** A model whose scores are a fixed [users, items] matrix. */
+class FixedScores implements Model {
+  constructor(private readonly scores: number[][]) {}
+  async fit(): Promise<void> {}
+  scoreAll(users: Int32Array): tf.Tensor2D {
+    return tf.tensor2d(Array.from(users, (u) => this.scores[u]));
+  }
+  state(): NamedArrays {
+    return {};
+  }
+  restore(): void {}
+  dispose(): void {}
+}
+
+const lists = (perUser: number[][]): UserLists => {
+  const offsets = new Int32Array(perUser.length + 1);
+  perUser.forEach((items, u) => (offsets[u + 1] = offsets[u] + items.length));
+  return { offsets, items: Int32Array.from(perUser.flat()) };
+};
+
+// 4 users, 6 items. Ties on purpose: user 0's items 1 and 2 share a score.
+const SCORES = [
+  [0.1, 0.9, 0.9, 0.5, 0.2, 0.0],
+  [0.6, 0.5, 0.4, 0.3, 0.2, 0.1],
+  [0.0, 0.1, 0.2, 0.3, 0.4, 0.5],
+  [0.3, 0.3, 0.3, 0.3, 0.3, 0.3],
+];
+const HISTORY = lists([[1], [0, 0], [], [5]]);
+const TARGETS = lists([[2, 3], [0], [5], []]);
+
+function request(overrides: Partial<EvalRequest>): EvalRequest {
+  return {
+    model: new FixedScores(SCORES),
+    numItems: 6,
+    history: HISTORY,
+    targets: TARGETS,
+    candidates: null,
+    excludeHistory: true,
+    metrics: metricGrid(['hr', 'mrr', 'recall', 'ndcg'], [1, 2, 8]),
+    batchSize: 2,
+    keepRankings: true,
+    ...overrides,
+  };
+}
+
+test('full ranking with history excluded: ties go to the lower item index; users without targets are skipped', () => {
+  const result = evaluate(request({}));
+  assert.deepEqual(Array.from(result.users), [0, 1, 2]);
+  const ranked = (b: number) => Array.from(result.rankings!.items.subarray(b * 8, b * 8 + 8));
+  // user 0: item 1 excluded; 2 (0.9), 3 (0.5), 4 (0.2), 0 (0.1), 5 (0.0); the list ends at 5 items
+  assert.deepEqual(ranked(0), [2, 3, 4, 0, 5, -1, -1, -1]);
+  // user 1: item 0 (its only target) is in its history, so it is excluded and can never be hit
+  assert.deepEqual(ranked(1), [1, 2, 3, 4, 5, -1, -1, -1]);
+  assert.deepEqual(ranked(2), [5, 4, 3, 2, 1, 0, -1, -1]);
+  assert.deepEqual(Array.from(result.perUser['hr@1']), [1, 0, 1]);
+  assert.deepEqual(Array.from(result.perUser['recall@2']), [1, 0, 1]);
+  assert.deepEqual(Array.from(result.perUser['mrr@8']), [1, 0, 1]);
+  assert.equal(result.means['hr@1'], 2 / 3);
+});
+
+test('full ranking with history kept', () => {
+  const result = evaluate(request({ excludeHistory: false }));
+  // user 0: items 1 and 2 tie at 0.9; item 1 (lower index) ranks first, so target 2 is at rank 2
+  assert.deepEqual(Array.from(result.rankings!.items.subarray(0, 3)), [1, 2, 3]);
+  assert.deepEqual(Array.from(result.perUser['hr@1']), [0, 1, 1]);
+  assert.deepEqual(Array.from(result.perUser['mrr@8']), [1 / 2, 1, 1]);
+  // user 0 hits at ranks 2 and 3 of 2 targets: (1/log2 3 + 1/log2 4) / (1 + 1/log2 3)
+  assert.equal(result.perUser['ndcg@8'][0], (1 / Math.log2(3) + 1 / Math.log2(4)) / (1 + 1 / Math.log2(3)));
+});
+
+test('sampled candidates: only the candidates are ranked, in item order on ties', () => {
+  const candidates = lists([[0, 2, 5], [0, 3, 4], [1, 4, 5], []]);
+  const result = evaluate(request({ candidates }));
+  const ranked = (b: number) => Array.from(result.rankings!.items.subarray(b * 8, b * 8 + 3));
+  assert.deepEqual(ranked(0), [2, 0, 5]);
+  // sampled candidates ignore exclude_history: user 1's target 0 is a candidate and wins
+  assert.deepEqual(ranked(1), [0, 3, 4]);
+  assert.deepEqual(ranked(2), [5, 4, 1]);
+  assert.deepEqual(Array.from(result.perUser['hr@1']), [1, 1, 1]);
+  assert.deepEqual(Array.from(result.rankings!.items.subarray(3, 8)), [-1, -1, -1, -1, -1]);
+});
+
+test('the metrics do not depend on the evaluation batch size', () => {
+  for (const candidates of [null, lists([[0, 2, 5], [0, 3, 4], [1, 4, 5], []])]) {
+    const reference = evaluate(request({ candidates, batchSize: 1 }));
+    for (const batchSize of [2, 3, 100]) {
+      const other = evaluate(request({ candidates, batchSize }));
+      assert.deepEqual(other.perUser, reference.perUser);
+      assert.deepEqual(other.rankings, reference.rankings);
+    }
+  }
+});
+
+test('evaluation leaves no tensor behind', () => {
+  const before = tf.memory().numTensors;
+  evaluate(request({}));
+  evaluate(request({ candidates: lists([[0, 2, 5], [0, 3, 4], [1, 4, 5], []]) }));
+  assert.equal(tf.memory().numTensors, before);
+});
