@@ -12,7 +12,7 @@ memrec="$root/bin/memrec"
 reference="$root/scripts/reference/trec_reference.py"
 seeds="${1:-20}"
 tolerance=1e-9
-metrics="precision@1,precision@3,precision@10,recall@1,recall@5,recall@20,f1@1,f1@5,f1@20,hr@1,hr@5,hr@10,ndcg@1,ndcg@3,ndcg@10,ndcg@50,map@1,map@5,map@10,map@50,mrr@1,mrr@5,mrr@20"
+metrics="map_rel@3,map_rel@20,precision@1,precision@3,precision@10,recall@1,recall@5,recall@20,f1@1,f1@5,f1@20,hr@1,hr@5,hr@10,ndcg@1,ndcg@3,ndcg@10,ndcg@50,map@1,map@5,map@10,map@50,mrr@1,mrr@5,mrr@20"
 
 if [[ ! -f "$root/dist/src/cli/main.js" ]]; then
   echo "check-trec-eval: not built; run npx tsc -p tsconfig.json first" >&2

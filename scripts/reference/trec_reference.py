@@ -22,6 +22,7 @@ the top N; a list shorter than N is not padded with hits):
   hr@N         1 if hits > 0
   ndcg@N       sum over hit ranks k of 1/log2(k+1), over the same sum for ranks 1..min(|T_u|, N)
   map@N        (1 / min(|T_u|, N)) * sum over hit ranks k of P@k
+  map_rel@N    (1 / |T_u|) * sum over hit ranks k of P@k (memrec's extra metric, the MARS normaliser)
   mrr@N        1 / rank of the first hit in the top N, 0 without one
 """
 import json
@@ -108,6 +109,7 @@ def user_metric(name, n, ranked, relevant):
     top = ranked[:n]
     hit_ranks = [k for k, item in enumerate(top, start=1) if item in relevant]
     hits = len(hit_ranks)
+    precision_sum = sum(i / k for i, k in enumerate(hit_ranks, start=1))  # P@k at the i-th hit, rank k
     if name == 'precision':
         return hits / n
     if name == 'recall':
@@ -122,8 +124,9 @@ def user_metric(name, n, ranked, relevant):
         ideal = sum(1 / math.log2(k + 1) for k in range(1, min(len(relevant), n) + 1))
         return dcg / ideal
     if name == 'map':
-        precision_sum = sum((i + 1) / k for i, k in enumerate(hit_ranks))
         return precision_sum / min(len(relevant), n)
+    if name == 'map_rel':
+        return precision_sum / len(relevant)
     if name == 'mrr':
         return 1 / hit_ranks[0] if hit_ranks else 0.0
     fail(f'unknown metric {name}')

@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../config/resolved';
 import { schemaProvider } from '../config/schema';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../compute/backend';
 import { UsageError } from '../util/errors';
+import { didYouMean } from '../util/did-you-mean';
 import type { Reporter } from '../util/reporter';
 
 /** Collects repeated `--set key=value` flags. */
@@ -12,6 +13,15 @@ export function collect(value: string, previous: string[]): string[] {
 
 export function loadConfig(file: string | undefined, sets: readonly string[]): ResolvedConfig {
   return resolveConfig(schemaProvider, file ?? null, sets);
+}
+
+/** `--backend NAME` as a config override, checked here so that the error names the flag the user typed. */
+export function backendOverride(flag: string | undefined): string[] {
+  if (flag === undefined) return [];
+  if (!(BACKEND_CHOICES as readonly string[]).includes(flag)) {
+    throw new UsageError(`--backend ${flag}: expected one of ${BACKEND_CHOICES.join(', ')}${didYouMean(flag, BACKEND_CHOICES)}`);
+  }
+  return [`compute.backend=${flag}`];
 }
 
 /** The backend from --backend when given, else from the config; activates it and reports the choice. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { trainRun } from '../run/train-run';
 import { Reporter } from '../util/reporter';
-import { activateBackend, collect, loadConfig } from './common';
+import { activateBackend, backendOverride, collect, loadConfig } from './common';
 
 export function registerTrain(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
   program
@@ -13,7 +13,7 @@ export function registerTrain(program: Command, run: (action: () => Promise<numb
     .option('--quiet', 'print only the metrics table')
     .action((opts: { config?: string; set: string[]; backend?: string; quiet?: boolean }) =>
       run(async () => {
-        const sets = opts.backend ? [...opts.set, `compute.backend=${opts.backend}`] : opts.set;
+        const sets = [...opts.set, ...backendOverride(opts.backend)];
         const config = loadConfig(opts.config, sets);
         const reporter = new Reporter(Boolean(opts.quiet));
         const backend = await activateBackend(undefined, config.str('compute.backend'), reporter);

@@ -24,7 +24,7 @@ export function sampleCandidates(
   const numItems = data.numItems;
   const cumulative = sampler === 'popularity' ? cumulativeWeights(itemWeights) : null;
   const touched = new Uint8Array(numItems);
-  const drawable = (item: number) => !cumulative || itemWeights[item] > 0;
+  const drawable = (item: number) => !cumulative || weightOf(itemWeights, item) > 0;
   let drawableItems = 0;
   for (let i = 0; i < numItems; i++) if (drawable(i)) drawableItems++;
   const lengths = new Int32Array(data.numUsers);
@@ -46,7 +46,7 @@ export function sampleCandidates(
         `eval.num_negatives: ${n} negatives asked, but user ${data.userIds[u]} has only ${available} items to draw from`,
       );
     }
-    const negatives = cumulative ? drawWeighted(n, cumulative, touched, rng) : drawUniform(n, touched, rng);
+    const negatives = cumulative ? drawWeighted(n, itemWeights, cumulative, touched, rng) : drawUniform(n, touched, rng);
     for (const item of history) touched[item] = 0;
     for (const item of negatives) touched[item] = 0;
     const distinctTargets = Int32Array.from(new Set(userTargets));
@@ -63,10 +63,16 @@ export function sampleCandidates(
   return { offsets, items };
 }
 
+/** An item's sampling weight; negative (or NaN) weights count as zero, and zero-weight items are never drawn. */
+function weightOf(weights: Float32Array, item: number): number {
+  const w = weights[item];
+  return w > 0 ? w : 0;
+}
+
 function cumulativeWeights(weights: Float32Array): Float64Array {
   const cumulative = new Float64Array(weights.length);
   let total = 0;
-  for (let i = 0; i < weights.length; i++) cumulative[i] = total += Math.max(0, weights[i]);
+  for (let i = 0; i < weights.length; i++) cumulative[i] = total += weightOf(weights, i);
   return cumulative;
 }
 
@@ -96,7 +102,8 @@ function drawUniform(n: number, touched: Uint8Array, rng: Rng): Int32Array {
   return out;
 }
 
-function drawWeighted(n: number, cumulative: Float64Array, touched: Uint8Array, rng: Rng): Int32Array {
+/** As drawUniform, in proportion to `weights`; the caller has checked that n free items carry weight. */
+function drawWeighted(n: number, weights: Float32Array, cumulative: Float64Array, touched: Uint8Array, rng: Rng): Int32Array {
   const out = new Int32Array(n);
   const total = cumulative[cumulative.length - 1];
   let drawn = 0;
@@ -110,29 +117,35 @@ function drawWeighted(n: number, cumulative: Float64Array, touched: Uint8Array, 
   }
   // The rare user whose untouched items carry little weight: successive weighted draws over the free items.
   while (drawn < n) {
-    let free = 0;
-    for (let i = 0; i < touched.length; i++) if (!touched[i]) free += cumulative[i] - (i > 0 ? cumulative[i - 1] : 0);
-    let target = rng.uniform() * free;
-    let pick = -1;
-    for (let i = 0; i < touched.length && pick < 0; i++) {
-      if (touched[i]) continue;
-      const w = cumulative[i] - (i > 0 ? cumulative[i - 1] : 0);
-      if (w <= 0) continue;
-      target -= w;
-      if (target < 0) pick = i;
-    }
-    if (pick < 0) pick = lastFree(touched, cumulative);
-    touched[pick] = 1;
-    out[drawn++] = pick;
+    const item = drawFree(weights, touched, rng);
+    touched[item] = 1;
+    out[drawn++] = item;
   }
   return out;
 }
 
-function lastFree(touched: Uint8Array, cumulative: Float64Array): number {
-  for (let i = touched.length - 1; i >= 0; i--) {
-    if (!touched[i] && cumulative[i] - (i > 0 ? cumulative[i - 1] : 0) > 0) return i;
+/**
+ * One draw, in proportion to weight, among the untouched items with positive weight (at least one exists).
+ * Works from the weights themselves, not from differences of the cumulative sums, which lose weights far
+ * below the total.
+ */
+function drawFree(weights: Float32Array, touched: Uint8Array, rng: Rng): number {
+  let free = 0;
+  let last = -1;
+  for (let i = 0; i < touched.length; i++) {
+    const w = touched[i] ? 0 : weightOf(weights, i);
+    if (w === 0) continue;
+    free += w;
+    last = i;
   }
-  throw new Error('no free item with positive weight');
+  let target = rng.uniform() * free;
+  for (let i = 0; i < touched.length; i++) {
+    if (touched[i]) continue;
+    const w = weightOf(weights, i);
+    if (target < w) return i;
+    target -= w;
+  }
+  return last; // rounding left the target just past the last free item
 }
 
 /** The first index whose cumulative weight exceeds x. */

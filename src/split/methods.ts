@@ -11,9 +11,17 @@ import type { Split } from './split';
  */
 export function ratioCounts(length: number, trainRatio: number, validRatio: number): { train: number; valid: number } {
   if (length < 2) return { train: length, valid: 0 };
-  const train = Math.min(length - 1, Math.max(1, Math.floor(length * trainRatio)));
-  const valid = Math.min(length - 1 - train, Math.floor(length * validRatio));
+  const train = Math.min(length - 1, Math.max(1, shareOf(length, trainRatio)));
+  const valid = Math.min(length - 1 - train, shareOf(length, validRatio));
   return { train, valid };
+}
+
+/**
+ * floor(length * ratio), robust to products that fall a rounding error short of a whole number: in floating
+ * point 90 * 0.7 is 62.99999999999999, which a plain floor would turn into 62 training items instead of 63.
+ */
+function shareOf(length: number, ratio: number): number {
+  return Math.floor(length * ratio + 1e-9);
 }
 
 /**

@@ -1,12 +1,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import type { UserLists } from '../../src/data/interactions';
 import { evaluate, type EvalRequest } from '../../src/eval/evaluate';
 import { metricGrid } from '../../src/eval/metrics';
 import type { Model } from '../../src/models/model';
 import type { NamedArrays } from '../../src/results/arrays-file';
 import { useCpu } from '../helpers/backend';
+import { userLists } from '../helpers/tiny-data';
 
 before(useCpu);
 
@@ -24,11 +24,7 @@ class FixedScores implements Model {
   dispose(): void {}
 }
 
-const lists = (perUser: number[][]): UserLists => {
-  const offsets = new Int32Array(perUser.length + 1);
-  perUser.forEach((items, u) => (offsets[u + 1] = offsets[u] + items.length));
-  return { offsets, items: Int32Array.from(perUser.flat()) };
-};
+const lists = userLists;
 
 // 4 users, 6 items. Ties on purpose: user 0's items 1 and 2 share a score.
 const SCORES = [
