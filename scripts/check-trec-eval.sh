@@ -28,7 +28,9 @@ import random, sys
 
 seed, out = int(sys.argv[1]), sys.argv[2]
 rng = random.Random(seed)
-items = [f'i{n}' for n in range(rng.randint(8, 60))]
+# ids beyond ASCII, always tied, check the tie-break's code point order (U+FF21 < U+1F600, unlike in UTF-16)
+unicode_ids = ['\uff21', '\U0001f600', '\u00e9']
+items = [f'i{n}' for n in range(rng.randint(8, 60))] + unicode_ids
 users = [f'u{n}' for n in range(rng.randint(5, 80))]
 qrels, run = [], []
 for user in users:
@@ -42,16 +44,16 @@ for user in users:
     ranked = rng.sample(items, length)
     pool = [1.0, 0.5, 0.1 + 0.2, 0.3, -2.5, 1e-7, 3e10]  # repeated values make ties; 0.1+0.2 != 0.3
     for rank, item in enumerate(ranked, start=1):
-        score = rng.choice(pool) if rng.random() < 0.4 else rng.uniform(-5, 5)
+        score = 1.0 if item in unicode_ids else rng.choice(pool) if rng.random() < 0.4 else rng.uniform(-5, 5)
         run.append(f'{user}\tQ0 {item} {rank} {score!r}  tag')
 for n in range(rng.randint(0, 5)):  # users only in the run: ignored
     for rank, item in enumerate(rng.sample(items, 3), start=1):
         run.append(f'extra{n} Q0 {item} {rank} {rng.random()!r} tag')
 rng.shuffle(run)  # a user's lines need not be together or in rank order
 rng.shuffle(qrels)
-with open(f'{out}/run.trec', 'w') as f:
+with open(f'{out}/run.trec', 'w', encoding='utf-8') as f:
     f.write('\n'.join(run) + '\n\n')
-with open(f'{out}/test.qrels', 'w') as f:
+with open(f'{out}/test.qrels', 'w', encoding='utf-8') as f:
     f.write('\n'.join(qrels) + '\n')
 PY
 }
@@ -91,6 +93,7 @@ malformed=(
   "run:u1 Q0 a 1 1.0 t\nu1 Q0 a 2 0.5 t"
   "qrels:u1 0 a"
   "qrels:u1 0 a yes"
+  "qrels:"
 )
 bad=0
 for case in "${malformed[@]}"; do

@@ -55,12 +55,12 @@ def records(path, width):
     """Yields (file:line, fields) for every non-blank line, checking the field count."""
     with open(path, encoding='utf-8') as f:
         # Universal newlines: \n, \r\n and a lone \r each end a line, as in node's readline.
-        for number_, line in enumerate(f, start=1):
+        for line_number, line in enumerate(f, start=1):
             stripped = line.strip(ASCII_SPACE)
             if stripped == '':
                 continue
             fields = SPLIT.split(stripped)
-            where = f'{path}:{number_}'
+            where = f"{path}:{line_number}"
             if len(fields) != width:
                 fail(f'{where}: expected {width} fields, got {len(fields)}')
             yield where, fields

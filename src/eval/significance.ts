@@ -210,7 +210,8 @@ function incompleteBetaContinuedFraction(x: number, y: number, a: number, b: num
   const nonZero = (value: number): number => (Math.abs(value) < TINY ? TINY : value);
 
   let c = 1;
-  let d = 1 / nonZero(1 - ((a + b) * x) / (a + 1));
+  // 1 - (a+b)x/(a+1), written with y so that it keeps its precision when x is close to 1.
+  let d = 1 / nonZero(((a + 1) * y - (b - 1) * x) / (a + 1));
   let fraction = d;
   for (let m = 1; m <= CONTINUED_FRACTION_MAX_ITERATIONS; m++) {
     const evenTerm = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));

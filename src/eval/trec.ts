@@ -98,6 +98,7 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** A UTF-16 unit's place in code point order (exact for the first unit where two well-formed strings differ). */
 function codePointRank(unit: number): number {
   if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
   return unit >= 0xe000 ? unit - 0x800 : unit;
@@ -115,8 +116,9 @@ export interface TrecEvaluation {
 }
 
 /**
- * Scores a run against qrels. The mean is over the users of the truth file; a user without a ranking scores
- * 0; run lines of users absent from the truth are ignored.
+ * Scores a run against qrels. The mean is over the users of the truth file; a user without a ranking, or
+ * with no item of relevance > 0, scores 0 and still counts; run lines of users absent from the truth are
+ * ignored.
  */
 export async function evaluateTrec(runFile: string, qrelsFile: string, requested: readonly MetricAt[]): Promise<TrecEvaluation> {
   const truth = await readQrels(qrelsFile);
@@ -138,7 +140,7 @@ export async function evaluateTrec(runFile: string, qrelsFile: string, requested
   return { users, perUser, means };
 }
 
-/** One run line. Scores are written with full float precision so the file reorders exactly as ranked. */
+/** One run line; the score in JavaScript's shortest round-trip form, so it reads back as the same float64. */
 export function runLine(user: string, item: string, rank: number, score: number, tag: string): string {
   return `${user} Q0 ${item} ${rank} ${score} ${tag}\n`;
 }

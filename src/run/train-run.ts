@@ -22,14 +22,32 @@ export interface TrainOutcome {
   tables: string[];
 }
 
-/** The TREC run lines of one part's rankings, with raw ids and the model's scores. */
+/** The largest float64 below x (x finite). */
+function nextDown(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  view.setBigUint64(0, x > 0 ? bits - 1n : bits + 1n);
+  return view.getFloat64(0);
+}
+
+/**
+ * The TREC run lines of one part's rankings, with raw ids and the model's scores. Where scores tie, each later
+ * item's score is lowered to the next float64 below the previous line's, so that a TREC tool, which orders
+ * ties its own way, reads back exactly memrec's ranking (a change below float32's resolution).
+ */
 function rankingsText(data: Interactions, users: Int32Array, rankings: Rankings, tag: string): string {
   const lines: string[] = [];
   users.forEach((u, b) => {
+    let previous = Infinity;
     for (let k = 0; k < rankings.width; k++) {
       const item = rankings.items[b * rankings.width + k];
       if (item < 0) break;
-      lines.push(runLine(data.userIds[u], data.itemIds[item], k + 1, rankings.scores[b * rankings.width + k], tag));
+      const score = rankings.scores[b * rankings.width + k];
+      const written = score < previous ? score : nextDown(previous);
+      lines.push(runLine(data.userIds[u], data.itemIds[item], k + 1, written, tag));
+      previous = written;
     }
   });
   return lines.join('');

@@ -31,15 +31,16 @@ test('every metric at N = 3 and N = 5 on the hand-scored fixture', async () => {
 
 test('a ranking is ordered by score (full float precision), then item id descending', () => {
   const ordered = orderRanking([
-    { item: 'a', score: 0.3 },
+    { item: 'x', score: 0.3 },
     { item: 'c', score: 0.5 },
     { item: 'b', score: 0.9 },
     { item: 'd', score: 0.5 },
-    { item: 'x', score: 0.1 + 0.2 },
+    { item: 'a', score: 0.1 + 0.2 },
     { item: 'z', score: -0 },
     { item: 'y', score: 0 },
   ]);
-  assert.deepEqual(ordered.map((e) => e.item), ['b', 'd', 'c', 'x', 'a', 'z', 'y']);
+  // 0.1 + 0.2 > 0.3 puts a before x (a tie would put x first); -0 and 0 tie
+  assert.deepEqual(ordered.map((e) => e.item), ['b', 'd', 'c', 'a', 'x', 'z', 'y']);
 });
 
 test('ties compare item ids by code point (UTF-8 byte order), not by UTF-16 unit', () => {
