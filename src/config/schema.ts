@@ -5,6 +5,7 @@ import { MODELS } from '../models/registry';
 import { SPLIT_METHODS } from '../split/methods';
 import type { SchemaProvider } from './load';
 import { bool, int, ints, num, oneOf, prefixed, someOf, str, type Schema } from './spec';
+import { TRAIN_SCHEMA } from '../train/schema';
 
 /**
  * The keys every config has. Sections: seed, data, split, model, train, eval, output, compute. The chosen
@@ -18,6 +19,7 @@ export const BASE_SCHEMA: Schema = {
   'split.valid_ratio': num(0, 'share of each user\'s interactions used for validation (ratio methods)', { min: 0, max: 1 }),
   'split.repeats': int(1, 'independent random splits to run and average (ratio_random only), e.g. MARS\'s five', { min: 1 }),
   'model.name': oneOf(Object.keys(MODELS), 'mostpop', 'the model to train'),
+  ...TRAIN_SCHEMA,
   'eval.candidates': oneOf(['full', 'sampled'], 'full', 'full: rank all items; sampled: rank the targets among num_negatives sampled items'),
   'eval.num_negatives': int(100, 'negatives per user for sampled evaluation', { min: 1 }),
   'eval.negative_sampler': oneOf(['uniform', 'popularity'], 'uniform', 'how sampled-evaluation negatives are drawn'),

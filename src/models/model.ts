@@ -4,6 +4,7 @@ import type { Schema } from '../config/spec';
 import type { UserLists } from '../data/interactions';
 import type { NamedArrays } from '../results/arrays-file';
 import type { Reporter } from '../util/reporter';
+import type { MetricAt } from '../eval/metrics';
 
 /**
  * What a model may learn from: the training part of the split and the items' side information, and nothing
@@ -27,6 +28,11 @@ export interface FitContext {
   readonly train: TrainData;
   readonly config: ResolvedConfig;
   readonly reporter: Reporter;
+  /**
+   * Evaluates the model as it stands on the validation part and returns the mean of `metric`; null when the
+   * split has no validation targets. The model never sees the validation items themselves.
+   */
+  readonly validate: ((metric: MetricAt) => number) | null;
 }
 
 /**

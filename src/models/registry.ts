@@ -1,8 +1,10 @@
 import type { ModelEntry } from './model';
 import { mostpopEntry } from './baselines/mostpop';
 import { ppopEntry } from './baselines/ppop';
+import { bprEntry } from './baselines/bpr';
+import { fpmcEntry } from './baselines/fpmc';
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
 export const MODELS: Readonly<Record<string, ModelEntry>> = Object.fromEntries(
-  [mostpopEntry, ppopEntry].map((entry) => [entry.name, entry]),
+  [mostpopEntry, ppopEntry, bprEntry, fpmcEntry].map((entry) => [entry.name, entry]),
 );

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/resolved';
 import type { UserLists } from '../data/interactions';
 import { evaluate, usersWithTargets, type EvalResult } from '../eval/evaluate';
+import type { MetricAt } from '../eval/metrics';
 import type { Model } from '../models/model';
 import { Progress } from '../util/progress';
 import type { Reporter } from '../util/reporter';
@@ -43,4 +44,31 @@ export function evaluateParts(
     progress.finish();
   }
   return results;
+}
+
+/**
+ * The trainer's view of the validation part: a function from a metric to its mean for the model as it
+ * stands, under the run's protocol (and its frozen candidates); null when there are no validation targets.
+ */
+export function validationScorer(
+  model: Model,
+  exp: Experiment,
+  config: ResolvedConfig,
+  candidates: UserLists | null,
+): ((metric: MetricAt) => number) | null {
+  const { history, targets } = exp.parts.valid;
+  if (usersWithTargets(targets).length === 0) return null;
+  const { protocol } = protocolOf(config);
+  return (metric) =>
+    evaluate({
+      model,
+      numItems: exp.data.numItems,
+      history,
+      targets,
+      candidates,
+      excludeHistory: protocol.excludeHistory,
+      metrics: [metric],
+      batchSize: config.int('eval.batch_size'),
+      keepRankings: false,
+    }).means[metric.key];
 }

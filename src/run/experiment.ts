@@ -10,10 +10,12 @@ import { stream } from '../random/streams';
 import { SPLIT_METHODS } from '../split/methods';
 import { partItems, type Split, type SplitPart } from '../split/split';
 import { ConfigError } from '../util/errors';
+import { earlyStopMetric } from '../train/trainer';
 import type { Reporter } from '../util/reporter';
 
 /** Checks the rules that involve more than one key. */
 export function checkConfigConsistency(config: ResolvedConfig): void {
+  earlyStopMetric(config);
   const method = config.str('split.method');
   if (config.int('split.repeats') > 1 && method !== 'ratio_random') {
     throw new ConfigError(

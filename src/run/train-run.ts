@@ -11,7 +11,7 @@ import { createRunFolder, perUserTsv, repeatName, runIdBase, writeConfig, writeJ
 import { formatTable, summarisePart, type PartSummary } from '../results/summary';
 import { splitCounts } from '../split/split';
 import type { Reporter } from '../util/reporter';
-import { EVAL_PARTS, evaluateParts, type EvalPart } from './evaluate-parts';
+import { EVAL_PARTS, evaluateParts, validationScorer, type EvalPart } from './evaluate-parts';
 import { checkConfigConsistency, drawCandidates, loadData, prepareExperiment, protocolOf, type Experiment } from './experiment';
 import type { UserLists } from '../data/interactions';
 
@@ -117,21 +117,22 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
     const exp = prepareExperiment(data, config, repeat);
     counts = splitCounts(data, exp.split);
     reporter.info(`split ${exp.split.method}${repeats > 1 ? ` (repeat ${repeat + 1}/${repeats})` : ''}: ${counts.train} train, ${counts.valid} valid, ${counts.test} test interactions`);
+    const candidates: Partial<Record<EvalPart, UserLists>> = {};
+    if (protocol.candidates === 'sampled') {
+      for (const part of EVAL_PARTS) {
+        const lists = drawCandidates(exp, config, part);
+        candidates[part] = lists;
+        writeArrays(dir, repeatName(`candidates_${part}`, repeat, repeats), {
+          offsets: { data: lists.offsets, shape: [lists.offsets.length] },
+          items: { data: lists.items, shape: [lists.items.length] },
+        });
+      }
+    }
     const model = MODELS[modelName].create(config);
     try {
-      await model.fit({ train: exp.train, config, reporter });
+      const validate = validationScorer(model, exp, config, candidates.valid ?? null);
+      await model.fit({ train: exp.train, config, reporter, validate });
       writeArrays(dir, repeatName('checkpoint', repeat, repeats), model.state(), { model: modelName });
-      const candidates: Partial<Record<EvalPart, UserLists>> = {};
-      if (protocol.candidates === 'sampled') {
-        for (const part of EVAL_PARTS) {
-          const lists = drawCandidates(exp, config, part);
-          candidates[part] = lists;
-          writeArrays(dir, repeatName(`candidates_${part}`, repeat, repeats), {
-            offsets: { data: lists.offsets, shape: [lists.offsets.length] },
-            items: { data: lists.items, shape: [lists.items.length] },
-          });
-        }
-      }
       const results = evaluateParts(model, exp, config, reporter, (part) => candidates[part] ?? null, config.bool('output.rankings'));
       writeRepeatOutputs(dir, exp, config, results, protocolLine, repeats);
       for (const part of EVAL_PARTS) if (results[part]) perPart[part].push(results[part] as EvalResult);

@@ -25,12 +25,12 @@ export class Progress {
       !reporter.isQuiet && output.isTTY
         ? new SingleBar({
             stream: output,
-            format: `${label} [{bar}] {value}/{total} ${unit} | {rate} ${unit}/s | eta {eta_formatted}`,
+            format: `${label} [{bar}] {value}/{total} ${unit} | {rate} ${unit}/s | eta {eta_formatted}{status}`,
             hideCursor: true,
             clearOnComplete: true,
           })
         : null;
-    this.bar?.start(total, 0, { rate: '0' });
+    this.bar?.start(total, 0, { rate: '0', status: '' });
   }
 
   private rate(): number {
@@ -38,11 +38,12 @@ export class Progress {
     return seconds > 0 ? this.done / seconds : 0;
   }
 
-  tick(n = 1): void {
+  /** Advances by n; `status` (e.g. "loss 0.4312") is shown beside the rate. */
+  tick(n = 1, status = ''): void {
     this.done += n;
     const rate = this.rate();
     if (this.bar) {
-      this.bar.update(this.done, { rate: formatRate(rate) });
+      this.bar.update(this.done, { rate: formatRate(rate), status: status ? ` | ${status}` : '' });
       return;
     }
     const now = Date.now();
@@ -50,17 +51,21 @@ export class Progress {
       this.lastLine = now;
       const percent = ((100 * this.done) / Math.max(1, this.total)).toFixed(1);
       const eta = rate > 0 ? `, eta ${Math.ceil((this.total - this.done) / rate)} s` : '';
-      this.reporter.info(`${this.label}: ${this.done}/${this.total} ${this.unit} (${percent}%), ${formatRate(rate)} ${this.unit}/s${eta}`);
+      this.reporter.info(
+        `${this.label}: ${this.done}/${this.total} ${this.unit} (${percent}%), ${formatRate(rate)} ${this.unit}/s${eta}${status ? `, ${status}` : ''}`,
+      );
     }
   }
 
-  /** Closes the bar and reports the step's total time and throughput. */
-  finish(): number {
+  /** Closes the bar and, unless `silent`, reports the step's total time and throughput. Returns seconds. */
+  finish(silent = false): number {
     this.bar?.stop();
     const seconds = (Date.now() - this.started) / 1000;
-    this.reporter.info(
-      `${this.label}: ${this.done} ${this.unit} in ${seconds.toFixed(2)} s (${formatRate(this.rate())} ${this.unit}/s)`,
-    );
+    if (!silent) {
+      this.reporter.info(
+        `${this.label}: ${this.done} ${this.unit} in ${seconds.toFixed(2)} s (${formatRate(this.rate())} ${this.unit}/s)`,
+      );
+    }
     return seconds;
   }
 }

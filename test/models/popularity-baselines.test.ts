@@ -25,7 +25,7 @@ async function evaluateModel(name: string, excludeHistory: boolean) {
   const exp = prepareExperiment(DATA, config, 0);
   const model = MODELS[name].create(config);
   const reporter = new Reporter(true);
-  await model.fit({ train: exp.train, config, reporter });
+  await model.fit({ train: exp.train, config, reporter, validate: null });
   const results = evaluateParts(model, exp, config, reporter, () => null, false);
   model.dispose();
   return { valid: results.valid!, test: results.test! };
@@ -84,7 +84,7 @@ test('the baselines restore from their saved state and score the same', async ()
     const config = resolveConfig(schemaProvider, null, [`model.name=${name}`]);
     const exp = prepareExperiment(DATA, config, 0);
     const trained = MODELS[name].create(config);
-    await trained.fit({ train: exp.train, config, reporter: new Reporter(true) });
+    await trained.fit({ train: exp.train, config, reporter: new Reporter(true), validate: null });
     const restored = MODELS[name].create(config);
     restored.restore(trained.state(), exp.train);
     const users = Int32Array.from([0, 1, 2]);

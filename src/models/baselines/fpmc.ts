@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { int, num } from '../../config/spec';
+import type { UserLists } from '../../data/interactions';
+import type { ModelEntry, TrainData } from '../model';
+import { NeuralModel, type BatchTensors } from '../neural-model';
+import { normalInit } from '../layers/init';
+import { lastItems } from '../layers/inputs';
+
+/**
+ * FPMC (Rendle, Freudenthaler, Schmidt-Thieme, WWW 2010) with every basket a single item, as RUM's
+ * experiments use it: score(u, l, i) = <V_UI[u], V_IU[i]> + <V_IL[i], V_LI[l]> for the previous item l.
+ * Trained with S-BPR on (user, previous item, next item) transitions. A user with no earlier item (at the
+ * start of a history) gets the padding row of V_LI, which is trained like any other.
+ */
+export class Fpmc extends NeuralModel {
+  readonly batchKind = 'transitions' as const;
+  readonly defaultLoss = 'bpr' as const;
+
+  protected build(train: TrainData): void {
+    const dim = this.config.int('model.dim');
+    const std = this.config.num('model.init_std');
+    this.addWeight('user_item', normalInit(this.initRng, [train.numUsers, dim], std));
+    this.addWeight('item_user', normalInit(this.initRng, [train.numItems, dim], std));
+    this.addWeight('item_last', normalInit(this.initRng, [train.numItems, dim], std));
+    // row 0 is the padding "no previous item"; row l + 1 is item l
+    this.addWeight('last_item', normalInit(this.initRng, [train.numItems + 1, dim], std));
+  }
+
+  /** [B, 2d] query: the user's factor and the previous item's factor, to dot with [V_IU; V_IL]. */
+  private query(users: tf.Tensor1D, previous: tf.Tensor1D): tf.Tensor2D {
+    return tf.concat([tf.gather(this.weight('user_item'), users), tf.gather(this.weight('last_item'), previous)], 1) as tf.Tensor2D;
+  }
+
+  private itemKeys(): tf.Tensor2D {
+    return tf.concat([this.weight('item_user'), this.weight('item_last')], 1) as tf.Tensor2D;
+  }
+
+  logits(batch: BatchTensors, items: tf.Tensor2D): tf.Tensor2D {
+    const previous = tf.reshape(batch.inputs as tf.Tensor2D, [-1]) as tf.Tensor1D;
+    const query = this.query(batch.users, previous);
+    const keys = tf.gather(this.itemKeys(), items);
+    return tf.sum(tf.mul(tf.expandDims(query, 1), keys), 2) as tf.Tensor2D;
+  }
+
+  override fullLogits(batch: BatchTensors): tf.Tensor2D {
+    const previous = tf.reshape(batch.inputs as tf.Tensor2D, [-1]) as tf.Tensor1D;
+    return tf.matMul(this.query(batch.users, previous), this.itemKeys(), false, true);
+  }
+
+  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
+    return tf.tidy(() => {
+      const previous = tf.tensor1d(lastItems(history, users, 1), 'int32');
+      return tf.matMul(this.query(tf.tensor1d(users, 'int32'), previous), this.itemKeys(), false, true);
+    });
+  }
+}
+
+export const fpmcEntry: ModelEntry = {
+  name: 'fpmc',
+  title: 'FPMC: factorised personalised Markov chains, one-item baskets',
+  paper: 'Rendle, Freudenthaler, Schmidt-Thieme. Factorizing Personalized Markov Chains for Next-Basket Recommendation. WWW 2010',
+  keys: {
+    dim: int(64, 'latent factors of each of the four factor matrices', { min: 1 }),
+    init_std: num(0.1, 'standard deviation of the normal initial factors', { above: 0 }),
+  },
+  create: (config) => new Fpmc(config),
+};
