@@ -43,9 +43,13 @@ test('a different seed moves the split and the numbers', () => {
   assert.notEqual(withoutRunSection(join(a, 'metrics.json')), withoutRunSection(join(b, 'metrics.json')));
 });
 
-test('memrec eval --run recomputes the saved metrics digit for digit (full and sampled)', () => {
-  for (const sets of [['model.name=mostpop'], ['model.name=ppop', 'eval.candidates=sampled', 'eval.num_negatives=30']]) {
-    const run = train(`reeval-${sets.length}`, ...sets);
+test('memrec eval --run recomputes the saved metrics digit for digit (full and sampled, from a trained checkpoint)', () => {
+  for (const sets of [
+    ['model.name=mostpop'],
+    ['model.name=ppop', 'eval.candidates=sampled', 'eval.num_negatives=30'],
+    ['model.name=fpmc', 'train.epochs=2', 'model.dim=8'],
+  ]) {
+    const run = train(`reeval-${sets[0].slice("model.name=".length)}`, ...sets);
     const result = memrec(['eval', '--run', run, '--quiet']);
     assert.equal(result.status, 0, result.stderr + result.stdout);
     assert.match(result.stdout, /all \d+ values identical to the saved metrics\.json/);

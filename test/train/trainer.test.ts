@@ -1,0 +1,68 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import type { ResolvedConfig } from '../../src/config/resolved';
+import { DATA_SOURCES } from '../../src/data/sources';
+import { MODELS } from '../../src/models/registry';
+import type { NeuralModel } from '../../src/models/neural-model';
+import { prepareExperiment } from '../../src/run/experiment';
+import { Reporter } from '../../src/util/reporter';
+import { useCpu } from '../helpers/backend';
+import { neuralModelNames, tinyConfig } from '../helpers/tiny-models';
+
+before(useCpu);
+
+async function trained(config: ResolvedConfig, validate: ((m: unknown) => number) | null = null) {
+  const reporter = new Reporter(true);
+  const data = await DATA_SOURCES.synthetic.load(config, reporter);
+  const exp = prepareExperiment(data, config, 0);
+  const model = MODELS[config.str('model.name')].create(config) as NeuralModel;
+  await model.fit({ train: exp.train, config, reporter, validate });
+  return { model, exp, reporter };
+}
+
+for (const name of neuralModelNames()) {
+  test(`${name}: the tensor count after 3 epochs equals the count after 1`, async () => {
+    const counts: number[] = [];
+    for (const epochs of [1, 3]) {
+      const { model } = await trained(tinyConfig(name, [`train.epochs=${epochs}`, 'train.eval_every=0']));
+      counts.push(tf.memory().numTensors);
+      model.dispose();
+    }
+    assert.equal(counts[1], counts[0]);
+  });
+
+  test(`${name}: same config and seed on cpu give identical weights and scores`, async () => {
+    const config = tinyConfig(name, ['train.epochs=2', 'train.eval_every=0']);
+    const a = await trained(config);
+    const b = await trained(config);
+    assert.deepEqual(a.model.state(), b.model.state());
+    const users = Int32Array.from([0, 1, 2, 3]);
+    const sa = a.model.scoreAll(users, a.exp.parts.test.history);
+    const sb = b.model.scoreAll(users, b.exp.parts.test.history);
+    assert.deepEqual(sa.dataSync(), sb.dataSync());
+    tf.dispose([sa, sb]);
+    a.model.dispose();
+    b.model.dispose();
+  });
+}
+
+test('early stopping keeps the best validated epoch and stops after `patience` validations without gain', async () => {
+  const values = [0.1, 0.3, 0.2, 0.25, 0.9];
+  const states: unknown[] = [];
+  let calls = 0;
+  let model: NeuralModel | null = null;
+  const validate = () => {
+    states.push((model as NeuralModel).state());
+    return values[calls++];
+  };
+  const config = tinyConfig('bpr', ['train.epochs=5', 'train.patience=2']);
+  const reporter = new Reporter(true);
+  const data = await DATA_SOURCES.synthetic.load(config, reporter);
+  const exp = prepareExperiment(data, config, 0);
+  model = MODELS.bpr.create(config) as NeuralModel;
+  await model.fit({ train: exp.train, config, reporter, validate });
+  assert.equal(calls, 4, 'epochs 3 and 4 bring no gain over epoch 2: stop after epoch 4');
+  assert.deepEqual(model.state(), states[1], 'the weights of epoch 2 are restored');
+  model.dispose();
+});
