@@ -114,3 +114,23 @@ test("a user's mistakes are one line on stderr with exit code 2", () => {
     assert.ok(isOneLineError(result, 2), `${args.join(' ')}: status ${result.status}, stderr ${result.stderr}`);
   }
 });
+
+const tfjsNodeInstalled = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'].some((name) => {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+test('backend auto falls back from a missing tfjs-node in one line and records the backend it used', { skip: tfjsNodeInstalled && 'tfjs-node is installed here' }, () => {
+  const dir = join(OUT, 'auto');
+  const result = memrec(['train', '--backend', 'auto', '--set', 'data.synthetic.num_users=30', '--set', `output.dir=${dir}`]);
+  assert.equal(result.status, 0, result.stderr);
+  const fallback = result.stderr.split('\n').filter((line) => line.startsWith('backend: tensorflow not available'));
+  assert.equal(fallback.length, 1);
+  assert.match(fallback[0], /@tensorflow\/tfjs-node is not installed\); using wasm$/);
+  const metrics = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0], 'metrics.json'), 'utf8'));
+  assert.equal(metrics.environment.backend, 'wasm');
+});
