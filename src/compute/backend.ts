@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import './kernels';
 import { RunError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 

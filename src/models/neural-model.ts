@@ -81,11 +81,12 @@ export abstract class NeuralModel implements Model {
   }
 
   async fit(ctx: FitContext): Promise<void> {
-    this.rebuild(ctx.train);
+    this.initialize(ctx.train);
     await trainModel(this, ctx);
   }
 
-  private rebuild(train: TrainData): void {
+  /** (Re)creates every weight with fresh initial values for `train`'s shapes. */
+  initialize(train: TrainData): void {
     this.dispose();
     this.build(train);
   }
@@ -100,7 +101,7 @@ export abstract class NeuralModel implements Model {
 
   /** Assigns saved values to the weights (built first from `train` when `train` is given). */
   restore(state: NamedArrays, train?: TrainData): void {
-    if (train) this.rebuild(train);
+    if (train) this.initialize(train);
     for (const [name, variable] of this.weights) {
       const saved = state[name];
       if (!saved || saved.data.length !== variable.size) throw new Error(`checkpoint has no weight ${name} of size ${variable.size}`);

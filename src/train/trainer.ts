@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import type { ResolvedConfig } from '../config/resolved';
 import { parseMetricAt, type MetricAt } from '../eval/metrics';
-import type { FitContext } from '../models/model';
+import type { FitContext, TrainData } from '../models/model';
 import type { BatchTensors, NeuralModel } from '../models/neural-model';
 import type { NamedArrays } from '../results/arrays-file';
 import { stream } from '../random/streams';
@@ -73,26 +73,54 @@ function step(model: NeuralModel, batch: TrainBatch, loss: LossName, optimizer: 
 }
 
 /**
+ * What one training run needs besides the model: the batch builder (with its negative sampler), the
+ * optimizer and the loss. `step` runs one optimisation step on one batch.
+ */
+export class TrainingSession {
+  readonly builder: BatchBuilder;
+  readonly loss: LossName;
+  readonly optimizer: Optimizer;
+
+  constructor(
+    private readonly model: NeuralModel,
+    private readonly config: ResolvedConfig,
+    train: TrainData,
+  ) {
+    const seed = config.int('seed');
+    this.loss = lossFor(model, config);
+    const numNegatives = this.loss === 'full_softmax' ? 0 : config.int('train.num_negatives');
+    const sampler = new NegativeSampler(
+      train.sequences,
+      train.numItems,
+      config.str('train.negative_sampler') as TrainSampler,
+      config.bool('train.exclude_seen_negatives'),
+      stream(seed, 'sampling', 'train'),
+    );
+    this.builder = new BatchBuilder(train, model.batchKind, model.inputLength, numNegatives, sampler);
+    this.optimizer = createOptimizer(config.str('train.optimizer') as OptimizerName, config.num('train.lr'));
+  }
+
+  /** One optimisation step on one batch; returns the batch's loss. Every intermediate tensor is freed. */
+  step(batch: TrainBatch): number {
+    return step(this.model, batch, this.loss, this.optimizer, this.config);
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
+
+/**
  * The one training loop: epochs of shuffled mini-batches, an optimizer step per batch, a learning-rate decay
  * per epoch, validation every `train.eval_every` epochs with early stopping on `train.early_stop_metric`, and
  * the best epoch's weights restored at the end (the last epoch's when nothing was validated).
  */
 export async function trainModel(model: NeuralModel, ctx: FitContext): Promise<void> {
   const { config, train, reporter } = ctx;
-  const seed = config.int('seed');
-  const loss = lossFor(model, config);
   const metric = earlyStopMetric(config);
-  const numNegatives = loss === 'full_softmax' ? 0 : config.int('train.num_negatives');
-  const sampler = new NegativeSampler(
-    train.sequences,
-    train.numItems,
-    config.str('train.negative_sampler') as TrainSampler,
-    config.bool('train.exclude_seen_negatives'),
-    stream(seed, 'sampling', 'train'),
-  );
-  const builder = new BatchBuilder(train, model.batchKind, model.inputLength, numNegatives, sampler);
-  const optimizer = createOptimizer(config.str('train.optimizer') as OptimizerName, config.num('train.lr'));
-  const shuffle = stream(seed, 'shuffle');
+  const session = new TrainingSession(model, config, train);
+  const { builder, loss, optimizer } = session;
+  const shuffle = stream(config.int('seed'), 'shuffle');
   const epochs = config.int('train.epochs');
   const batchSize = config.int('train.batch_size');
   const evalEvery = config.int('train.eval_every');
@@ -109,7 +137,7 @@ export async function trainModel(model: NeuralModel, ctx: FitContext): Promise<v
       let weightSum = 0;
       for (let start = 0; start < order.length; start += batchSize) {
         const batch = builder.build(order.subarray(start, Math.min(order.length, start + batchSize)));
-        const value = step(model, batch, loss, optimizer, config);
+        const value = session.step(batch);
         lossSum += value * batch.size;
         weightSum += batch.size;
         progress.tick(1, `loss ${(lossSum / weightSum).toFixed(4)}`);
@@ -137,7 +165,7 @@ export async function trainModel(model: NeuralModel, ctx: FitContext): Promise<v
       }
     }
   } finally {
-    optimizer.dispose();
+    session.dispose();
   }
   if (best) {
     model.restore(best.state);
