@@ -16,6 +16,11 @@ export class ResolvedConfig {
     return this.values.has(path);
   }
 
+  /** The value at `path` whatever its type (for comparing configs and printing). */
+  get(path: string): ConfigValue | undefined {
+    return this.values.get(path);
+  }
+
   private value(path: string, type: string): ConfigValue {
     const spec = this.schema[path];
     if (!spec || !this.values.has(path)) throw new Error(`config key ${path} is not declared in the schema`);

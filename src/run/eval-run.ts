@@ -10,7 +10,7 @@ import { formatTable, summarisePart, type PartSummary } from '../results/summary
 import { RunError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 import { EVAL_PARTS, evaluateParts, type EvalPart } from './evaluate-parts';
-import { loadData, prepareExperiment, protocolOf } from './experiment';
+import { drawCandidates, loadData, prepareExperiment, protocolOf } from './experiment';
 
 interface SavedMetrics {
   results: Partial<Record<EvalPart, PartSummary>>;
@@ -31,17 +31,34 @@ function loadCandidates(dir: string, name: string): UserLists {
 
 export interface EvalRunOutcome {
   tables: string[];
-  /** "metric part: saved vs recomputed" for every value that differs */
-  differences: string[];
+  /** "metric part: saved vs recomputed" for every value that differs; null under a changed protocol */
+  differences: string[] | null;
   compared: number;
 }
+
+const SAMPLING_KEYS = ['eval.candidates', 'eval.num_negatives', 'eval.negative_sampler'];
+
+const sameValues = (a: ResolvedConfig, b: ResolvedConfig, keys: readonly string[]) =>
+  keys.every((key) => JSON.stringify(a.get(key)) === JSON.stringify(b.get(key)));
+
+const evalKeys = (config: ResolvedConfig) => config.entries().map(([key]) => key).filter((key) => key.startsWith('eval.'));
 
 /**
  * `memrec eval --run`: rebuilds the run's data and split from its saved config and seed, restores the model
  * from its checkpoint, reuses its frozen candidates, evaluates again, and compares with metrics.json.
+ * `config` is the saved config, possibly with eval.* keys changed: then the saved metrics are not comparable
+ * and nothing is compared; sampled candidates are reused when the sampling keys are unchanged, else drawn
+ * afresh from the run's seed.
  */
-export async function evalRun(dir: string, config: ResolvedConfig, reporter: Reporter): Promise<EvalRunOutcome> {
-  const saved = readSavedMetrics(dir);
+export async function evalRun(
+  dir: string,
+  saved: ResolvedConfig,
+  config: ResolvedConfig,
+  reporter: Reporter,
+): Promise<EvalRunOutcome> {
+  const reuseCandidates = sameValues(saved, config, SAMPLING_KEYS);
+  const sameProtocol = sameValues(saved, config, evalKeys(saved));
+  const savedMetrics = readSavedMetrics(dir);
   const data = await loadData(config, reporter);
   const { protocol, metrics } = protocolOf(config);
   const protocolLine = describeProtocol(protocol, data.numItems);
@@ -53,8 +70,12 @@ export async function evalRun(dir: string, config: ResolvedConfig, reporter: Rep
     const model = MODELS[modelName].create(config);
     try {
       model.restore(readArrays(dir, repeatName('checkpoint', repeat, repeats)).arrays, exp.train);
-      const candidatesOf = (part: EvalPart) =>
-        protocol.candidates === 'sampled' ? loadCandidates(dir, repeatName(`candidates_${part}`, repeat, repeats)) : null;
+      const candidatesOf = (part: EvalPart) => {
+        if (protocol.candidates !== 'sampled') return null;
+        return reuseCandidates
+          ? loadCandidates(dir, repeatName(`candidates_${part}`, repeat, repeats))
+          : drawCandidates(exp, config, part);
+      };
       const results = evaluateParts(model, exp, config, reporter, candidatesOf, false);
       for (const part of EVAL_PARTS) if (results[part]) perPart[part].push(results[part] as EvalResult);
     } finally {
@@ -68,11 +89,12 @@ export async function evalRun(dir: string, config: ResolvedConfig, reporter: Rep
     if (perPart[part].length === 0) continue;
     const summary = summarisePart(protocolLine, perPart[part]);
     tables.push(formatTable(`${modelName} on ${data.name}: ${part} (recomputed)`, summary, metrics));
-    const before = saved.results[part]?.means ?? {};
+    if (!sameProtocol) continue;
+    const before = savedMetrics.results[part]?.means ?? {};
     for (const [key, value] of Object.entries(summary.means)) {
       compared++;
       if (before[key] !== value) differences.push(`${part} ${key}: saved ${before[key]}, recomputed ${value}`);
     }
   }
-  return { tables, differences, compared };
+  return { tables, differences: sameProtocol ? differences : null, compared };
 }

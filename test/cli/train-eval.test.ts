@@ -134,3 +134,18 @@ test('backend auto falls back from a missing tfjs-node in one line and records t
   const metrics = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0], 'metrics.json'), 'utf8'));
   assert.equal(metrics.environment.backend, 'wasm');
 });
+
+test('memrec eval --run --set evaluates a saved model under another protocol, drawing the candidates from the run seed', () => {
+  const run = train('reprotocol', 'model.name=ppop', 'eval.exclude_history=false');
+  const sets = ['--set', 'eval.candidates=sampled', '--set', 'eval.num_negatives=25', '--set', 'eval.cutoffs=[10]'];
+  const first = memrec(['eval', '--run', run, '--quiet', ...sets]);
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /targets \+ 25 uniform negatives, cut-offs 10/);
+  assert.match(first.stdout, /not compared with the saved metrics\.json/);
+  assert.equal(memrec(['eval', '--run', run, '--quiet', ...sets]).stdout, first.stdout);
+  // the sampled protocol trained from scratch draws the same candidates, so it reports the same numbers
+  const direct = train('reprotocol-direct', 'model.name=ppop', 'eval.exclude_history=false', 'eval.candidates=sampled', 'eval.num_negatives=25', 'eval.cutoffs=[10]');
+  const means = JSON.parse(readFileSync(join(direct, 'metrics.json'), 'utf8')).results.test.means;
+  assert.match(first.stdout, new RegExp(`ndcg\\s+${means['ndcg@10'].toFixed(4)}`));
+  assert.ok(isOneLineError(memrec(['eval', '--run', run, '--set', 'model.dim=3']), 2));
+});
