@@ -3,7 +3,7 @@ NODE_MODULES_STAMP := node_modules/.installed
 TS_SOURCES := $(shell find src test scripts -name '*.ts' 2>/dev/null) tsconfig.json
 BUILD_STAMP := dist/.built
 
-.PHONY: install build test quickstart docs clean
+.PHONY: install build test quickstart docs bench clean
 
 install: $(NODE_MODULES_STAMP)
 
@@ -32,3 +32,7 @@ docs: build
 
 clean:
 	rm -rf dist
+
+# Speed of the training step and of evaluation per backend, beside PyTorch (not part of CI; minutes).
+bench: build
+	node dist/scripts/bench/bench.js

@@ -1,0 +1,194 @@
+/**
+ * `make bench`: milliseconds per training step and full-ranking evaluation throughput for SASRec and GRU4Rec
+ * at ML-1M-like shapes, on every backend that loads, beside the same steps in PyTorch when Debian's
+ * python3-torch is installed. Writes results/bench/bench.json and results/bench/bench.md.
+ *
+ * Usage: node dist/scripts/bench/bench.js [--quick] [--backends wasm,cpu]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { resolveConfig } from '../../src/config/load';
+import { schemaProvider } from '../../src/config/schema';
+import { selectBackend, type BackendChoice } from '../../src/compute/backend';
+import type { UserLists } from '../../src/data/interactions';
+import { evaluate } from '../../src/eval/evaluate';
+import { metricGrid } from '../../src/eval/metrics';
+import type { TrainData } from '../../src/models/model';
+import { MODELS } from '../../src/models/registry';
+import type { NeuralModel } from '../../src/models/neural-model';
+import { stream } from '../../src/random/streams';
+import { writeFileAtomic } from '../../src/results/atomic';
+import { TrainingSession } from '../../src/train/trainer';
+import { Reporter } from '../../src/util/reporter';
+
+interface Shape {
+  model: 'sasrec' | 'gru4rec';
+  items: number;
+  length: number;
+  batch: number;
+  dim: number;
+}
+
+interface Row extends Shape {
+  backend: string;
+  msPerStep: number;
+  sequencesPerSecond: number;
+  evalUsersPerSecond: number;
+  peakRssMb: number;
+  torchMsPerStep: number | null;
+}
+
+const ROOT = join(__dirname, '..', '..', '..');
+const quick = process.argv.includes('--quick');
+const backendsArg = process.argv[process.argv.indexOf('--backends') + 1] as string | undefined;
+
+function shapes(): Shape[] {
+  const out: Shape[] = [];
+  for (const model of ['sasrec', 'gru4rec'] as const) {
+    for (const length of quick ? [50] : [50, 200]) {
+      for (const items of quick ? [3500] : [3500, 23715]) out.push({ model, items, length, batch: 128, dim: 64 });
+    }
+  }
+  return out;
+}
+
+/** Random training sequences: `users` users with length + 1 items each. */
+function randomTrain(users: number, items: number, length: number): TrainData {
+  const rng = stream(0, 'synthetic', 'bench');
+  const per = length + 1;
+  const offsets = Int32Array.from({ length: users + 1 }, (_, u) => u * per);
+  const seq = Int32Array.from({ length: users * per }, () => rng.int(items));
+  return {
+    numUsers: users,
+    numItems: items,
+    sequences: { offsets, items: seq },
+    timestamps: Float64Array.from(seq, (_, p) => p),
+    itemCategory: new Int32Array(items).fill(-1),
+    numCategories: 0,
+    itemTokenOffsets: new Int32Array(items + 1),
+    itemTokens: new Int32Array(0),
+    numTokens: 0,
+  };
+}
+
+function measure(shape: Shape, backend: string, steps: number): Omit<Row, 'torchMsPerStep'> {
+  const config = resolveConfig(schemaProvider, null, [
+    `model.name=${shape.model}`,
+    `model.dim=${shape.dim}`,
+    `model.max_length=${shape.length}`,
+    `train.batch_size=${shape.batch}`,
+    ...(shape.model === 'gru4rec' ? [`model.embedding_dim=${shape.dim}`] : []),
+  ]);
+  const train = randomTrain(shape.batch * 4, shape.items, shape.length);
+  const model = MODELS[shape.model].create(config) as NeuralModel;
+  model.initialize(train);
+  const session = new TrainingSession(model, config, train);
+  const order = session.builder.epochOrder(stream(0, 'shuffle'));
+  const batchOf = (k: number) => session.builder.build(order.subarray((k % 4) * shape.batch, ((k % 4) + 1) * shape.batch));
+  session.step(batchOf(0));
+  const started = performance.now();
+  for (let k = 1; k <= steps; k++) session.step(batchOf(k));
+  const msPerStep = (performance.now() - started) / steps;
+  session.dispose();
+
+  const evalUsers = quick ? 256 : 1024;
+  const history: UserLists = { offsets: train.sequences.offsets.subarray(0, evalUsers + 1), items: train.sequences.items };
+  const targets: UserLists = {
+    offsets: Int32Array.from({ length: evalUsers + 1 }, (_, u) => u),
+    items: Int32Array.from({ length: evalUsers }, (_, u) => u % shape.items),
+  };
+  const evalStarted = performance.now();
+  evaluate({
+    model,
+    numItems: shape.items,
+    history,
+    targets,
+    candidates: null,
+    excludeHistory: true,
+    metrics: metricGrid(['ndcg', 'hr'], [10]),
+    batchSize: 256,
+    keepRankings: false,
+  });
+  const evalSeconds = (performance.now() - evalStarted) / 1000;
+  model.dispose();
+  return {
+    ...shape,
+    backend,
+    msPerStep,
+    sequencesPerSecond: (shape.batch * 1000) / msPerStep,
+    evalUsersPerSecond: evalUsers / evalSeconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+function torchSteps(all: Shape[]): Map<string, number> | string {
+  const python = '/usr/bin/python3';
+  try {
+    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+  } catch {
+    return 'PyTorch not installed (apt-get install python3-torch libopenblas0-pthread): no reference column';
+  }
+  const input = JSON.stringify(all.map((s) => ({ ...s, steps: quick ? 3 : 10 })));
+  const output = execFileSync(python, [join(ROOT, 'scripts', 'bench', 'torch_step.py'), input, '2'], { encoding: 'utf8' });
+  const parsed = JSON.parse(output) as { steps: (Shape & { ms_per_step: number })[] };
+  return new Map(parsed.steps.map((s) => [key(s), s.ms_per_step]));
+}
+
+const key = (s: Shape) => `${s.model}/${s.items}/${s.length}/${s.batch}/${s.dim}`;
+
+function table(rows: Row[], note: string): string {
+  const lines = [
+    `# memrec bench (${new Date().toISOString()})`,
+    '',
+    note,
+    '',
+    '| model | items | length | backend | ms/step | PyTorch ms/step | ratio | sequences/s | eval users/s | peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const ratio = r.torchMsPerStep ? (r.msPerStep / r.torchMsPerStep).toFixed(1) + 'x' : '–';
+    lines.push(
+      `| ${r.model} | ${r.items} | ${r.length} | ${r.backend} | ${r.msPerStep.toFixed(0)} | ${r.torchMsPerStep?.toFixed(0) ?? '–'} | ${ratio} | ${r.sequencesPerSecond.toFixed(0)} | ${r.evalUsersPerSecond.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const reporter = new Reporter(false);
+  const all = shapes();
+  const torch = torchSteps(all);
+  const rows: Row[] = [];
+  const backends = (process.argv.includes('--backends') && backendsArg ? backendsArg : 'tensorflow,wasm,cpu').split(',');
+  for (const backend of backends) {
+    try {
+      await selectBackend(backend as BackendChoice, reporter);
+    } catch (err) {
+      reporter.info(`bench: skipping backend ${backend}: ${(err as Error).message}`);
+      continue;
+    }
+    for (const shape of all) {
+      // The cpu backend is two orders of magnitude slower: fewer steps, and only the small shapes.
+      if (backend === 'cpu' && (shape.length > 50 || shape.items > 3500)) continue;
+      const steps = backend === 'cpu' ? 2 : quick ? 3 : 10;
+      const row = measure(shape, backend, steps);
+      const torchMs = typeof torch === 'string' ? null : (torch.get(key(shape)) ?? null);
+      rows.push({ ...row, torchMsPerStep: torchMs });
+      reporter.info(`${backend} ${key(shape)}: ${row.msPerStep.toFixed(0)} ms/step${torchMs ? ` (PyTorch ${torchMs.toFixed(0)} ms)` : ''}, eval ${row.evalUsersPerSecond.toFixed(0)} users/s`);
+      tf.disposeVariables();
+    }
+  }
+  const note = typeof torch === 'string' ? torch : 'PyTorch column: scripts/bench/torch_step.py on 2 threads, same shapes, same run.';
+  const dir = join(ROOT, 'results', 'bench');
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  writeFileAtomic(join(dir, 'bench.json'), `${JSON.stringify({ note, rows }, null, 2)}\n`);
+  writeFileAtomic(join(dir, 'bench.md'), table(rows, note));
+  process.stdout.write(table(rows, note));
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
+  process.exit(1);
+});
