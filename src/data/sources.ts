@@ -4,6 +4,9 @@ import { stream } from '../random/streams';
 import { Progress } from '../util/progress';
 import type { Reporter } from '../util/reporter';
 import type { Interactions } from './interactions';
+import { movielens } from './loaders/movielens';
+import { s3rec } from './loaders/s3rec';
+import { sasrec } from './loaders/sasrec';
 import { DEFAULT_SYNTHETIC_PARAMS, generateSynthetic, validateSyntheticParams, type SyntheticParams } from './synthetic';
 
 /**
@@ -15,6 +18,8 @@ export interface DataSource {
   readonly doc: string;
   /** keys under `data.<name>.` */
   readonly keys: Schema;
+  /** keys directly under `data.` that it shares with other sources (every file source's data.max_bad_share) */
+  readonly dataKeys?: Schema;
   load(config: ResolvedConfig, reporter: Reporter): Promise<Interactions>;
 }
 
@@ -60,10 +65,10 @@ const synthetic: DataSource = {
 };
 
 /** Every data source by config name. */
-export const DATA_SOURCES: Readonly<Record<string, DataSource>> = { synthetic };
+export const DATA_SOURCES: Readonly<Record<string, DataSource>> = { synthetic, sasrec, s3rec, movielens };
 
-/** The keys of every source, prefixed with data.<name>. */
+/** The keys of a source with their full paths: its shared data.* keys, then its own data.<name>.* keys. */
 export function sourceKeys(name: string): Schema {
   const source = DATA_SOURCES[name];
-  return source ? prefixed(`data.${name}`, source.keys) : {};
+  return source ? { ...prefixed('data', source.dataKeys ?? {}), ...prefixed(`data.${name}`, source.keys) } : {};
 }

@@ -23,8 +23,14 @@ export async function* readLines(file: string): AsyncGenerator<{ line: string; l
   const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
   const reader = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
-  for await (const line of reader) {
-    lineNumber += 1;
-    yield { line, lineNumber };
+  try {
+    for await (const line of reader) {
+      lineNumber += 1;
+      yield { line, lineNumber };
+    }
+  } finally {
+    // A caller that stops early must not leave gunzip running on the rest of the file.
+    raw.destroy();
+    input.destroy();
   }
 }

@@ -1,0 +1,86 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { ResolvedConfig } from '../../config/resolved';
+import { num, type Schema } from '../../config/spec';
+import { ConfigError, InputError } from '../../util/errors';
+import { readLines, requireFile } from '../../util/lines';
+import { Progress } from '../../util/progress';
+import type { Reporter } from '../../util/reporter';
+import { BadRows } from './bad-rows';
+
+/** Keys directly under `data.` that every file source declares. */
+export const FILE_SOURCE_DATA_KEYS: Schema = {
+  max_bad_share: num(0.01, 'the load fails (exit 1) when more than this share of the file\'s lines is malformed; malformed lines are always counted and reported', { min: 0, max: 1 }),
+};
+
+/** The file that `data.<source>.path` names: a ConfigError when unset, an InputError naming the key when missing. */
+export function sourceFile(config: ResolvedConfig, source: string): string {
+  const key = `data.${source}.path`;
+  const file = config.str(key);
+  if (file === '') throw new ConfigError(`${config.source}: ${key}: required with data.source ${source}`);
+  requireFile(file, `data file (${key})`);
+  return file;
+}
+
+/** A dataset name from a file name: `Video.txt` and `Video.txt.gz` give `Video`. */
+export function datasetName(file: string): string {
+  return basename(file).replace(/\.gz$/, '').replace(/\.[^.]*$/, '');
+}
+
+/** Bytes of text in a file, for progress: its size, or for gzip the trailer's uncompressed size (mod 4 GiB). */
+function textBytes(file: string): number {
+  const size = statSync(file).size;
+  if (!file.endsWith('.gz') || size < 4) return size;
+  const trailer = Buffer.alloc(4);
+  const fd = openSync(file, 'r');
+  try {
+    readSync(fd, trailer, 0, 4, size - 4);
+  } finally {
+    closeSync(fd);
+  }
+  return trailer.readUInt32LE(0);
+}
+
+/**
+ * Takes one line: returns why it is malformed (nothing of the line may have been taken then), or null when
+ * it was taken or deliberately skipped.
+ */
+export type LineParser = (line: string, lineNumber: number) => string | null;
+
+const PROGRESS_STEP_BYTES = 1 << 18;
+
+/**
+ * Streams every line of `file` (gzip when it ends in .gz) through `parse`, with progress and throughput.
+ * Malformed lines are counted and reported; the load fails with a RunError when their share is above
+ * data.max_bad_share.
+ */
+export async function parseLines(file: string, parse: LineParser, config: ResolvedConfig, reporter: Reporter): Promise<void> {
+  const progress = new Progress(reporter, `reading ${basename(file)}`, textBytes(file), 'bytes');
+  const bad = new BadRows(file);
+  const lines = readLines(file);
+  let lineNumber = 0;
+  let pendingBytes = 0;
+  for (;;) {
+    let next: IteratorResult<{ line: string; lineNumber: number }>;
+    try {
+      next = await lines.next();
+    } catch (err) {
+      throw new InputError(`${file}:${lineNumber + 1}: cannot read (${(err as Error).message})`);
+    }
+    if (next.done) break;
+    lineNumber = next.value.lineNumber;
+    const reason = parse(next.value.line, lineNumber);
+    if (reason !== null) bad.add(lineNumber, reason);
+    pendingBytes += next.value.line.length + 1;
+    if (pendingBytes >= PROGRESS_STEP_BYTES) {
+      progress.tick(pendingBytes);
+      pendingBytes = 0;
+    }
+  }
+  progress.tick(pendingBytes);
+  const seconds = progress.finish(true);
+  if (lineNumber === 0) throw new InputError(`${file}: the file is empty`);
+  const rate = seconds > 0 ? `, ${Math.round(lineNumber / seconds)} lines/s` : '';
+  reporter.info(`read ${file}: ${lineNumber} lines in ${seconds.toFixed(2)} s${rate}`);
+  bad.check(lineNumber, config.num('data.max_bad_share'), reporter);
+}
