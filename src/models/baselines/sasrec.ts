@@ -1,0 +1,145 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { int, num } from '../../config/spec';
+import type { UserLists } from '../../data/interactions';
+import { ConfigError } from '../../util/errors';
+import type { ModelEntry, TrainData } from '../model';
+import { NeuralModel, type BatchTensors } from '../neural-model';
+import {
+  addAttentionWeights,
+  addFeedForwardWeights,
+  addLayerNormWeights,
+  attentionWeightsOf,
+  feedForwardWeightsOf,
+  layerNorm,
+  layerNormWeightsOf,
+  multiHeadAttention,
+  pointWiseFeedForward,
+  repeatLast,
+} from '../layers/attention';
+import { glorotInit } from '../layers/init';
+import { lastItems } from '../layers/inputs';
+
+/**
+ * SASRec (Kang & McAuley, ICDM 2018), as in the authors' TensorFlow code (kang205/SASRec):
+ *   x = dropout(E[s_t] · √d + P[t]) ⊙ m        (m: 1 at real positions, 0 at padding)
+ *   per block:  q = LN(x);  x = q + MHA(q, x, x) causal;  x = LN(x);  x = (x + FFN(x)) ⊙ m
+ *   F = LN(x);  logit(i) at position t = F_t · E[i + 1]   (the item embedding is shared with the output)
+ * trained with binary cross-entropy against one sampled negative at every position.
+ *
+ * Choices where the references differ or say nothing:
+ * - Padded keys are masked out of the attention as in the TF code (the PyTorch port, pmixer/SASRec.pytorch,
+ *   lets queries attend to padding's bias-only keys), so padding has no effect on real positions.
+ * - No output projection after the heads: the paper's S = Attention(ÊW^Q, ÊW^K, ÊW^V) and the TF code have
+ *   none (the port's nn.MultiheadAttention adds one). Projections and the FFN have zero-initialised biases.
+ * - Every weight matrix, both embeddings included, is Glorot uniform, as the TF code's xavier_initializer
+ *   and tf.layers defaults (the port uses Xavier normal, same variance); layer norms start at γ = 1, β = 0.
+ * - Positions are counted from the right end of the input, which for the full-width, left-padded inputs the
+ *   trainer builds is exactly the reference's absolute positions (the last item always gets P[L - 1]).
+ * The L2 penalty of the TF code (l2_emb) is train.l2, applied to all weights; 0 by default as in the port.
+ */
+export class SasRec extends NeuralModel {
+  readonly batchKind = 'sequences' as const;
+  readonly defaultLoss = 'bce' as const;
+
+  private get dim(): number {
+    return this.config.int('model.dim');
+  }
+
+  protected build(train: TrainData): void {
+    const { dim } = this;
+    const heads = this.config.int('model.num_heads');
+    if (dim % heads !== 0) {
+      throw new ConfigError(`${this.config.source}: model.num_heads: ${heads} heads do not divide model.dim ${dim}`);
+    }
+    const add = (name: string, initial: tf.Tensor) => void this.addWeight(name, initial);
+    // row 0 is padding (always masked out); row i + 1 is item i
+    this.addWeight('item_embedding', glorotInit(this.initRng, [train.numItems + 1, dim]));
+    this.addWeight('position_embedding', glorotInit(this.initRng, [this.inputLength, dim]));
+    for (let b = 0; b < this.config.int('model.num_blocks'); b++) {
+      addLayerNormWeights(add, `block${b}_attention_norm`, dim);
+      addAttentionWeights(add, `block${b}_attention`, this.initRng, dim, false);
+      addLayerNormWeights(add, `block${b}_ffn_norm`, dim);
+      addFeedForwardWeights(add, `block${b}_ffn`, this.initRng, dim);
+    }
+    addLayerNormWeights(add, 'final_norm', dim);
+  }
+
+  /**
+   * The representation F [B, W, d] at every position of `inputs` [B, W] (shifted items, 0 = padding). W may be
+   * below max_length: positions are aligned at the right end, so an input means the same with or without
+   * extra padding on its left.
+   */
+  private encode(inputs: tf.Tensor2D, training: boolean): tf.Tensor3D {
+    const { dim } = this;
+    const [batch, width] = inputs.shape;
+    const rate = this.config.num('model.dropout');
+    const read = (name: string) => this.weight(name);
+    const drop = <T extends tf.Tensor>(t: T) => this.dropout(t, rate, training);
+    const real = tf.cast(tf.notEqual(inputs, 0), 'float32') as tf.Tensor2D;
+    const timeline = repeatLast(tf.reshape(real, [batch, width, 1]), dim);
+    const items = tf.mul(tf.gather(this.weight('item_embedding'), inputs), Math.sqrt(dim));
+    const positions = tf.slice(this.weight('position_embedding'), [this.inputLength - width, 0], [width, dim]);
+    let x = tf.mul(drop(tf.add(items, positions)), timeline) as tf.Tensor3D;
+    for (let b = 0; b < this.config.int('model.num_blocks'); b++) {
+      const queries = layerNorm(x, layerNormWeightsOf(read, `block${b}_attention_norm`));
+      const attended = multiHeadAttention(queries, x, attentionWeightsOf(read, `block${b}_attention`, false), {
+        numHeads: this.config.int('model.num_heads'),
+        causal: true,
+        keyMask: real,
+        dropWeights: drop,
+      });
+      x = layerNorm(tf.add(queries, attended), layerNormWeightsOf(read, `block${b}_ffn_norm`));
+      x = tf.mul(tf.add(x, pointWiseFeedForward(x, feedForwardWeightsOf(read, `block${b}_ffn`), drop)), timeline);
+    }
+    return layerNorm(x, layerNormWeightsOf(read, 'final_norm'));
+  }
+
+  /** [P, d] representation at every prediction point of a sequence batch (point b * L + t = position t). */
+  private pointFeatures(batch: BatchTensors, training: boolean): tf.Tensor2D {
+    return tf.reshape(this.encode(batch.inputs as tf.Tensor2D, training), [-1, this.dim]);
+  }
+
+  /** [numItems, d]: the item embedding without its padding row. */
+  private itemTable(): tf.Tensor2D {
+    const table = this.weight('item_embedding');
+    return tf.slice(table, [1, 0], [table.shape[0] - 1, this.dim]) as tf.Tensor2D;
+  }
+
+  logits(batch: BatchTensors, items: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    const features = tf.expandDims(this.pointFeatures(batch, training), 2);
+    const candidates = tf.gather(this.weight('item_embedding'), tf.add(items, tf.scalar(1, 'int32')));
+    // [P, k, d] x [P, d, 1]: a batched matMul is much faster on tfjs-cpu than a broadcast product and sum
+    return tf.reshape(tf.matMul(candidates, features), items.shape);
+  }
+
+  override fullLogits(batch: BatchTensors, training: boolean): tf.Tensor2D {
+    return tf.matMul(this.pointFeatures(batch, training), this.itemTable(), false, true);
+  }
+
+  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
+    return tf.tidy(() => {
+      const L = this.inputLength;
+      const inputs = tf.tensor2d(lastItems(history, users, L), [users.length, L], 'int32');
+      const last = tf.slice(this.encode(inputs, false), [0, L - 1, 0], [users.length, 1, this.dim]);
+      return tf.matMul(tf.reshape(last, [users.length, this.dim]), this.itemTable(), false, true);
+    });
+  }
+}
+
+/**
+ * SASRec's registry entry. Follows the authors' TF code where it and the PyTorch port differ: padded keys
+ * masked, no output projection after the heads, Glorot-uniform init (see SasRec).
+ */
+export const sasrecEntry: ModelEntry = {
+  name: 'sasrec',
+  title: 'SASRec: self-attentive sequential recommendation (causal Transformer over the item sequence)',
+  paper: 'Kang, McAuley. Self-Attentive Sequential Recommendation. ICDM 2018',
+  keys: {
+    dim: int(50, 'width d of the item and position embeddings and of every layer', { min: 1 }),
+    max_length: int(50, 'the last max_length training items of each user are the input (the paper uses 200 for ML-1M)', { min: 1 }),
+    num_blocks: int(2, 'self-attention blocks', { min: 1 }),
+    num_heads: int(1, 'attention heads (must divide dim)', { min: 1 }),
+    dropout: num(0.2, 'dropout rate on the embeddings, attention weights and feed-forward layers (paper: 0.2 for ML-1M, 0.5 for sparse data)', { min: 0, max: 0.9 }),
+  },
+  create: (config) => new SasRec(config),
+};

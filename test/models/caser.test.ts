@@ -1,0 +1,255 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { resolveConfig } from '../../src/config/load';
+import type { ResolvedConfig } from '../../src/config/resolved';
+import { schemaProvider } from '../../src/config/schema';
+import { Caser, horizontalConvolutions, verticalConvolution } from '../../src/models/baselines/caser';
+import { lastItems } from '../../src/models/layers/inputs';
+import type { TrainData } from '../../src/models/model';
+import type { BatchTensors } from '../../src/models/neural-model';
+import { stream } from '../../src/random/streams';
+import { prepareExperiment } from '../../src/run/experiment';
+import type { TrainBatch } from '../../src/train/batch';
+import { BatchBuilder } from '../../src/train/batch-builders';
+import { lossOf } from '../../src/train/losses';
+import { NegativeSampler } from '../../src/train/negatives';
+import { ConfigError } from '../../src/util/errors';
+import { useCpu } from '../helpers/backend';
+import { tinyData } from '../helpers/tiny-data';
+
+before(useCpu);
+
+const NUM_ITEMS = 7;
+const LENGTH = 3;
+// leave-one-out keeps all but the last two items of each user for training
+const DATA = tinyData(
+  [
+    [0, 1, 2, 3, 4, 5, 6],
+    [1, 2, 3, 1, 2, 3],
+    [6, 5, 4, 3],
+    [2, 4, 6, 1, 3, 5, 0, 2],
+    [5, 0],
+  ],
+  NUM_ITEMS,
+);
+const NEGATIVES = 3;
+
+/** Builds the weights without training (build is protected). */
+class BuiltCaser extends Caser {
+  constructor(config: ResolvedConfig, train: TrainData) {
+    super(config);
+    this.build(train);
+  }
+}
+
+function setup(extra: string[] = []) {
+  const config = resolveConfig(schemaProvider, null, [
+    'model.name=caser',
+    'model.dim=4',
+    `model.max_length=${LENGTH}`,
+    'model.num_h_filters=2',
+    'model.num_v_filters=2',
+    ...extra,
+  ]);
+  const exp = prepareExperiment(DATA, config, 0);
+  return { config, exp, model: new BuiltCaser(config, exp.train) };
+}
+
+function windowBatch(train: TrainData): TrainBatch {
+  const sampler = new NegativeSampler(train.sequences, train.numItems, 'uniform', false, stream(1, 'sampling'));
+  const builder = new BatchBuilder(train, 'windows', LENGTH, NEGATIVES, sampler);
+  return builder.build(builder.examples);
+}
+
+function tensorsOf(batch: TrainBatch): BatchTensors {
+  return {
+    size: batch.size,
+    users: tf.tensor1d(batch.users, 'int32'),
+    inputs: tf.tensor2d(batch.inputs, [batch.size, batch.inputLength], 'int32'),
+    positives: tf.tensor1d(batch.positives, 'int32'),
+    mask: tf.tensor1d(batch.mask),
+  };
+}
+
+/** The trainer's BCE objective on one batch: positives in column 0, then the batch's negatives. */
+function objective(model: Caser, batch: TrainBatch, training: boolean): tf.Scalar {
+  return tf.tidy(() => {
+    const t = tensorsOf(batch);
+    const negatives = tf.tensor2d(batch.negatives, [batch.size, batch.numNegatives], 'int32');
+    const items = tf.concat([tf.expandDims(t.positives, 1), negatives], 1) as tf.Tensor2D;
+    return lossOf('bce', model.logits(t, items, training), t.mask);
+  });
+}
+
+function trainStep(model: Caser, batch: TrainBatch, optimizer: tf.Optimizer): void {
+  tf.tidy(() => {
+    optimizer.minimize(() => objective(model, batch, true), false, model.variables());
+  });
+}
+
+const allUsers = () => Int32Array.from({ length: DATA.numUsers }, (_, u) => u);
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let k = 0; k < expected.length; k++) {
+    assert.ok(Math.abs(actual[k] - expected[k]) < 1e-5, `${what}[${k}]: ${actual[k]} != ${expected[k]}`);
+  }
+}
+
+/** Plain-JS horizontal convolutions: E[l][j], kernels[h-1][r·d + j][f], relu, max over positions. */
+function referenceHorizontal(E: number[][], kernels: number[][][], biases: number[][]): number[] {
+  const L = E.length;
+  const d = E[0].length;
+  const out: number[] = [];
+  kernels.forEach((kernel, index) => {
+    const h = index + 1;
+    for (let f = 0; f < biases[index].length; f++) {
+      let best = -Infinity;
+      for (let s = 0; s + h <= L; s++) {
+        let sum = biases[index][f];
+        for (let r = 0; r < h; r++) for (let j = 0; j < d; j++) sum += E[s + r][j] * kernel[r * d + j][f];
+        best = Math.max(best, Math.max(0, sum));
+      }
+      out.push(best);
+    }
+  });
+  return out;
+}
+
+/** Plain-JS vertical convolution: out[f·d + j] = sum_l kernel[l][f] E[l][j] + bias[f]. */
+function referenceVertical(E: number[][], kernel: number[][], bias: number[]): number[] {
+  return bias.flatMap((b, f) => E[0].map((_, j) => E.reduce((sum, row, l) => sum + kernel[l][f] * row[j], b)));
+}
+
+/** Deterministic values in [-1, 1) for test inputs. */
+function values(count: number, seed: number): number[] {
+  const rng = stream(seed, 'init');
+  return Array.from({ length: count }, () => 2 * rng.uniform() - 1);
+}
+
+function checkConvolutions(L: number, d: number, nh: number, nv: number): void {
+  const batch = [0, 1].map((b) => Array.from({ length: L }, (_, l) => values(d, 10 * b + l)));
+  const kernels = Array.from({ length: L }, (_, k) => Array.from({ length: (k + 1) * d }, (_, row) => values(nh, 100 + 10 * k + row)));
+  const biases = Array.from({ length: L }, (_, k) => values(nh, 200 + k));
+  const vKernel = Array.from({ length: L }, (_, l) => values(nv, 300 + l));
+  const vBias = values(nv, 400);
+  tf.tidy(() => {
+    const embeddings = tf.tensor3d(batch);
+    const horizontal = horizontalConvolutions(embeddings, kernels.map((k) => tf.tensor2d(k)), biases.map((b) => tf.tensor1d(b)), (x) => tf.relu(x));
+    const vertical = verticalConvolution(embeddings, tf.tensor2d(vKernel), tf.tensor1d(vBias));
+    assert.deepEqual(horizontal.shape, [2, L * nh]);
+    assert.deepEqual(vertical.shape, [2, nv * d]);
+    const h = horizontal.arraySync();
+    const v = vertical.arraySync();
+    batch.forEach((E, b) => {
+      assertClose(h[b], referenceHorizontal(E, kernels, biases), `horizontal, example ${b}`);
+      assertClose(v[b], referenceVertical(E, vKernel, vBias), `vertical, example ${b}`);
+    });
+  });
+}
+
+test('horizontal and vertical convolutions match a plain-JS reference (L=3, d=2, n_h=1, n_v=1)', () => {
+  checkConvolutions(3, 2, 1, 1);
+});
+
+test('horizontal and vertical convolutions match a plain-JS reference (L=4, d=3, n_h=2, n_v=3)', () => {
+  checkConvolutions(4, 3, 2, 3);
+});
+
+test('forward shapes of logits, fullLogits and scoreAll', () => {
+  const { exp, model } = setup();
+  const batch = windowBatch(exp.train);
+  // one window per training interaction after a user's first: 4 + 3 + 1 + 5 + 0
+  assert.equal(batch.size, 13);
+  tf.tidy(() => {
+    const t = tensorsOf(batch);
+    const items = tf.concat([tf.expandDims(t.positives, 1), tf.tensor2d(batch.negatives, [13, NEGATIVES], 'int32')], 1) as tf.Tensor2D;
+    assert.deepEqual(model.logits(t, items, true).shape, [13, 1 + NEGATIVES]);
+    assert.deepEqual(model.fullLogits(t, false).shape, [13, NUM_ITEMS]);
+    assert.deepEqual(model.scoreAll(allUsers(), exp.parts.test.history).shape, [DATA.numUsers, NUM_ITEMS]);
+  });
+  model.dispose();
+});
+
+test('either convolution can be switched off, not both', () => {
+  for (const off of ['model.num_h_filters=0', 'model.num_v_filters=0']) {
+    const { exp, model } = setup([off]);
+    tf.tidy(() => assert.deepEqual(model.scoreAll(allUsers(), exp.parts.test.history).shape, [DATA.numUsers, NUM_ITEMS]));
+    model.dispose();
+  }
+  assert.throws(() => setup(['model.num_h_filters=0', 'model.num_v_filters=0']), ConfigError);
+});
+
+test('scoreAll equals the logits and the full logits of the same window', () => {
+  const { exp, model } = setup();
+  const users = allUsers();
+  const history = exp.parts.test.history;
+  tf.tidy(() => {
+    const scores = model.scoreAll(users, history);
+    const batch: BatchTensors = {
+      size: users.length,
+      users: tf.tensor1d(users, 'int32'),
+      inputs: tf.tensor2d(lastItems(history, users, LENGTH), [users.length, LENGTH], 'int32'),
+      positives: tf.zeros([users.length], 'int32'),
+      mask: tf.ones([users.length]),
+    };
+    const every = tf.tile(tf.expandDims(tf.range(0, NUM_ITEMS, 1, 'int32'), 0), [users.length, 1]) as tf.Tensor2D;
+    assertClose(model.logits(batch, every, false).dataSync(), scores.dataSync(), 'logits');
+    assertClose(model.fullLogits(batch, false).dataSync(), scores.dataSync(), 'full logits');
+  });
+  model.dispose();
+});
+
+test('padding rows are zeros, not item 0', () => {
+  const { exp, model } = setup();
+  // user 4's test history is the single item 5: its window is [pad, pad, 5], and item 0 is not in it
+  const users = Int32Array.from([4]);
+  const history = exp.parts.test.history;
+  const before = tf.tidy(() => model.scoreAll(users, history).dataSync());
+  const state = model.state();
+  state.item_embedding.data.fill(3, 0, 4);
+  model.restore(state);
+  const after = tf.tidy(() => model.scoreAll(users, history).dataSync());
+  assertClose(after, before, 'scores');
+  model.dispose();
+});
+
+test('dropout acts only in training', () => {
+  const { exp, model } = setup(['model.dropout=0.5']);
+  const batch = windowBatch(exp.train);
+  tf.tidy(() => {
+    const t = tensorsOf(batch);
+    const a = model.fullLogits(t, false).dataSync();
+    assert.deepEqual(model.fullLogits(t, false).dataSync(), a);
+    assert.notDeepEqual(model.fullLogits(t, true).dataSync(), a);
+  });
+  model.dispose();
+});
+
+test('a few Adam steps lower the BCE loss on a fixed batch', () => {
+  const { exp, model } = setup();
+  const batch = windowBatch(exp.train);
+  const lossNow = () => tf.tidy(() => objective(model, batch, false).dataSync()[0]);
+  const start = lossNow();
+  const optimizer = tf.train.adam(0.01);
+  for (let k = 0; k < 5; k++) trainStep(model, batch, optimizer);
+  const end = lossNow();
+  assert.ok(end < start, `loss ${start} -> ${end}`);
+  optimizer.dispose();
+  model.dispose();
+});
+
+test('no tensor leaks around scoreAll and a training step', () => {
+  const { exp, model } = setup();
+  const batch = windowBatch(exp.train);
+  const optimizer = tf.train.adam(0.01);
+  trainStep(model, batch, optimizer); // creates Adam's slots
+  const count = tf.memory().numTensors;
+  trainStep(model, batch, optimizer);
+  assert.equal(tf.memory().numTensors, count, 'training step');
+  model.scoreAll(allUsers(), exp.parts.test.history).dispose();
+  assert.equal(tf.memory().numTensors, count, 'scoreAll');
+  optimizer.dispose();
+  model.dispose();
+});

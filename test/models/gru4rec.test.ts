@@ -1,0 +1,184 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { resolveConfig } from '../../src/config/load';
+import type { ResolvedConfig } from '../../src/config/resolved';
+import { schemaProvider } from '../../src/config/schema';
+import { Gru4Rec } from '../../src/models/baselines/gru4rec';
+import { lastItems } from '../../src/models/layers/inputs';
+import type { TrainData } from '../../src/models/model';
+import type { BatchTensors } from '../../src/models/neural-model';
+import { stream } from '../../src/random/streams';
+import { prepareExperiment } from '../../src/run/experiment';
+import type { TrainBatch } from '../../src/train/batch';
+import { BatchBuilder } from '../../src/train/batch-builders';
+import { lossOf, type LossName } from '../../src/train/losses';
+import { NegativeSampler } from '../../src/train/negatives';
+import { useCpu } from '../helpers/backend';
+import { tinyData } from '../helpers/tiny-data';
+
+before(useCpu);
+
+const NUM_ITEMS = 7;
+// leave-one-out keeps all but the last two items of each user for training
+const DATA = tinyData(
+  [
+    [0, 1, 2, 3, 4, 5, 6],
+    [1, 2, 3, 1, 2, 3],
+    [6, 5, 4, 3],
+    [2, 4, 6, 1, 3, 5, 0, 2],
+    [5, 0],
+  ],
+  NUM_ITEMS,
+);
+const NEGATIVES = 3;
+
+/** Builds the weights without training (build is protected). */
+class BuiltGru4Rec extends Gru4Rec {
+  constructor(config: ResolvedConfig, train: TrainData) {
+    super(config);
+    this.build(train);
+  }
+}
+
+function setup(extra: string[] = []) {
+  const config = resolveConfig(schemaProvider, null, [
+    'model.name=gru4rec',
+    'model.dim=8',
+    'model.embedding_dim=6',
+    'model.max_length=4',
+    ...extra,
+  ]);
+  const exp = prepareExperiment(DATA, config, 0);
+  return { config, exp, model: new BuiltGru4Rec(config, exp.train) };
+}
+
+function sequenceBatch(train: TrainData, length: number): TrainBatch {
+  const sampler = new NegativeSampler(train.sequences, train.numItems, 'uniform', false, stream(1, 'sampling'));
+  const builder = new BatchBuilder(train, 'sequences', length, NEGATIVES, sampler);
+  return builder.build(builder.examples);
+}
+
+function tensorsOf(batch: TrainBatch): BatchTensors {
+  return {
+    size: batch.size,
+    users: tf.tensor1d(batch.users, 'int32'),
+    inputs: tf.tensor2d(batch.inputs, [batch.size, batch.inputLength], 'int32'),
+    positives: tf.tensor1d(batch.positives, 'int32'),
+    mask: tf.tensor1d(batch.mask),
+  };
+}
+
+/** The trainer's objective on one batch: positives in column 0, then the batch's negatives. */
+function objective(model: Gru4Rec, batch: TrainBatch, loss: LossName): tf.Scalar {
+  return tf.tidy(() => {
+    const t = tensorsOf(batch);
+    if (loss === 'full_softmax') return lossOf(loss, model.fullLogits(t, true), t.mask, t.positives);
+    const negatives = tf.tensor2d(batch.negatives, [batch.positives.length, batch.numNegatives], 'int32');
+    const items = tf.concat([tf.expandDims(t.positives, 1), negatives], 1) as tf.Tensor2D;
+    return lossOf(loss, model.logits(t, items, true), t.mask);
+  });
+}
+
+const allUsers = () => Int32Array.from({ length: DATA.numUsers }, (_, u) => u);
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let k = 0; k < expected.length; k++) {
+    assert.ok(Math.abs(actual[k] - expected[k]) < 1e-5, `${what}[${k}]: ${actual[k]} != ${expected[k]}`);
+  }
+}
+
+test('forward shapes of logits, fullLogits and scoreAll', () => {
+  const { exp, model } = setup(['model.num_layers=2']);
+  const batch = sequenceBatch(exp.train, 4);
+  // users 0..3 have at least two training items; user 4 has none
+  assert.equal(batch.size, 4);
+  tf.tidy(() => {
+    const t = tensorsOf(batch);
+    const items = tf.concat([tf.expandDims(t.positives, 1), tf.tensor2d(batch.negatives, [16, NEGATIVES], 'int32')], 1) as tf.Tensor2D;
+    assert.deepEqual(model.logits(t, items, false).shape, [16, 1 + NEGATIVES]);
+    assert.deepEqual(model.fullLogits(t, false).shape, [16, NUM_ITEMS]);
+    assert.deepEqual(model.scoreAll(allUsers(), exp.parts.test.history).shape, [DATA.numUsers, NUM_ITEMS]);
+  });
+  model.dispose();
+});
+
+test('scoreAll equals the logits (and full logits) at the last input position', () => {
+  const { exp, model } = setup(['model.num_layers=2', 'model.dropout=0.5']);
+  const users = allUsers();
+  const history = exp.parts.test.history;
+  tf.tidy(() => {
+    const scores = model.scoreAll(users, history);
+    const batch: BatchTensors = {
+      size: users.length,
+      users: tf.tensor1d(users, 'int32'),
+      inputs: tf.tensor2d(lastItems(history, users, 4), [users.length, 4], 'int32'),
+      positives: tf.zeros([users.length * 4], 'int32'),
+      mask: tf.ones([users.length * 4]),
+    };
+    const every = tf.tile(tf.expandDims(tf.range(0, NUM_ITEMS, 1, 'int32'), 0), [users.length * 4, 1]) as tf.Tensor2D;
+    const lastRows = tf.range(3, users.length * 4, 4, 'int32');
+    assertClose(tf.gather(model.logits(batch, every, false), lastRows).dataSync(), scores.dataSync(), 'logits');
+    assertClose(tf.gather(model.fullLogits(batch, false), lastRows).dataSync(), scores.dataSync(), 'full logits');
+  });
+  model.dispose();
+});
+
+test('left padding does not change the scores: max_length 4 and 9 agree on short histories', () => {
+  const short = setup(['model.num_layers=2']);
+  const long = setup(['model.num_layers=2', 'model.max_length=9']);
+  // every test history has at most 7 items; the same seed gives the same weights
+  const history = short.exp.parts.test.history;
+  const users = Int32Array.from([2, 4]);
+  tf.tidy(() => {
+    assert.ok([2, 4].every((u) => history.offsets[u + 1] - history.offsets[u] <= 4));
+    assertClose(long.model.scoreAll(users, history).dataSync(), short.model.scoreAll(users, history).dataSync(), 'scores');
+  });
+  short.model.dispose();
+  long.model.dispose();
+});
+
+test('dropout acts only in training', () => {
+  const { exp, model } = setup(['model.dropout=0.5']);
+  const batch = sequenceBatch(exp.train, 4);
+  tf.tidy(() => {
+    const t = tensorsOf(batch);
+    const a = model.fullLogits(t, false).dataSync();
+    assert.deepEqual(model.fullLogits(t, false).dataSync(), a);
+    assert.notDeepEqual(model.fullLogits(t, true).dataSync(), a);
+  });
+  model.dispose();
+});
+
+for (const loss of ['sampled_softmax', 'bpr', 'full_softmax'] as const) {
+  test(`a few Adam steps lower the ${loss} loss on a fixed batch`, () => {
+    const { exp, model } = setup();
+    const batch = sequenceBatch(exp.train, 4);
+    const optimizer = tf.train.adam(0.01);
+    const lossValue = () => tf.tidy(() => objective(model, batch, loss).dataSync()[0]);
+    const start = lossValue();
+    for (let k = 0; k < 10; k++) optimizer.minimize(() => objective(model, batch, loss), false, model.variables());
+    const end = lossValue();
+    assert.ok(end < start - 0.05, `${loss}: ${start} -> ${end}`);
+    optimizer.dispose();
+    model.dispose();
+  });
+}
+
+test('no tensor leaks around scoreAll and a training step', () => {
+  const { exp, model } = setup(['model.num_layers=2', 'model.dropout=0.2']);
+  const batch = sequenceBatch(exp.train, 4);
+  const optimizer = tf.train.adam(0.01);
+  const step = () => optimizer.minimize(() => objective(model, batch, 'sampled_softmax'), false, model.variables());
+  // the first step creates Adam's slot variables
+  step();
+  let before = tf.memory().numTensors;
+  step();
+  assert.equal(tf.memory().numTensors, before);
+  before = tf.memory().numTensors;
+  model.scoreAll(allUsers(), exp.parts.test.history).dispose();
+  assert.equal(tf.memory().numTensors, before);
+  optimizer.dispose();
+  model.dispose();
+});
