@@ -8,3 +8,11 @@ export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
 }
+
+/** The wasm backend, for tests of training speed-sensitive behaviour on the default backend. */
+export async function useWasm(): Promise<void> {
+  require('@tensorflow/tfjs-backend-wasm');
+  tf.env().set('PROD', true);
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+  await tf.ready();
+}
