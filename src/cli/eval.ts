@@ -65,6 +65,11 @@ async function evalSavedRun(opts: EvalOptions): Promise<number> {
   const reporter = new Reporter(Boolean(opts.quiet));
   await activateBackend(opts.backend, config.str('compute.backend'), reporter);
   const outcome = await evalRun(dir, saved, config, reporter);
+  if (opts.json) {
+    const identical = outcome.differences === null ? null : outcome.differences.length === 0;
+    process.stdout.write(`${JSON.stringify({ results: outcome.summaries, identical })}\n`);
+    return outcome.differences && outcome.differences.length > 0 ? 1 : 0;
+  }
   process.stdout.write(`${outcome.tables.join('\n\n')}\n`);
   if (outcome.differences === null) {
     process.stdout.write('evaluated under a changed protocol: not compared with the saved metrics.json\n');
@@ -86,7 +91,7 @@ export function registerEval(program: Command, run: (action: () => Promise<numbe
     .option('--rankings <file>', 'TREC run file: user Q0 item rank score tag')
     .option('--truth <file>', 'TREC qrels file: user 0 item relevance')
     .option('--metrics <list>', 'comma-separated metric@N, e.g. ndcg@10,hr@10,recall@20')
-    .option('--json', 'print one JSON object {metric: mean}')
+    .option('--json', 'print JSON: with --rankings {metric: mean}; with --run {results: {part: summary}, identical}')
     .option('--set <key=value>', 'with --run: evaluate under changed eval.* keys, e.g. --set eval.candidates=full (repeatable)', collect, [])
     .option('--backend <name>', 'backend for --run (default: the run\'s configured one)')
     .option('--quiet', 'print only the results')

@@ -31,6 +31,8 @@ function loadCandidates(dir: string, name: string): UserLists {
 
 export interface EvalRunOutcome {
   tables: string[];
+  /** per part, the recomputed summary (means over users, and over repeats) */
+  summaries: Partial<Record<EvalPart, PartSummary>>;
   /** "metric part: saved vs recomputed" for every value that differs; null under a changed protocol */
   differences: string[] | null;
   compared: number;
@@ -83,11 +85,13 @@ export async function evalRun(
     }
   }
   const tables: string[] = [];
+  const summaries: Partial<Record<EvalPart, PartSummary>> = {};
   const differences: string[] = [];
   let compared = 0;
   for (const part of EVAL_PARTS) {
     if (perPart[part].length === 0) continue;
     const summary = summarisePart(protocolLine, perPart[part]);
+    summaries[part] = summary;
     tables.push(formatTable(`${modelName} on ${data.name}: ${part} (recomputed)`, summary, metrics));
     if (!sameProtocol) continue;
     const before = savedMetrics.results[part]?.means ?? {};
@@ -96,5 +100,5 @@ export async function evalRun(
       if (before[key] !== value) differences.push(`${part} ${key}: saved ${before[key]}, recomputed ${value}`);
     }
   }
-  return { tables, differences: sameProtocol ? differences : null, compared };
+  return { tables, summaries, differences: sameProtocol ? differences : null, compared };
 }
