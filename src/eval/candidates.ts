@@ -1,6 +1,7 @@
 import type { Interactions, UserLists } from '../data/interactions';
 import type { Rng } from '../random/streams';
 import { ConfigError } from '../util/errors';
+import { upperBound } from '../random/weighted';
 
 export type NegativeSampler = 'uniform' | 'popularity';
 
@@ -146,16 +147,4 @@ function drawFree(weights: Float32Array, touched: Uint8Array, rng: Rng): number 
     target -= w;
   }
   return last; // rounding left the target just past the last free item
-}
-
-/** The first index whose cumulative weight exceeds x. */
-function upperBound(cumulative: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = cumulative.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cumulative[mid] > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }

@@ -1,5 +1,6 @@
 import type { UserLists } from '../data/interactions';
 import type { Rng } from '../random/streams';
+import { upperBound } from '../random/weighted';
 
 export type TrainSampler = 'uniform' | 'popularity';
 
@@ -70,15 +71,4 @@ function popularityCumulative(items: Int32Array, numItems: number): Float64Array
   for (let p = 0; p < items.length; p++) counts[items[p]] += 1;
   for (let i = 1; i < numItems; i++) counts[i] += counts[i - 1];
   return counts;
-}
-
-function upperBound(cumulative: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = cumulative.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cumulative[mid] > x) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }
