@@ -35,7 +35,8 @@ export function lossFor(model: NeuralModel, config: ResolvedConfig): LossName {
   return loss;
 }
 
-function toTensors(batch: TrainBatch): BatchTensors {
+/** A batch's typed arrays as the tensors a model's logits take (the caller disposes them, e.g. in tf.tidy). */
+export function toTensors(batch: TrainBatch): BatchTensors {
   return {
     size: batch.size,
     users: tf.tensor1d(batch.users, 'int32'),

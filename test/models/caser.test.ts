@@ -2,7 +2,6 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfig } from '../../src/config/load';
-import type { ResolvedConfig } from '../../src/config/resolved';
 import { schemaProvider } from '../../src/config/schema';
 import { Caser, horizontalConvolutions, verticalConvolution } from '../../src/models/baselines/caser';
 import { lastItems } from '../../src/models/layers/inputs';
@@ -11,12 +10,11 @@ import type { BatchTensors } from '../../src/models/neural-model';
 import { stream } from '../../src/random/streams';
 import { prepareExperiment } from '../../src/run/experiment';
 import type { TrainBatch } from '../../src/train/batch';
-import { BatchBuilder } from '../../src/train/batch-builders';
 import { lossOf } from '../../src/train/losses';
-import { NegativeSampler } from '../../src/train/negatives';
 import { ConfigError } from '../../src/util/errors';
 import { useCpu } from '../helpers/backend';
 import { tinyData } from '../helpers/tiny-data';
+import { assertClose, initialized, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
 
 before(useCpu);
 
@@ -35,14 +33,6 @@ const DATA = tinyData(
 );
 const NEGATIVES = 3;
 
-/** Builds the weights without training (build is protected). */
-class BuiltCaser extends Caser {
-  constructor(config: ResolvedConfig, train: TrainData) {
-    super(config);
-    this.build(train);
-  }
-}
-
 function setup(extra: string[] = []) {
   const config = resolveConfig(schemaProvider, null, [
     'model.name=caser',
@@ -53,23 +43,11 @@ function setup(extra: string[] = []) {
     ...extra,
   ]);
   const exp = prepareExperiment(DATA, config, 0);
-  return { config, exp, model: new BuiltCaser(config, exp.train) };
+  return { config, exp, model: initialized(new Caser(config), exp.train) };
 }
 
 function windowBatch(train: TrainData): TrainBatch {
-  const sampler = new NegativeSampler(train.sequences, train.numItems, 'uniform', false, stream(1, 'sampling'));
-  const builder = new BatchBuilder(train, 'windows', LENGTH, NEGATIVES, sampler);
-  return builder.build(builder.examples);
-}
-
-function tensorsOf(batch: TrainBatch): BatchTensors {
-  return {
-    size: batch.size,
-    users: tf.tensor1d(batch.users, 'int32'),
-    inputs: tf.tensor2d(batch.inputs, [batch.size, batch.inputLength], 'int32'),
-    positives: tf.tensor1d(batch.positives, 'int32'),
-    mask: tf.tensor1d(batch.mask),
-  };
+  return wholeBatch(train, 'windows', LENGTH, NEGATIVES);
 }
 
 /** The trainer's BCE objective on one batch: positives in column 0, then the batch's negatives. */
@@ -89,13 +67,6 @@ function trainStep(model: Caser, batch: TrainBatch, optimizer: tf.Optimizer): vo
 }
 
 const allUsers = () => Int32Array.from({ length: DATA.numUsers }, (_, u) => u);
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let k = 0; k < expected.length; k++) {
-    assert.ok(Math.abs(actual[k] - expected[k]) < 1e-5, `${what}[${k}]: ${actual[k]} != ${expected[k]}`);
-  }
-}
 
 /** Plain-JS horizontal convolutions: E[l][j], kernels[h-1][r·d + j][f], relu, max over positions. */
 function referenceHorizontal(E: number[][], kernels: number[][][], biases: number[][]): number[] {

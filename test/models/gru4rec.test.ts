@@ -2,20 +2,17 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfig } from '../../src/config/load';
-import type { ResolvedConfig } from '../../src/config/resolved';
 import { schemaProvider } from '../../src/config/schema';
 import { Gru4Rec } from '../../src/models/baselines/gru4rec';
 import { lastItems } from '../../src/models/layers/inputs';
 import type { TrainData } from '../../src/models/model';
 import type { BatchTensors } from '../../src/models/neural-model';
-import { stream } from '../../src/random/streams';
 import { prepareExperiment } from '../../src/run/experiment';
 import type { TrainBatch } from '../../src/train/batch';
-import { BatchBuilder } from '../../src/train/batch-builders';
 import { lossOf, type LossName } from '../../src/train/losses';
-import { NegativeSampler } from '../../src/train/negatives';
 import { useCpu } from '../helpers/backend';
 import { tinyData } from '../helpers/tiny-data';
+import { assertClose, initialized, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
 
 before(useCpu);
 
@@ -33,14 +30,6 @@ const DATA = tinyData(
 );
 const NEGATIVES = 3;
 
-/** Builds the weights without training (build is protected). */
-class BuiltGru4Rec extends Gru4Rec {
-  constructor(config: ResolvedConfig, train: TrainData) {
-    super(config);
-    this.build(train);
-  }
-}
-
 function setup(extra: string[] = []) {
   const config = resolveConfig(schemaProvider, null, [
     'model.name=gru4rec',
@@ -50,23 +39,11 @@ function setup(extra: string[] = []) {
     ...extra,
   ]);
   const exp = prepareExperiment(DATA, config, 0);
-  return { config, exp, model: new BuiltGru4Rec(config, exp.train) };
+  return { config, exp, model: initialized(new Gru4Rec(config), exp.train) };
 }
 
 function sequenceBatch(train: TrainData, length: number): TrainBatch {
-  const sampler = new NegativeSampler(train.sequences, train.numItems, 'uniform', false, stream(1, 'sampling'));
-  const builder = new BatchBuilder(train, 'sequences', length, NEGATIVES, sampler);
-  return builder.build(builder.examples);
-}
-
-function tensorsOf(batch: TrainBatch): BatchTensors {
-  return {
-    size: batch.size,
-    users: tf.tensor1d(batch.users, 'int32'),
-    inputs: tf.tensor2d(batch.inputs, [batch.size, batch.inputLength], 'int32'),
-    positives: tf.tensor1d(batch.positives, 'int32'),
-    mask: tf.tensor1d(batch.mask),
-  };
+  return wholeBatch(train, 'sequences', length, NEGATIVES);
 }
 
 /** The trainer's objective on one batch: positives in column 0, then the batch's negatives. */
@@ -81,13 +58,6 @@ function objective(model: Gru4Rec, batch: TrainBatch, loss: LossName): tf.Scalar
 }
 
 const allUsers = () => Int32Array.from({ length: DATA.numUsers }, (_, u) => u);
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let k = 0; k < expected.length; k++) {
-    assert.ok(Math.abs(actual[k] - expected[k]) < 1e-5, `${what}[${k}]: ${actual[k]} != ${expected[k]}`);
-  }
-}
 
 test('forward shapes of logits, fullLogits and scoreAll', () => {
   const { exp, model } = setup(['model.num_layers=2']);

@@ -3,19 +3,18 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveConfig } from '../../src/config/load';
 import { schemaProvider } from '../../src/config/schema';
-import type { TrainData } from '../../src/models/model';
 import type { BatchTensors } from '../../src/models/neural-model';
 import { SasRec } from '../../src/models/baselines/sasrec';
 import { lastItems } from '../../src/models/layers/inputs';
 import { stream } from '../../src/random/streams';
 import { prepareExperiment } from '../../src/run/experiment';
-import type { TrainBatch } from '../../src/train/batch';
 import { BatchBuilder } from '../../src/train/batch-builders';
 import { lossOf } from '../../src/train/losses';
 import { NegativeSampler } from '../../src/train/negatives';
 import { ConfigError } from '../../src/util/errors';
 import { useCpu } from '../helpers/backend';
 import { tinyData, userLists } from '../helpers/tiny-data';
+import { assertClose, initialized, tensorsOf } from '../helpers/model-fixtures';
 
 before(useCpu);
 
@@ -33,17 +32,10 @@ const DATA = tinyData(
 );
 
 /** SasRec with its weights built without training. */
-class BuiltSasRec extends SasRec {
-  init(train: TrainData): this {
-    this.build(train);
-    return this;
-  }
-}
-
 function setup(extra: string[] = []) {
   const config = resolveConfig(schemaProvider, null, [...SETTINGS, ...extra]);
   const exp = prepareExperiment(DATA, config, 0);
-  return { config, exp, model: new BuiltSasRec(config).init(exp.train) };
+  return { config, exp, model: initialized(new SasRec(config), exp.train) };
 }
 
 /** A sequence batch of the given [B, W] inputs (positives and mask are unused by the forward pass). */
@@ -56,23 +48,6 @@ function batchOf(inputs: number[][]): BatchTensors {
     positives: tf.zeros([points], 'int32'),
     mask: tf.ones([points]),
   };
-}
-
-function tensorsOf(batch: TrainBatch): BatchTensors {
-  return {
-    size: batch.size,
-    users: tf.tensor1d(batch.users, 'int32'),
-    inputs: tf.tensor2d(batch.inputs, [batch.size, batch.inputLength], 'int32'),
-    positives: tf.tensor1d(batch.positives, 'int32'),
-    mask: tf.tensor1d(batch.mask),
-  };
-}
-
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, tolerance = 1e-5): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let k = 0; k < expected.length; k++) {
-    assert.ok(Math.abs(actual[k] - expected[k]) <= tolerance, `${what}[${k}]: ${actual[k]} != ${expected[k]}`);
-  }
 }
 
 test('logits, fullLogits and scoreAll have the right shapes', () => {
@@ -164,5 +139,5 @@ test('scoreAll gives the logits of the last position of the user\'s latest items
 test('num_heads must divide dim', () => {
   const config = resolveConfig(schemaProvider, null, [...SETTINGS, 'model.num_heads=3']);
   const exp = prepareExperiment(DATA, config, 0);
-  assert.throws(() => new BuiltSasRec(config).init(exp.train), ConfigError);
+  assert.throws(() => initialized(new SasRec(config), exp.train), ConfigError);
 });
