@@ -97,17 +97,19 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
   checkConfigConsistency(config);
   const started = new Date();
   const modelName = config.str('model.name');
+  // The data is loaded before the run folder exists, so that a bad data path leaves no folder behind; the
+  // reporter keeps the lines and writes them to the log once the folder exists.
+  reporter.info(`model ${modelName}, data ${config.str('data.source')}, backend ${backend}, seed ${config.int('seed')}`);
+  const data = await loadData(config, reporter);
+  const stats = datasetStats(data);
+  reporter.info(`data: ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
   const { id, dir } = createRunFolder(
     config.str('output.dir'),
     runIdBase(started, modelName, config.str('data.source'), config.str('output.name')),
   );
   reporter.attachLog(join(dir, 'log.txt'));
-  reporter.info(`run ${id}: model ${modelName}, data ${config.str('data.source')}, backend ${backend}, seed ${config.int('seed')}`);
+  reporter.info(`run ${id}`);
   writeConfig(dir, config);
-
-  const data = await loadData(config, reporter);
-  const stats = datasetStats(data);
-  reporter.info(`data: ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
   const { protocol, metrics } = protocolOf(config);
   const protocolLine = describeProtocol(protocol, data.numItems);
   const repeats = config.int('split.repeats');
