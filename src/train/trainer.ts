@@ -47,22 +47,28 @@ export function toTensors(batch: TrainBatch): BatchTensors {
 }
 
 /** One optimisation step on one batch; returns the batch's loss. Every intermediate tensor is freed. */
+/**
+ * The model's loss on one batch, before any L2 penalty: the logits of the positive (column 0) and the batch's
+ * negatives, or of every item for full_softmax. Call inside tf.tidy (or a gradient function).
+ */
+export function batchLoss(model: NeuralModel, batch: TrainBatch, t: BatchTensors, loss: LossName, training: boolean): tf.Scalar {
+  if (loss === 'full_softmax') {
+    return lossOf(loss, (model.fullLogits as NonNullable<NeuralModel['fullLogits']>)(t, training), t.mask, t.positives);
+  }
+  const negatives = tf.tensor2d(batch.negatives, [batch.positives.length, batch.numNegatives], 'int32');
+  const items = tf.concat([tf.expandDims(t.positives, 1), negatives], 1) as tf.Tensor2D;
+  return lossOf(loss, model.logits(t, items, training), t.mask);
+}
+
 function step(model: NeuralModel, batch: TrainBatch, loss: LossName, optimizer: Optimizer, config: ResolvedConfig): number {
   const l2 = config.num('train.l2');
   const variables = model.variables();
   const value = tf.tidy(() => {
     const t = toTensors(batch);
     const objective = (): tf.Scalar => {
-      let objectiveValue: tf.Scalar;
-      if (loss === 'full_softmax') {
-        objectiveValue = lossOf(loss, (model.fullLogits as NonNullable<NeuralModel['fullLogits']>)(t, true), t.mask, t.positives);
-      } else {
-        const negatives = tf.tensor2d(batch.negatives, [batch.positives.length, batch.numNegatives], 'int32');
-        const items = tf.concat([tf.expandDims(t.positives, 1), negatives], 1) as tf.Tensor2D;
-        objectiveValue = lossOf(loss, model.logits(t, items, true), t.mask);
-      }
-      if (l2 > 0) objectiveValue = tf.add(objectiveValue, tf.mul(l2, tf.addN(variables.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
-      return objectiveValue;
+      const value = batchLoss(model, batch, t, loss, true);
+      if (l2 <= 0) return value;
+      return tf.add(value, tf.mul(l2, tf.addN(variables.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
     };
     const { value: lossValue, grads } = optimizer.computeGradients(objective, variables);
     optimizer.applyGradients(clipByGlobalNorm(grads, config.num('train.clip_norm')));

@@ -6,7 +6,29 @@ import type { BatchKind, TrainBatch } from '../../src/train/batch';
 import { BatchBuilder } from '../../src/train/batch-builders';
 import { NegativeSampler } from '../../src/train/negatives';
 
-export { toTensors as tensorsOf } from '../../src/train/trainer';
+import * as tf from '@tensorflow/tfjs-core';
+import type { LossName } from '../../src/train/losses';
+import { batchLoss, toTensors } from '../../src/train/trainer';
+import { tinyData } from './tiny-data';
+
+export { toTensors as tensorsOf };
+
+/** Five users over 7 items; leave-one-out keeps all but the last two items of each user for training. */
+export const SEQUENCE_DATA = tinyData(
+  [
+    [0, 1, 2, 3, 4, 5, 6],
+    [1, 2, 3, 1, 2, 3],
+    [6, 5, 4, 3],
+    [2, 4, 6, 1, 3, 5, 0, 2],
+    [5, 0],
+  ],
+  7,
+);
+
+/** The trainer's loss (without L2) on one batch, as a scalar kept outside the tidy. */
+export function objective(model: NeuralModel, batch: TrainBatch, loss: LossName, training = true): tf.Scalar {
+  return tf.tidy(() => batchLoss(model, batch, toTensors(batch), loss, training));
+}
 
 /** `model` with freshly initialised weights for `train`, without training. */
 export function initialized<T extends NeuralModel>(model: T, train: TrainData): T {

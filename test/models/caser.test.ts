@@ -10,27 +10,15 @@ import type { BatchTensors } from '../../src/models/neural-model';
 import { stream } from '../../src/random/streams';
 import { prepareExperiment } from '../../src/run/experiment';
 import type { TrainBatch } from '../../src/train/batch';
-import { lossOf } from '../../src/train/losses';
 import { ConfigError } from '../../src/util/errors';
 import { useCpu } from '../helpers/backend';
-import { tinyData } from '../helpers/tiny-data';
-import { assertClose, initialized, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
+import { assertClose, initialized, objective, SEQUENCE_DATA, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
 
 before(useCpu);
 
-const NUM_ITEMS = 7;
+const DATA = SEQUENCE_DATA;
+const NUM_ITEMS = DATA.numItems;
 const LENGTH = 3;
-// leave-one-out keeps all but the last two items of each user for training
-const DATA = tinyData(
-  [
-    [0, 1, 2, 3, 4, 5, 6],
-    [1, 2, 3, 1, 2, 3],
-    [6, 5, 4, 3],
-    [2, 4, 6, 1, 3, 5, 0, 2],
-    [5, 0],
-  ],
-  NUM_ITEMS,
-);
 const NEGATIVES = 3;
 
 function setup(extra: string[] = []) {
@@ -50,19 +38,12 @@ function windowBatch(train: TrainData): TrainBatch {
   return wholeBatch(train, 'windows', LENGTH, NEGATIVES);
 }
 
-/** The trainer's BCE objective on one batch: positives in column 0, then the batch's negatives. */
-function objective(model: Caser, batch: TrainBatch, training: boolean): tf.Scalar {
-  return tf.tidy(() => {
-    const t = tensorsOf(batch);
-    const negatives = tf.tensor2d(batch.negatives, [batch.size, batch.numNegatives], 'int32');
-    const items = tf.concat([tf.expandDims(t.positives, 1), negatives], 1) as tf.Tensor2D;
-    return lossOf('bce', model.logits(t, items, training), t.mask);
-  });
-}
+/** The trainer's BCE objective on one batch. */
+const bce = (model: Caser, batch: TrainBatch, training: boolean) => objective(model, batch, 'bce', training);
 
 function trainStep(model: Caser, batch: TrainBatch, optimizer: tf.Optimizer): void {
   tf.tidy(() => {
-    optimizer.minimize(() => objective(model, batch, true), false, model.variables());
+    optimizer.minimize(() => bce(model, batch, true), false, model.variables());
   });
 }
 
@@ -201,7 +182,7 @@ test('dropout acts only in training', () => {
 test('a few Adam steps lower the BCE loss on a fixed batch', () => {
   const { exp, model } = setup();
   const batch = windowBatch(exp.train);
-  const lossNow = () => tf.tidy(() => objective(model, batch, false).dataSync()[0]);
+  const lossNow = () => tf.tidy(() => bce(model, batch, false).dataSync()[0]);
   const start = lossNow();
   const optimizer = tf.train.adam(0.01);
   for (let k = 0; k < 5; k++) trainStep(model, batch, optimizer);

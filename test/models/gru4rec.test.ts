@@ -9,25 +9,13 @@ import type { TrainData } from '../../src/models/model';
 import type { BatchTensors } from '../../src/models/neural-model';
 import { prepareExperiment } from '../../src/run/experiment';
 import type { TrainBatch } from '../../src/train/batch';
-import { lossOf, type LossName } from '../../src/train/losses';
 import { useCpu } from '../helpers/backend';
-import { tinyData } from '../helpers/tiny-data';
-import { assertClose, initialized, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
+import { assertClose, initialized, objective, SEQUENCE_DATA, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
 
 before(useCpu);
 
-const NUM_ITEMS = 7;
-// leave-one-out keeps all but the last two items of each user for training
-const DATA = tinyData(
-  [
-    [0, 1, 2, 3, 4, 5, 6],
-    [1, 2, 3, 1, 2, 3],
-    [6, 5, 4, 3],
-    [2, 4, 6, 1, 3, 5, 0, 2],
-    [5, 0],
-  ],
-  NUM_ITEMS,
-);
+const DATA = SEQUENCE_DATA;
+const NUM_ITEMS = DATA.numItems;
 const NEGATIVES = 3;
 
 function setup(extra: string[] = []) {
@@ -44,17 +32,6 @@ function setup(extra: string[] = []) {
 
 function sequenceBatch(train: TrainData, length: number): TrainBatch {
   return wholeBatch(train, 'sequences', length, NEGATIVES);
-}
-
-/** The trainer's objective on one batch: positives in column 0, then the batch's negatives. */
-function objective(model: Gru4Rec, batch: TrainBatch, loss: LossName): tf.Scalar {
-  return tf.tidy(() => {
-    const t = tensorsOf(batch);
-    if (loss === 'full_softmax') return lossOf(loss, model.fullLogits(t, true), t.mask, t.positives);
-    const negatives = tf.tensor2d(batch.negatives, [batch.positives.length, batch.numNegatives], 'int32');
-    const items = tf.concat([tf.expandDims(t.positives, 1), negatives], 1) as tf.Tensor2D;
-    return lossOf(loss, model.logits(t, items, true), t.mask);
-  });
 }
 
 const allUsers = () => Int32Array.from({ length: DATA.numUsers }, (_, u) => u);
