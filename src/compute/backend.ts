@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import './kernels';
+import { registerWasmMatMulLayout } from './kernels/wasm-matmul-layout';
 import { RunError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 
@@ -26,7 +27,10 @@ function loadTensorflow(): { loaded: string } | { reason: string } {
 }
 
 async function activate(name: string): Promise<void> {
-  if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
+  if (name === 'wasm') {
+    require('@tensorflow/tfjs-backend-wasm');
+    registerWasmMatMulLayout();
+  }
   let ok = false;
   try {
     ok = await tf.setBackend(name);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UserLists } from '../data/interactions';
-import { countMatrix, lengthsOf } from '../data/user-lists';
+import { lengthsOf, rowItemPairs } from '../data/user-lists';
 import type { Model } from '../models/model';
 import type { Progress } from '../util/progress';
 import { mean, perUserMetrics, type MetricAt } from './metrics';
@@ -77,17 +77,27 @@ function distinctCounts(targets: UserLists, users: Int32Array): Int32Array {
   return out;
 }
 
-/** A batch's candidate lists padded into a [B, width] matrix, with a 0/1 mask of real entries. */
-function paddedCandidates(candidates: UserLists, users: Int32Array): { items: Int32Array; valid: Float32Array; width: number } {
-  const lengths = lengthsOf(candidates, users);
+/** A batch's lists padded into a [B, width] int32 matrix with `fill` past each list's end (width >= 1). */
+function paddedLists(lists: UserLists, users: Int32Array, fill: number): { items: Int32Array; lengths: Int32Array; width: number } {
+  const lengths = lengthsOf(lists, users);
   const width = Math.max(1, lengths.reduce((a, b) => Math.max(a, b), 0));
-  const items = new Int32Array(users.length * width);
-  const valid = new Float32Array(users.length * width);
-  users.forEach((u, b) => {
-    items.set(candidates.items.subarray(candidates.offsets[u], candidates.offsets[u + 1]), b * width);
-    valid.fill(1, b * width, b * width + lengths[b]);
-  });
-  return { items, valid, width };
+  const items = new Int32Array(users.length * width).fill(fill);
+  users.forEach((u, b) => items.set(lists.items.subarray(lists.offsets[u], lists.offsets[u + 1]), b * width));
+  return { items, lengths, width };
+}
+
+/** Marks padding in a [B, width] list matrix; never equal to an item index nor to the -1 of a cut entry. */
+const NO_ITEM = -2;
+
+/**
+ * -Infinity at every (row, item) of the batch users' lists, 0 elsewhere, as a dense [B, numItems] tensor:
+ * added to finite scores it removes those items from the ranking (scatterND sums repeats, still -Infinity).
+ */
+function exclusionPenalty(lists: UserLists, users: Int32Array, numItems: number): tf.Tensor2D {
+  const { rows, cols } = rowItemPairs(lists, users);
+  if (rows.length === 0) return tf.zeros([users.length, numItems]);
+  const indices = tf.stack([tf.tensor1d(rows, 'int32'), tf.tensor1d(cols, 'int32')], 1);
+  return tf.scatterND(indices, tf.fill([rows.length], -Infinity), [users.length, numItems]) as tf.Tensor2D;
 }
 
 /**
@@ -114,29 +124,26 @@ interface BatchRanking {
 function rankBatch(req: EvalRequest, users: Int32Array, width: number): BatchRanking {
   const result = tf.tidy(() => {
     let scores = req.model.scoreAll(users, req.history);
-    const isTarget = tf.greater(countMatrix(req.targets, users, req.numItems), 0);
     let itemOf: tf.Tensor2D | null = null;
-    let targetOf: tf.Tensor2D;
     if (req.candidates) {
-      const padded = paddedCandidates(req.candidates, users);
+      const padded = paddedLists(req.candidates, users, 0);
       const candidateItems = tf.tensor2d(padded.items, [users.length, padded.width], 'int32');
-      const valid = tf.tensor2d(padded.valid, [users.length, padded.width]);
-      scores = tf.where(tf.greater(valid, 0), gatherRows(scores, candidateItems), -Infinity) as tf.Tensor2D;
+      const column = tf.reshape(tf.range(0, padded.width, 1, 'int32'), [1, padded.width]);
+      const valid = tf.less(column, tf.reshape(tf.tensor1d(padded.lengths, 'int32'), [users.length, 1]));
+      scores = tf.where(valid, gatherRows(scores, candidateItems), tf.fill([users.length, padded.width], -Infinity));
       itemOf = candidateItems;
-      targetOf = gatherRows(tf.cast(isTarget, 'int32') as tf.Tensor2D, candidateItems);
-    } else {
-      if (req.excludeHistory) {
-        const seen = tf.greater(countMatrix(req.history, users, req.numItems), 0);
-        scores = tf.where(seen, -Infinity, scores) as tf.Tensor2D;
-      }
-      targetOf = tf.cast(isTarget, 'int32') as tf.Tensor2D;
+    } else if (req.excludeHistory) {
+      scores = tf.add(scores, exclusionPenalty(req.history, users, req.numItems));
     }
     const k = Math.min(width, scores.shape[1]);
     const top = tf.topk(scores, k);
     const listed = tf.isFinite(top.values);
-    const rel = tf.mul(gatherRows(targetOf, top.indices as tf.Tensor2D), tf.cast(listed, 'int32'));
     const ranked = itemOf ? gatherRows(itemOf, top.indices as tf.Tensor2D) : top.indices;
-    const items = tf.where(listed, ranked, -1);
+    const items = tf.where(listed, ranked, tf.fill(ranked.shape, -1, 'int32'));
+    // relevance: is the ranked item among the user's (padded) targets? [B, k, 1] == [B, 1, T]
+    const targets = paddedLists(req.targets, users, NO_ITEM);
+    const targetItems = tf.tensor3d(targets.items, [users.length, 1, targets.width], 'int32');
+    const rel = tf.cast(tf.any(tf.equal(tf.expandDims(items, 2), targetItems), 2), 'int32');
     const pad = width - k;
     return {
       rel: pad > 0 ? tf.pad(rel, [[0, 0], [0, pad]]) : rel,
@@ -154,8 +161,17 @@ function rankBatch(req: EvalRequest, users: Int32Array, width: number): BatchRan
 }
 
 /**
- * Evaluates every user with a target, in batches of users. Metrics do not depend on the batch size: each
- * user's list is computed from that user's row alone.
+ * The order in which users are batched: by history length, ties by user index, so that sequence models can
+ * trim the left padding of a batch (SASRec on Amazon Games: most batches become a few positions wide).
+ */
+function batchingOrder(users: Int32Array, history: UserLists): Int32Array {
+  const lengths = lengthsOf(history, users);
+  return Int32Array.from(users.keys()).sort((a, b) => lengths[a] - lengths[b] || a - b);
+}
+
+/**
+ * Evaluates every user with a target, in batches of users. Metrics depend neither on the batch size nor on
+ * the batch order: each user's list is computed from that user's row alone.
  */
 export function evaluate(req: EvalRequest): EvalResult {
   const users = usersWithTargets(req.targets);
@@ -163,13 +179,17 @@ export function evaluate(req: EvalRequest): EvalResult {
   const rel = new Uint8Array(users.length * width);
   const rankedItems = req.keepRankings ? new Int32Array(users.length * width) : null;
   const rankedScores = req.keepRankings ? new Float32Array(users.length * width) : null;
+  const order = batchingOrder(users, req.history);
   for (let start = 0; start < users.length; start += req.batchSize) {
-    const batch = users.subarray(start, Math.min(users.length, start + req.batchSize));
-    const ranked = rankBatch(req, batch, width);
-    rel.set(ranked.rel, start * width);
-    rankedItems?.set(ranked.items, start * width);
-    rankedScores?.set(ranked.scores, start * width);
-    req.progress?.tick(batch.length);
+    const rows = order.subarray(start, Math.min(users.length, start + req.batchSize));
+    const ranked = rankBatch(req, Int32Array.from(rows, (r) => users[r]), width);
+    rows.forEach((row, b) => {
+      const from = b * width;
+      rel.set(ranked.rel.subarray(from, from + width), row * width);
+      rankedItems?.set(ranked.items.subarray(from, from + width), row * width);
+      rankedScores?.set(ranked.scores.subarray(from, from + width), row * width);
+    });
+    req.progress?.tick(rows.length);
   }
   const perUser = perUserMetrics(rel, width, distinctCounts(req.targets, users), req.metrics);
   const means = Object.fromEntries(Object.entries(perUser).map(([key, values]) => [key, mean(values)]));

@@ -141,3 +141,14 @@ test('num_heads must divide dim', () => {
   const exp = prepareExperiment(DATA, config, 0);
   assert.throws(() => initialized(new SasRec(config), exp.train), ConfigError);
 });
+
+test('scoreAll trims padding to the batch: a user scores the same alone as beside a longer history', () => {
+  const { model } = setup();
+  const history = userLists([[3, 1], [0, 1, 2, 3, 4, 5, 0], [4]]);
+  const [alone, together] = tf.tidy(() => [
+    model.scoreAll(Int32Array.from([0]), history).arraySync()[0],
+    model.scoreAll(Int32Array.from([2, 0, 1]), history).arraySync()[1],
+  ]);
+  assert.deepEqual(alone, together);
+  model.dispose();
+});

@@ -18,6 +18,7 @@ import {
 } from '../layers/attention';
 import { glorotInit } from '../layers/init';
 import { lastItems } from '../layers/inputs';
+import { lengthsOf } from '../../data/user-lists';
 
 /**
  * SASRec (Kang & McAuley, ICDM 2018), as in the authors' TensorFlow code (kang205/SASRec):
@@ -116,9 +117,14 @@ export class SasRec extends NeuralModel {
     return tf.matMul(this.pointFeatures(batch, training), this.itemTable(), false, true);
   }
 
+  /**
+   * Scores from the last position. The input is only as wide as the batch's longest history (up to
+   * max_length): the padding cut off on the left is masked anyway, and the evaluator batches users by
+   * history length, so short-history batches cost a few positions instead of max_length.
+   */
   scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
     return tf.tidy(() => {
-      const L = this.inputLength;
+      const L = Math.max(1, Math.min(this.inputLength, lengthsOf(history, users).reduce((a, b) => Math.max(a, b), 0)));
       const inputs = tf.tensor2d(lastItems(history, users, L), [users.length, L], 'int32');
       const last = tf.slice(this.encode(inputs, false), [0, L - 1, 0], [users.length, 1, this.dim]);
       return tf.matMul(tf.reshape(last, [users.length, this.dim]), this.itemTable(), false, true);
