@@ -3,17 +3,36 @@ NODE_MODULES_STAMP := node_modules/.installed
 TS_SOURCES := $(shell find src test scripts -name '*.ts' 2>/dev/null) tsconfig.json
 BUILD_STAMP := dist/.built
 
-.PHONY: install build test quickstart docs bench clean
+.PHONY: install native build test quickstart docs bench clean
 
 install: $(NODE_MODULES_STAMP)
 
+# npm ci also builds the native kernels (package.json's install script; a failed build is not an error).
+# Before it, OpenBLAS for their sgemm, where apt-get can install it (root); they have their own sgemm if not.
 $(NODE_MODULES_STAMP): package.json package-lock.json
+	@if { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q libopenblas; then \
+	  echo "memrec: OpenBLAS found"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  apt-get install -y --no-install-recommends libopenblas0-pthread >/dev/null 2>&1; then \
+	  echo "memrec: installed libopenblas0-pthread"; \
+	else \
+	  echo "memrec: no OpenBLAS (the native kernels will use their own sgemm)"; \
+	fi
 	npm ci --no-audit --no-fund
 	touch $@
 
+# Rebuild the native kernels (build/Release/memrec_native.node). `make build` does it by itself when native/
+# or binding.gyp changed since the last attempt (its log is the stamp, so a failed build is not retried).
+NATIVE_LOG := build/native-build.log
+native:
+	node scripts/build-native.js
+
+$(NATIVE_LOG): $(wildcard native/*.cc native/*.h) binding.gyp | $(NODE_MODULES_STAMP)
+	node scripts/build-native.js
+
 build: $(BUILD_STAMP)
 
-$(BUILD_STAMP): $(NODE_MODULES_STAMP) $(TS_SOURCES)
+$(BUILD_STAMP): $(NODE_MODULES_STAMP) $(NATIVE_LOG) $(TS_SOURCES)
 	rm -rf dist
 	npx tsc -p tsconfig.json
 	touch $@

@@ -1,9 +1,10 @@
 /**
  * `make bench`: milliseconds per training step and full-ranking evaluation throughput for SASRec and GRU4Rec
  * at ML-1M-like shapes, on every backend that loads, beside the same steps in PyTorch when Debian's
- * python3-torch is installed. Writes results/bench/bench.json and results/bench/bench.md.
+ * python3-torch is installed, and the time per kernel of one profiled step (so the next bottleneck shows).
+ * Writes results/bench/bench.json and results/bench/bench.md.
  *
- * Usage: node dist/scripts/bench/bench.js [--quick] [--backends wasm,cpu]
+ * Usage: node dist/scripts/bench/bench.js [--quick] [--backends native,wasm,cpu]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -38,6 +39,8 @@ interface Row extends Shape {
   evalUsersPerSecond: number;
   peakRssMb: number;
   torchMsPerStep: number | null;
+  /** one profiled step: milliseconds per kernel name, largest first */
+  kernels: Array<[string, number]>;
 }
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -73,7 +76,7 @@ function randomTrain(users: number, items: number, length: number): TrainData {
   };
 }
 
-function measure(shape: Shape, backend: string, steps: number): Omit<Row, 'torchMsPerStep'> {
+async function measure(shape: Shape, backend: string, steps: number): Promise<Omit<Row, 'torchMsPerStep'>> {
   const config = resolveConfig(schemaProvider, null, [
     `model.name=${shape.model}`,
     `model.dim=${shape.dim}`,
@@ -81,7 +84,8 @@ function measure(shape: Shape, backend: string, steps: number): Omit<Row, 'torch
     `train.batch_size=${shape.batch}`,
     ...(shape.model === 'gru4rec' ? [`model.embedding_dim=${shape.dim}`] : []),
   ]);
-  const train = randomTrain(shape.batch * 4, shape.items, shape.length);
+  const evalUsers = quick ? 256 : 1024;
+  const train = randomTrain(Math.max(shape.batch * 4, evalUsers), shape.items, shape.length);
   const model = MODELS[shape.model].create(config) as NeuralModel;
   model.initialize(train);
   const session = new TrainingSession(model, config, train);
@@ -91,9 +95,9 @@ function measure(shape: Shape, backend: string, steps: number): Omit<Row, 'torch
   const started = performance.now();
   for (let k = 1; k <= steps; k++) session.step(batchOf(k));
   const msPerStep = (performance.now() - started) / steps;
+  const kernels = kernelTimes(await tf.profile(() => void session.step(batchOf(0))));
   session.dispose();
 
-  const evalUsers = quick ? 256 : 1024;
   const history: UserLists = { offsets: train.sequences.offsets.subarray(0, evalUsers + 1), items: train.sequences.items };
   const targets: UserLists = {
     offsets: Int32Array.from({ length: evalUsers + 1 }, (_, u) => u),
@@ -120,7 +124,15 @@ function measure(shape: Shape, backend: string, steps: number): Omit<Row, 'torch
     sequencesPerSecond: (shape.batch * 1000) / msPerStep,
     evalUsersPerSecond: evalUsers / evalSeconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    kernels,
   };
+}
+
+/** Milliseconds per kernel name over one profiled call, largest first. */
+function kernelTimes(profile: Awaited<ReturnType<typeof tf.profile>>): Array<[string, number]> {
+  const total = new Map<string, number>();
+  for (const k of profile.kernels) total.set(k.name, (total.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+  return [...total.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 function torchSteps(all: Shape[]): Map<string, number> | string {
@@ -153,6 +165,12 @@ function table(rows: Row[], note: string): string {
       `| ${r.model} | ${r.items} | ${r.length} | ${r.backend} | ${r.msPerStep.toFixed(0)} | ${r.torchMsPerStep?.toFixed(0) ?? '–'} | ${ratio} | ${r.sequencesPerSecond.toFixed(0)} | ${r.evalUsersPerSecond.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`,
     );
   }
+  lines.push('', '## Time per kernel in one profiled training step (ms; top 8)', '');
+  for (const r of rows) {
+    const total = r.kernels.reduce((sum, [, ms]) => sum + ms, 0);
+    const top = r.kernels.slice(0, 8).map(([name, ms]) => `${name} ${ms.toFixed(1)}`);
+    lines.push(`- ${r.model}/${r.items}/${r.length} on ${r.backend}: ${total.toFixed(0)} ms in kernels; ${top.join(', ')}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -161,7 +179,7 @@ async function main(): Promise<void> {
   const all = shapes();
   const torch = torchSteps(all);
   const rows: Row[] = [];
-  const backends = (process.argv.includes('--backends') && backendsArg ? backendsArg : 'tensorflow,wasm,cpu').split(',');
+  const backends = (process.argv.includes('--backends') && backendsArg ? backendsArg : 'tensorflow,native,wasm,cpu').split(',');
   for (const backend of backends) {
     try {
       await selectBackend(backend as BackendChoice, reporter);
@@ -173,7 +191,7 @@ async function main(): Promise<void> {
       // The cpu backend is two orders of magnitude slower: fewer steps, and only the small shapes.
       if (backend === 'cpu' && (shape.length > 50 || shape.items > 3500)) continue;
       const steps = backend === 'cpu' ? 2 : quick ? 3 : 10;
-      const row = measure(shape, backend, steps);
+      const row = await measure(shape, backend, steps);
       const torchMs = typeof torch === 'string' ? null : (torch.get(key(shape)) ?? null);
       rows.push({ ...row, torchMsPerStep: torchMs });
       reporter.info(`${backend} ${key(shape)}: ${row.msPerStep.toFixed(0)} ms/step${torchMs ? ` (PyTorch ${torchMs.toFixed(0)} ms)` : ''}, eval ${row.evalUsersPerSecond.toFixed(0)} users/s`);

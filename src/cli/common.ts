@@ -30,7 +30,5 @@ export async function activateBackend(flag: string | undefined, fromConfig: stri
   if (!(BACKEND_CHOICES as readonly string[]).includes(choice)) {
     throw new UsageError(`--backend ${choice}: expected one of ${BACKEND_CHOICES.join(', ')}`);
   }
-  const backend = await selectBackend(choice as BackendChoice, reporter);
-  reporter.info(`backend: ${backend}`);
-  return backend;
+  return selectBackend(choice as BackendChoice, reporter);
 }

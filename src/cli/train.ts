@@ -9,7 +9,7 @@ export function registerTrain(program: Command, run: (action: () => Promise<numb
     .description('train a model and evaluate it; writes results/<run-id>/')
     .option('--config <file>', 'YAML config (defaults for every key it leaves out)')
     .option('--set <key=value>', 'override a config key, e.g. --set model.name=ppop (repeatable)', collect, [])
-    .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, wasm or cpu (same as --set compute.backend=...)')
+    .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, native, wasm or cpu (same as --set compute.backend=...)')
     .option('--quiet', 'print only the metrics table')
     .action((opts: { config?: string; set: string[]; backend?: string; quiet?: boolean }) =>
       run(async () => {

@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import './kernels';
 import { registerWasmMatMulLayout } from './kernels/wasm-matmul-layout';
+import { loadNativeAddon } from './native/addon';
+import { NATIVE_BACKEND, registerNativeBackend } from './native/backend';
 import { RunError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** The tfjs-node packages that provide the `tensorflow` backend, GPU build first. */
@@ -43,31 +45,77 @@ async function activate(name: string): Promise<void> {
   }
 }
 
+/** How to start one backend: its name and a way to try it, which returns a reason when it is not available. */
+interface Candidate {
+  name: Exclude<BackendChoice, 'auto'>;
+  start: () => Promise<string | null>;
+}
+
+const CANDIDATES: readonly Candidate[] = [
+  {
+    name: 'tensorflow',
+    start: async () => {
+      const loaded = loadTensorflow();
+      if ('reason' in loaded) return loaded.reason;
+      await activate('tensorflow');
+      return null;
+    },
+  },
+  {
+    name: 'native',
+    start: async () => {
+      const loaded = loadNativeAddon();
+      if ('reason' in loaded) return loaded.reason;
+      registerNativeBackend(loaded.addon);
+      await activate(NATIVE_BACKEND);
+      return null;
+    },
+  },
+  {
+    name: 'wasm',
+    start: async () => {
+      await activate('wasm');
+      return null;
+    },
+  },
+  {
+    name: 'cpu',
+    start: async () => {
+      await activate('cpu');
+      return null;
+    },
+  },
+];
+
 /**
  * Chooses and activates the TensorFlow.js backend: `auto` takes tensorflow (tfjs-node-gpu / tfjs-node) when
- * it loads, else wasm, else cpu, saying in one line why a faster one was passed over. An explicit choice that
- * cannot be honoured is an error, never a silent fallback. Returns the active backend's name.
+ * it loads, else native (memrec's C++ kernels, built at install), else wasm, else cpu, saying in one line
+ * which it took and which faster ones it passed over, and why. An explicit choice that cannot be honoured is an error, never
+ * a silent fallback. Returns the active backend's name.
  */
 export async function selectBackend(choice: BackendChoice, reporter: Reporter): Promise<string> {
   tf.env().set('PROD', true);
-  if (choice === 'tensorflow' || choice === 'auto') {
-    const native = loadTensorflow();
-    if ('loaded' in native) {
-      await activate('tensorflow');
-      return 'tensorflow';
-    }
-    if (choice === 'tensorflow') throw new RunError(`backend tensorflow is not available: ${native.reason}`);
-    reporter.info(`backend: tensorflow not available (${native.reason}); using wasm`);
+  if (choice !== 'auto') {
+    const candidate = CANDIDATES.find((c) => c.name === choice) as Candidate;
+    const reason = await candidate.start();
+    if (reason) throw new RunError(`backend ${choice} is not available: ${reason}`);
+    reporter.info(`backend: ${choice}`);
+    return choice;
   }
-  if (choice === 'wasm' || choice === 'auto') {
+  const passedOver: string[] = [];
+  for (const candidate of CANDIDATES) {
+    let reason: string | null;
     try {
-      await activate('wasm');
-      return 'wasm';
+      reason = await candidate.start();
     } catch (err) {
-      if (choice === 'wasm') throw err;
-      reporter.info(`backend: wasm failed (${(err as Error).message}); using cpu`);
+      if (candidate.name === 'cpu') throw err;
+      reason = (err as Error).message;
     }
+    if (reason === null) {
+      reporter.info(`backend: ${candidate.name}${passedOver.length > 0 ? `; passed over ${passedOver.join('; ')}` : ''}`);
+      return candidate.name;
+    }
+    passedOver.push(`${candidate.name} (${reason})`);
   }
-  await activate('cpu');
-  return 'cpu';
+  throw new RunError('no TensorFlow.js backend could start');
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOneLineError, memrec } from '../helpers/cli';
+import { nativeSkipReason } from '../helpers/native';
 
 const OUT = mkdtempSync(join(tmpdir(), 'memrec-cli-'));
 const SMALL = ['--backend', 'cpu', '--quiet', '--set', 'data.synthetic.num_users=150', '--set', 'data.synthetic.num_items=120'];
@@ -124,15 +125,31 @@ const tfjsNodeInstalled = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']
   }
 });
 
-test('backend auto falls back from a missing tfjs-node in one line and records the backend it used', { skip: tfjsNodeInstalled && 'tfjs-node is installed here' }, () => {
+test('backend auto passes over a missing tfjs-node and a disabled native module in one line, and records wasm', { skip: tfjsNodeInstalled && 'tfjs-node is installed here' }, () => {
   const dir = join(OUT, 'auto');
-  const result = memrec(['train', '--backend', 'auto', '--set', 'data.synthetic.num_users=30', '--set', `output.dir=${dir}`]);
+  const result = memrec(['train', '--backend', 'auto', '--set', 'data.synthetic.num_users=30', '--set', `output.dir=${dir}`], { MEMREC_NATIVE: 'off' });
   assert.equal(result.status, 0, result.stderr);
-  const fallback = result.stderr.split('\n').filter((line) => line.startsWith('backend: tensorflow not available'));
-  assert.equal(fallback.length, 1);
-  assert.match(fallback[0], /@tensorflow\/tfjs-node is not installed\); using wasm$/);
+  const lines = result.stderr.split('\n').filter((line) => line.startsWith('backend:'));
+  assert.deepEqual(lines, [
+    'backend: wasm; passed over tensorflow (@tensorflow/tfjs-node-gpu is not installed; @tensorflow/tfjs-node is not installed); native (disabled by MEMREC_NATIVE=off)',
+  ]);
   const metrics = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0], 'metrics.json'), 'utf8'));
   assert.equal(metrics.environment.backend, 'wasm');
+});
+
+test('an explicit backend that cannot start is a one-line error, never a silent fallback', () => {
+  const result = memrec(['train', '--backend', 'native', '--set', 'data.synthetic.num_users=30', '--set', `output.dir=${join(OUT, 'no-native')}`], { MEMREC_NATIVE: 'off' });
+  assert.ok(isOneLineError(result, 1), result.stderr);
+  assert.match(result.stderr, /^error: backend native is not available: disabled by MEMREC_NATIVE=off$/m);
+});
+
+test('backend auto takes the native kernels when they are built', { skip: (tfjsNodeInstalled && 'tfjs-node is installed here') || nativeSkipReason() }, () => {
+  const dir = join(OUT, 'auto-native');
+  const result = memrec(['train', '--backend', 'auto', '--set', 'data.synthetic.num_users=30', '--set', `output.dir=${dir}`]);
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stderr, /^backend: native; passed over tensorflow \(/m);
+  const metrics = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0], 'metrics.json'), 'utf8'));
+  assert.equal(metrics.environment.backend, 'native');
 });
 
 test('memrec eval --run --set evaluates a saved model under another protocol, drawing the candidates from the run seed', () => {

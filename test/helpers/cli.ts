@@ -9,12 +9,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `bin/memrec` with the given arguments in the repository root. */
-export function memrec(args: readonly string[]): CliResult {
+/** Runs `bin/memrec` with the given arguments in the repository root, with `env` added to the environment. */
+export function memrec(args: readonly string[], env: Record<string, string> = {}): CliResult {
   const result = spawnSync(process.execPath, [join(REPO, 'bin', 'memrec'), ...args], {
     cwd: REPO,
     encoding: 'utf8',
-    env: { ...process.env, MEMREC_DEBUG: '' },
+    env: { ...process.env, MEMREC_DEBUG: '', ...env },
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,0 +1,95 @@
+#include "ops.h"
+
+#include <algorithm>
+
+#include "blas.h"
+#include "gemm.h"
+#include "thread_pool.h"
+
+namespace memrec {
+namespace {
+
+// Below this much work, waking the workers costs more than it saves.
+constexpr double kMinParallelMacs = 1 << 18;
+constexpr double kMinParallelAdds = 1 << 17;
+
+// The start of part `part` of `parts` over [0, total). The split depends only on its arguments, never on
+// timing. Long ranges split on multiples of 16 floats (a cache line), so parts share no line of a row.
+int64_t splitPoint(int64_t total, int part, int parts) {
+  const int64_t point = total * part / parts;
+  return total >= 64 * parts && part < parts ? point - point % 16 : point;
+}
+
+// C [M x N] (row stride ldc) = op(A) op(B), through OpenBLAS when loaded.
+void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
+           const float* B, int64_t ldb, float* C, int64_t ldc) {
+  if (M == 0 || N == 0) return;
+  if (K == 0) {
+    for (int64_t i = 0; i < M; ++i) std::fill(C + i * ldc, C + i * ldc + N, 0.f);
+    return;
+  }
+  if (CblasSgemm blasSgemm = blas().sgemm) {
+    // The caller checked that every dimension fits an int.
+    blasSgemm(101, transA ? 112 : 111, transB ? 112 : 111, static_cast<int>(M), static_cast<int>(N),
+              static_cast<int>(K), 1.f, A, static_cast<int>(lda), B, static_cast<int>(ldb), 0.f, C,
+              static_cast<int>(ldc));
+  } else {
+    builtinSgemm(transA, transB, M, N, K, A, lda, B, ldb, C, ldc);
+  }
+}
+
+// Rows [i0, i1) x columns [j0, j1) of out[bo].
+void matmulSlice(const Matmul& op, int64_t bo, int64_t i0, int64_t i1, int64_t j0, int64_t j1) {
+  const float* A = op.a + (op.batchA == 1 ? 0 : bo) * op.m * op.k;
+  const float* B = op.b + (op.batchB == 1 ? 0 : bo) * op.k * op.n;
+  const int64_t lda = op.transA ? op.m : op.k;
+  const int64_t ldb = op.transB ? op.k : op.n;
+  sgemm(op.transA, op.transB, i1 - i0, j1 - j0, op.k, op.transA ? A + i0 : A + i0 * op.k, lda,
+        op.transB ? B + j0 * op.k : B + j0, ldb, op.out + bo * op.m * op.n + i0 * op.n + j0, op.n);
+}
+
+}  // namespace
+
+void matmul(const Matmul& op) {
+  if (op.batch == 0 || op.m == 0 || op.n == 0) return;
+  ThreadPool& threads = pool();
+  const double macs = static_cast<double>(op.batch) * op.m * op.n * std::max<int64_t>(op.k, 1);
+  const int parts = macs < kMinParallelMacs ? 1 : threads.size();
+  if (op.batch >= parts) {
+    threads.run(parts, [&](int part) {
+      const int64_t end = splitPoint(op.batch, part + 1, parts);
+      for (int64_t bo = splitPoint(op.batch, part, parts); bo < end; ++bo) matmulSlice(op, bo, 0, op.m, 0, op.n);
+    });
+  } else if (op.m >= op.n) {
+    threads.run(parts, [&](int part) {
+      const int64_t i0 = splitPoint(op.m, part, parts), i1 = splitPoint(op.m, part + 1, parts);
+      for (int64_t bo = 0; bo < op.batch; ++bo) matmulSlice(op, bo, i0, i1, 0, op.n);
+    });
+  } else {
+    threads.run(parts, [&](int part) {
+      const int64_t j0 = splitPoint(op.n, part, parts), j1 = splitPoint(op.n, part + 1, parts);
+      for (int64_t bo = 0; bo < op.batch; ++bo) matmulSlice(op, bo, 0, op.m, j0, j1);
+    });
+  }
+}
+
+void unsortedSegmentSum(const float* data, const int32_t* ids, int64_t rows, int64_t segments, int64_t inner,
+                        float* out) {
+  const double adds = static_cast<double>(rows) * inner;
+  const int parts = adds < kMinParallelAdds || inner < 64 ? 1 : pool().size();
+  // Each part owns a block of columns of every row of out, so no two parts write the same element and
+  // each element sums its rows in row order.
+  pool().run(parts, [&](int part) {
+    const int64_t c0 = splitPoint(inner, part, parts), c1 = splitPoint(inner, part + 1, parts);
+    for (int64_t s = 0; s < segments; ++s) std::fill(out + s * inner + c0, out + s * inner + c1, 0.f);
+    for (int64_t r = 0; r < rows; ++r) {
+      const int32_t s = ids[r];
+      if (s < 0 || s >= segments) continue;
+      float* dst = out + s * inner;
+      const float* src = data + r * inner;
+      for (int64_t c = c0; c < c1; ++c) dst[c] += src[c];
+    }
+  });
+}
+
+}  // namespace memrec
