@@ -33,6 +33,11 @@ export interface FitContext {
    * split has no validation targets. The model never sees the validation items themselves.
    */
   readonly validate: ((metric: MetricAt) => number) | null;
+  /**
+   * With `train.track_test`: the test part's means under the run's protocol and metrics, for the learning
+   * curve in the log. Never used to choose anything.
+   */
+  readonly trackTest?: (() => Record<string, number>) | null;
 }
 
 /**

@@ -72,3 +72,25 @@ export function validationScorer(
       keepRankings: false,
     }).means[metric.key];
 }
+
+/**
+ * The test part's means under the run's protocol and metrics for the model as it stands (the learning curve of
+ * `train.track_test`); null when the option is off or there are no test targets.
+ */
+export function testTracker(model: Model, exp: Experiment, config: ResolvedConfig, candidates: UserLists | null): (() => Record<string, number>) | null {
+  const { history, targets } = exp.parts.test;
+  if (!config.bool('train.track_test') || usersWithTargets(targets).length === 0) return null;
+  const { protocol, metrics } = protocolOf(config);
+  return () =>
+    evaluate({
+      model,
+      numItems: exp.data.numItems,
+      history,
+      targets,
+      candidates,
+      excludeHistory: protocol.excludeHistory,
+      metrics,
+      batchSize: config.int('eval.batch_size'),
+      keepRankings: false,
+    }).means;
+}

@@ -11,7 +11,7 @@ import { createRunFolder, perUserTsv, repeatName, runIdBase, writeConfig, writeJ
 import { formatTable, summarisePart, type PartSummary } from '../results/summary';
 import { splitCounts } from '../split/split';
 import type { Reporter } from '../util/reporter';
-import { EVAL_PARTS, evaluateParts, validationScorer, type EvalPart } from './evaluate-parts';
+import { EVAL_PARTS, evaluateParts, testTracker, validationScorer, type EvalPart } from './evaluate-parts';
 import { checkConfigConsistency, drawCandidates, loadData, prepareExperiment, protocolOf, type Experiment } from './experiment';
 import type { UserLists } from '../data/interactions';
 
@@ -133,7 +133,8 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
     const model = MODELS[modelName].create(config);
     try {
       const validate = validationScorer(model, exp, config, candidates.valid ?? null);
-      await model.fit({ train: exp.train, config, reporter, validate });
+      const trackTest = testTracker(model, exp, config, candidates.test ?? null);
+      await model.fit({ train: exp.train, config, reporter, validate, trackTest });
       writeArrays(dir, repeatName('checkpoint', repeat, repeats), model.state(), { model: modelName });
       const results = evaluateParts(model, exp, config, reporter, (part) => candidates[part] ?? null, config.bool('output.rankings'));
       writeRepeatOutputs(dir, exp, config, results, protocolLine, repeats);

@@ -17,5 +17,6 @@ export const TRAIN_SCHEMA: Schema = {
   'train.exclude_seen_negatives': bool(true, 'never draw a training negative from the user\'s own training items'),
   'train.eval_every': int(1, 'evaluate on the validation part every k epochs (0 = never; then the last epoch is kept)', { min: 0 }),
   'train.early_stop_metric': str('ndcg@10', 'validation metric that selects the best epoch, as metric@N'),
+  'train.track_test': bool(false, 'also evaluate the test part at every validation and log it (a learning curve; never used to select the epoch)'),
   'train.patience': int(0, 'stop after this many validations without improvement (0 = run every epoch)', { min: 0 }),
 };

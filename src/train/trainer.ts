@@ -162,6 +162,10 @@ export async function trainModel(model: NeuralModel, ctx: FitContext): Promise<v
           sinceBest++;
         }
         line += `, valid ${metric.key} ${value.toFixed(4)}${improved ? ' (best)' : ''}`;
+        if (ctx.trackTest) {
+          const means = Object.entries(ctx.trackTest()).map(([key, mean]) => `${key} ${mean.toFixed(4)}`);
+          line += `; test ${means.join(' ')}`;
+        }
         reporter.info(line);
         if (patience > 0 && sinceBest >= patience) {
           reporter.info(`early stop: no improvement of valid ${metric.key} in ${patience} validations`);

@@ -125,6 +125,16 @@ const tfjsNodeInstalled = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']
   }
 });
 
+test('train.track_test logs the test means at each validation; at the kept last epoch they are the final ones', () => {
+  const run = train('track', 'model.name=bpr', 'train.epochs=2', 'train.track_test=true', 'eval.metrics=[ndcg]', 'eval.cutoffs=[10]', 'train.early_stop_metric=hr@5');
+  const log = readFileSync(join(run, 'log.txt'), 'utf8');
+  const tracked = [...log.matchAll(/^epoch (\d)\/2: .*; test ndcg@10 (\d\.\d{4})$/gm)].map((m) => [Number(m[1]), m[2]]);
+  assert.deepEqual(tracked.map(([epoch]) => epoch), [1, 2]);
+  const kept = Number(/^kept epoch (\d)/m.exec(log)?.[1]);
+  const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
+  assert.equal(tracked[kept - 1][1], metrics.results.test.means['ndcg@10'].toFixed(4));
+});
+
 test('backend auto passes over a missing tfjs-node and a disabled native module in one line, and records wasm', { skip: tfjsNodeInstalled && 'tfjs-node is installed here' }, () => {
   const dir = join(OUT, 'auto');
   const result = memrec(['train', '--backend', 'auto', '--set', 'data.synthetic.num_users=30', '--set', `output.dir=${dir}`], { MEMREC_NATIVE: 'off' });
