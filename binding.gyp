@@ -5,11 +5,16 @@
       "sources": [
         "native/addon.cc",
         "native/blas.cc",
+        "native/elementwise.cc",
         "native/gemm.cc",
+        "native/layout.cc",
         "native/ops.cc",
+        "native/reduce.cc",
         "native/thread_pool.cc"
       ],
-      "cflags": ["-O3", "-pthread", "-ffp-contract=off"],
+      # No FMA contraction, so results match tfjs-cpu's JS arithmetic; no FP traps or errno, so that loops with
+      # comparisons or sqrt vectorize (neither changes a result).
+      "cflags": ["-O3", "-pthread", "-ffp-contract=off", "-fno-trapping-math", "-fno-math-errno"],
       "cflags_cc": ["-std=c++17"],
       "ldflags": ["-pthread"],
       "libraries": ["-ldl"],
@@ -18,7 +23,7 @@
       ],
       "xcode_settings": {
         "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
-        "OTHER_CFLAGS": ["-O3", "-ffp-contract=off"],
+        "OTHER_CFLAGS": ["-O3", "-ffp-contract=off", "-fno-trapping-math", "-fno-math-errno"],
         "MACOSX_DEPLOYMENT_TARGET": "11.0"
       }
     }

@@ -13,13 +13,6 @@ namespace {
 constexpr double kMinParallelMacs = 1 << 18;
 constexpr double kMinParallelAdds = 1 << 17;
 
-// The start of part `part` of `parts` over [0, total). The split depends only on its arguments, never on
-// timing. Long ranges split on multiples of 16 floats (a cache line), so parts share no line of a row.
-int64_t splitPoint(int64_t total, int part, int parts) {
-  const int64_t point = total * part / parts;
-  return total >= 64 * parts && part < parts ? point - point % 16 : point;
-}
-
 // C [M x N] (row stride ldc) = op(A) op(B), through OpenBLAS when loaded.
 void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
            const float* B, int64_t ldb, float* C, int64_t ldc) {

@@ -21,32 +21,40 @@ void ThreadPool::resize(int threads) {
 
 void ThreadPool::run(int parts, const std::function<void(int)>& part) {
   std::lock_guard<std::mutex> serial(runMutex_);
-  const int threads = static_cast<int>(workers_.size()) + 1;
-  const int onWorkers = std::min(parts, threads) - 1;
-  if (onWorkers > 0) {
+  Job job(part, parts);
+  const bool helped = parts > 1 && !workers_.empty();
+  if (helped) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      job_ = &part;
-      parts_ = onWorkers + 1;
-      pending_ = onWorkers;
+      job_ = &job;
       ++generation_;
     }
     start_.notify_all();
   }
-  // Parts beyond the thread count (the pool shrank after the caller planned) run here, in order.
-  for (int p = 0; p < parts; p = p == 0 ? threads : p + 1) part(p);
-  if (onWorkers > 0) {
+  take(job);
+  if (helped) {
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    done_.wait(lock, [&] { return job.done.load() == parts; });
+    // Closed: a worker waking from now on finds nothing to join. One that joined finds no part left and leaves
+    // at once; job lives on this stack until it has.
     job_ = nullptr;
+    done_.wait(lock, [this] { return active_ == 0; });
+  }
+}
+
+void ThreadPool::take(Job& job) {
+  for (int p = job.next.fetch_add(1); p < job.parts; p = job.next.fetch_add(1)) {
+    job.part(p);
+    if (job.done.fetch_add(1) + 1 == job.parts) {
+      std::lock_guard<std::mutex> lock(mutex_);  // so that the caller cannot miss the notification
+      done_.notify_all();
+    }
   }
 }
 
 // Called with runMutex_ held (or from the constructor), so no job is in flight.
 void ThreadPool::startWorkers(int threads) {
-  for (int index = 1; index < threads; ++index) {
-    workers_.emplace_back(&ThreadPool::work, this, index, generation_);
-  }
+  for (int index = 1; index < threads; ++index) workers_.emplace_back(&ThreadPool::work, this, generation_);
 }
 
 void ThreadPool::stopWorkers() {
@@ -61,19 +69,40 @@ void ThreadPool::stopWorkers() {
 }
 
 // `seen` is the generation at creation, so a job started before this thread first waits is not missed.
-void ThreadPool::work(int index, uint64_t seen) {
+void ThreadPool::work(uint64_t seen) {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     start_.wait(lock, [&] { return stop_ || generation_ != seen; });
     if (stop_) return;
     seen = generation_;
-    if (index >= parts_) continue;
-    const std::function<void(int)>* job = job_;
+    Job* job = job_;
+    if (job == nullptr) continue;
+    ++active_;
     lock.unlock();
-    (*job)(index);
+    take(*job);
     lock.lock();
-    if (--pending_ == 0) done_.notify_one();
+    if (--active_ == 0) done_.notify_all();
   }
+}
+
+int64_t splitPoint(int64_t total, int part, int parts) {
+  const int64_t point = total * part / parts;
+  return total >= 64 * parts && part < parts ? point - point % 16 : point;
+}
+
+void parallelFor(int64_t total, double cost, const std::function<void(int64_t, int64_t)>& body) {
+  constexpr double kMinParallelWork = 1 << 16;
+  if (total <= 0) return;
+  ThreadPool& threads = pool();
+  const int parts = static_cast<double>(total) * cost < kMinParallelWork ? 1 : threads.size();
+  if (parts == 1) {
+    body(0, total);
+    return;
+  }
+  threads.run(parts, [&](int part) {
+    const int64_t begin = splitPoint(total, part, parts), end = splitPoint(total, part + 1, parts);
+    if (begin < end) body(begin, end);
+  });
 }
 
 ThreadPool& pool() {

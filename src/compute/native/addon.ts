@@ -17,6 +17,36 @@ export interface NativeInfo {
   simd: string;
 }
 
+/** The binary ops of `NativeAddon.binary`: tfjs's Add, Sub, Multiply, RealDiv, Maximum, Minimum, SquaredDifference, Pow. */
+export type BinaryOpName = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'squaredDifference' | 'pow';
+
+/** The unary ops of `NativeAddon.unary`, named after tfjs's kernels (step: x > 0 ? 1 : alpha). */
+export type UnaryOpName =
+  | 'neg'
+  | 'floor'
+  | 'step'
+  | 'relu'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'square'
+  | 'exp'
+  | 'log'
+  | 'sigmoid'
+  | 'tanh'
+  | 'abs'
+  | 'softplus'
+  | 'reciprocal';
+
+/** The reductions of `NativeAddon.reduce`. */
+export type ReduceOpName = 'sum' | 'mean' | 'max';
+
+/**
+ * The kernels below return, bit for bit or nearly, what tfjs-cpu computes (which rounds JS doubles to float32):
+ * + - * / sqrt are the float32 operations themselves; exp, log, tanh, pow and the like are computed in double
+ * and rounded once, as in JS (by libm, or for exp, sigmoid and tanh by the addon's own vectorized code, either
+ * of which may differ from V8's in the last bits of the double, so rarely in the float32). Threaded kernels
+ * split their output into fixed parts, so their results do not depend on the thread count or on timing.
+ */
 export interface NativeAddon {
   /**
    * out[i] = op(a[i or 0]) @ op(b[i or 0]) for each i below the broadcast batch (a batch of 1 broadcasts).
@@ -47,6 +77,48 @@ export interface NativeAddon {
     innerSize: number,
     out: Float32Array,
   ): void;
+  /**
+   * out [outShape] = a [aShape] op b [bShape] with numpy broadcasting: the shapes are aligned on the right and
+   * outShape must be their broadcast (each dimension of a or b equals outShape's or is 1). Math.max/min and
+   * Math.pow semantics for NaN, -0 and 1 ** NaN.
+   */
+  binary(
+    op: BinaryOpName,
+    a: Float32Array,
+    aShape: readonly number[],
+    b: Float32Array,
+    bShape: readonly number[],
+    out: Float32Array,
+    outShape: readonly number[],
+  ): void;
+  /** out[i] = op(x[i]); out has x's length; alpha is step's value for x <= 0 (NaN stays NaN), else ignored. */
+  unary(op: UnaryOpName, x: Float32Array, out: Float32Array, alpha: number): void;
+  /** out = inputs[0] + inputs[1] + ..., elementwise, added in float32 in that order (tfjs-cpu's AddN). */
+  addN(inputs: readonly Float32Array[], out: Float32Array): void;
+  /**
+   * out = x [shape] reduced over `axes` (distinct, non-negative), holding the elements of the dimensions not
+   * reduced in order (keepDims is the caller's reshape). Each output takes its inputs in tfjs-cpu's order (x
+   * transposed to [kept..., axes in the given order...], row-major); sum adds them in double and rounds once
+   * (tfjs-cpu's result exactly); mean divides each by the count in float32 first, as tfjs-cpu does; max is NaN
+   * where any input is NaN, and NaN for an empty reduction.
+   */
+  reduce(op: ReduceOpName, x: Float32Array, shape: readonly number[], axes: readonly number[], out: Float32Array): void;
+  /** out [rows, cols] = the softmax of each row of x, computed as tfjs-cpu does (max-subtract, exp, sum, divide). */
+  softmax(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  /** out = x [shape] transposed: out's dimension i is x's dimension perm[i]. x and out: both float32 or both int32. */
+  transpose<T extends Float32Array | Int32Array>(x: T, shape: readonly number[], perm: readonly number[], out: T): void;
+  /**
+   * out [outer, indices.length, slice] = x [outer, dimSize, slice] gathered along its middle axis. Returns -1,
+   * or (leaving out untouched) the position in indices of the first index outside [0, dimSize).
+   */
+  gather<T extends Float32Array | Int32Array>(
+    x: T,
+    indices: Int32Array,
+    outer: number,
+    dimSize: number,
+    slice: number,
+    out: T,
+  ): number;
   /** Resizes the thread pool (1 to 64 threads; the default is min(2, hardware threads)). */
   setThreads(n: number): void;
   info(): NativeInfo;
@@ -54,7 +126,19 @@ export interface NativeAddon {
 
 export type NativeLoad = { addon: NativeAddon } | { reason: string };
 
-const EXPORTS: readonly (keyof NativeAddon)[] = ['matmul', 'unsortedSegmentSum', 'setThreads', 'info'];
+const EXPORTS: readonly (keyof NativeAddon)[] = [
+  'matmul',
+  'unsortedSegmentSum',
+  'binary',
+  'unary',
+  'addN',
+  'reduce',
+  'softmax',
+  'transpose',
+  'gather',
+  'setThreads',
+  'info',
+];
 
 let loaded: NativeLoad | undefined;
 

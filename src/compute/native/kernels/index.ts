@@ -1,9 +1,26 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from '../addon';
+import { addNConfig } from './add-n';
+import { binaryConfigs } from './binary';
+import { gatherV2Config } from './gather';
 import { batchMatMulConfig } from './matmul';
+import { reduceConfigs } from './reduce';
 import { unsortedSegmentSumConfig } from './segment-sum';
+import { softmaxConfig } from './softmax';
+import { transposeConfig } from './transpose';
+import { unaryConfigs } from './unary';
 
 /** Every kernel the native backend runs in C++ (the rest are the cpu backend's). */
 export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
-  return [batchMatMulConfig(addon), unsortedSegmentSumConfig(addon)];
+  return [
+    batchMatMulConfig(addon),
+    unsortedSegmentSumConfig(addon),
+    ...binaryConfigs(addon),
+    ...unaryConfigs(addon),
+    addNConfig(addon),
+    ...reduceConfigs(addon),
+    softmaxConfig(addon),
+    transposeConfig(addon),
+    gatherV2Config(addon),
+  ];
 }

@@ -28,3 +28,13 @@ export function cpuKernel(name: string): tf.KernelFunc {
   if (!config) throw new Error(`native backend: the cpu backend has no ${name} kernel to fall back on`);
   return config.kernelFunc;
 }
+
+/**
+ * A float32 or int32 tensor's values as its dtype's array (float32 converted as by float32Of), for kernels
+ * that only move elements; undefined for other dtypes, or int32 data not held in an Int32Array.
+ */
+export function wordsOf(backend: unknown, info: tf.TensorInfo): Float32Array | Int32Array | undefined {
+  if (info.dtype === 'float32') return float32Of(backend, info);
+  const values = valuesOf(backend, info);
+  return info.dtype === 'int32' && values instanceof Int32Array ? values : undefined;
+}
