@@ -20,9 +20,13 @@ export function lossOf(name: LossName, logits: tf.Tensor2D, mask: tf.Tensor1D, t
       const picked = tf.sum(tf.mul(logits, tf.oneHot(targets, logits.shape[1])), 1);
       perPoint = tf.sub(tf.logSumExp(logits, 1), picked);
     } else {
-      const [pos, neg] = tf.split(logits, [1, logits.shape[1] - 1], 1);
-      if (name === 'bpr') perPoint = tf.mean(tf.softplus(tf.sub(neg, pos)), 1);
-      else if (name === 'bce') perPoint = tf.reshape(tf.add(tf.softplus(tf.neg(pos)), tf.sum(tf.softplus(neg), 1, true)), [-1]);
+      // Column weights instead of splitting off column 0: every op stays a broadcast over the whole
+      // [P, 1 + n] matrix, which the native backend runs in C++ (a split is a per-element JS copy there).
+      const width = logits.shape[1];
+      const column = (first: number, rest: number) => tf.tensor2d([first, ...new Array<number>(width - 1).fill(rest)], [1, width]);
+      const pos = tf.sum(tf.mul(logits, column(1, 0)), 1, true);
+      if (name === 'bpr') perPoint = tf.sum(tf.mul(tf.softplus(tf.sub(logits, pos)), column(0, 1 / (width - 1))), 1);
+      else if (name === 'bce') perPoint = tf.sum(tf.softplus(tf.mul(logits, column(-1, 1))), 1);
       else perPoint = tf.sub(tf.logSumExp(logits, 1), tf.reshape(pos, [-1]));
     }
     return tf.div(tf.sum(tf.mul(perPoint, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
