@@ -10,7 +10,8 @@
         "native/layout.cc",
         "native/ops.cc",
         "native/reduce.cc",
-        "native/thread_pool.cc"
+        "native/thread_pool.cc",
+        "native/topk.cc"
       ],
       # No FMA contraction, so results match tfjs-cpu's JS arithmetic; no FP traps or errno, so that loops with
       # comparisons or sqrt vectorize (neither changes a result).

@@ -20,6 +20,7 @@
 #include "ops.h"
 #include "reduce.h"
 #include "thread_pool.h"
+#include "topk.h"
 
 namespace {
 
@@ -454,6 +455,31 @@ napi_value Gather(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// topk(x, rows, cols, k, values, indices)
+napi_value TopK(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  View x, values, indices;
+  int64_t rows, cols, k;
+  if (!arguments(env, info, 6, "topk", argv) || !float32Array(env, argv[0], "topk: x", &x) ||
+      !dimension(env, argv[1], "topk: rows", &rows) || !dimension(env, argv[2], "topk: cols", &cols) ||
+      !dimension(env, argv[3], "topk: k", &k) || !float32Array(env, argv[4], "topk: values", &values) ||
+      !typedArray(env, argv[5], napi_int32_array, "Int32Array", "topk: indices", &indices)) {
+    return nullptr;
+  }
+  if (k > cols) {
+    throwRange(env, "topk: k must not exceed cols");
+    return nullptr;
+  }
+  if (!hasLength(env, x, product({rows, cols}), "topk: x") || !hasLength(env, values, product({rows, k}), "topk: values") ||
+      !hasLength(env, indices, product({rows, k}), "topk: indices") ||
+      !disjoint(env, values, {&x}, "topk") || !disjoint(env, indices, {&x, &values}, "topk")) {
+    return nullptr;
+  }
+  memrec::topk(static_cast<const float*>(x.data), rows, cols, k, static_cast<float*>(values.data),
+               static_cast<int32_t*>(indices.data));
+  return nullptr;
+}
+
 // setThreads(n): n in [1, 64]; waits for a running call, then replaces the workers.
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -504,6 +530,7 @@ NAPI_MODULE_INIT() {
       {"softmax", nullptr, Softmax, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"transpose", nullptr, Transpose, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"gather", nullptr, Gather, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"topk", nullptr, TopK, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
   };

@@ -156,7 +156,7 @@ function table(rows: Row[], note: string): string {
     '',
     note,
     '',
-    '| model | items | length | backend | ms/step | PyTorch ms/step | ratio | sequences/s | eval users/s | peak RSS MB |',
+    '| model | items | length | backend | ms/step | PyTorch ms/step | ratio | sequences/s | eval users/s | peak RSS MB (process, so far) |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {

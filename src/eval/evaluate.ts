@@ -90,14 +90,14 @@ function paddedLists(lists: UserLists, users: Int32Array, fill: number): { items
 const NO_ITEM = -2;
 
 /**
- * -Infinity at every (row, item) of the batch users' lists, 0 elsewhere, as a dense [B, numItems] tensor:
- * added to finite scores it removes those items from the ranking (scatterND sums repeats, still -Infinity).
+ * The scores with -Infinity written at every (row, item) of the batch users' lists, which removes those items
+ * from the ranking. One scatter into a copy of the scores: no dense mask is built.
  */
-function exclusionPenalty(lists: UserLists, users: Int32Array, numItems: number): tf.Tensor2D {
+function withoutListed(scores: tf.Tensor2D, lists: UserLists, users: Int32Array): tf.Tensor2D {
   const { rows, cols } = rowItemPairs(lists, users);
-  if (rows.length === 0) return tf.zeros([users.length, numItems]);
-  const indices = tf.stack([tf.tensor1d(rows, 'int32'), tf.tensor1d(cols, 'int32')], 1);
-  return tf.scatterND(indices, tf.fill([rows.length], -Infinity), [users.length, numItems]) as tf.Tensor2D;
+  if (rows.length === 0) return scores;
+  const indices = tf.stack([tf.tensor1d(rows, 'int32'), tf.tensor1d(cols, 'int32')], 1) as tf.Tensor2D;
+  return tf.tensorScatterUpdate(scores, indices, tf.fill([rows.length], -Infinity));
 }
 
 /**
@@ -133,7 +133,7 @@ function rankBatch(req: EvalRequest, users: Int32Array, width: number): BatchRan
       scores = tf.where(valid, gatherRows(scores, candidateItems), tf.fill([users.length, padded.width], -Infinity));
       itemOf = candidateItems;
     } else if (req.excludeHistory) {
-      scores = tf.add(scores, exclusionPenalty(req.history, users, req.numItems));
+      scores = withoutListed(scores, req.history, users);
     }
     const k = Math.min(width, scores.shape[1]);
     const top = tf.topk(scores, k);

@@ -422,7 +422,7 @@ test('the native backend registers a native kernel for each op family', { skip }
   const expected = [
     ...['Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference', 'Pow'],
     ...['Neg', 'Floor', 'Step', 'Relu', 'Sqrt', 'Rsqrt', 'Square', 'Exp', 'Log', 'Sigmoid', 'Tanh', 'Abs', 'Softplus', 'Reciprocal'],
-    ...['Sum', 'Mean', 'Max', 'Softmax', 'Transpose', 'GatherV2', 'AddN', 'BatchMatMul', 'UnsortedSegmentSum'],
+    ...['Sum', 'Mean', 'Max', 'Softmax', 'Transpose', 'GatherV2', 'AddN', 'BatchMatMul', 'UnsortedSegmentSum', 'TopK'],
   ];
   assert.deepEqual([...names].sort(), [...expected].sort());
   for (const name of names) {

@@ -119,6 +119,11 @@ export interface NativeAddon {
     slice: number,
     out: T,
   ): number;
+  /**
+   * values and indices [rows, k]: each row of x [rows, cols]'s k largest values and their columns, by value
+   * descending and equal values by lower column first (tfjs-cpu's order); NaN ranks below every number.
+   */
+  topk(x: Float32Array, rows: number, cols: number, k: number, values: Float32Array, indices: Int32Array): void;
   /** Resizes the thread pool (1 to 64 threads; the default is min(2, hardware threads)). */
   setThreads(n: number): void;
   info(): NativeInfo;
@@ -136,6 +141,7 @@ const EXPORTS: readonly (keyof NativeAddon)[] = [
   'softmax',
   'transpose',
   'gather',
+  'topk',
   'setThreads',
   'info',
 ];

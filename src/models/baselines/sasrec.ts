@@ -126,7 +126,8 @@ export class SasRec extends NeuralModel {
     return tf.tidy(() => {
       const L = Math.max(1, Math.min(this.inputLength, lengthsOf(history, users).reduce((a, b) => Math.max(a, b), 0)));
       const inputs = tf.tensor2d(lastItems(history, users, L), [users.length, L], 'int32');
-      const last = tf.slice(this.encode(inputs, false), [0, L - 1, 0], [users.length, 1, this.dim]);
+      // the last position as a gather: tfjs-cpu's (and so native's) strided Slice copies element by element
+      const last = tf.gather(this.encode(inputs, false), tf.tensor1d([L - 1], 'int32'), 1);
       return tf.matMul(tf.reshape(last, [users.length, this.dim]), this.itemTable(), false, true);
     });
   }

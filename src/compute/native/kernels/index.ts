@@ -7,6 +7,7 @@ import { batchMatMulConfig } from './matmul';
 import { reduceConfigs } from './reduce';
 import { unsortedSegmentSumConfig } from './segment-sum';
 import { softmaxConfig } from './softmax';
+import { topKConfig } from './topk';
 import { transposeConfig } from './transpose';
 import { unaryConfigs } from './unary';
 
@@ -22,5 +23,6 @@ export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
     softmaxConfig(addon),
     transposeConfig(addon),
     gatherV2Config(addon),
+    topKConfig(addon),
   ];
 }
