@@ -11,8 +11,9 @@ export interface KeySpec {
   /** inclusive bounds for numbers (each element of a number list) */
   readonly min?: number;
   readonly max?: number;
-  /** exclusive lower bound for numbers */
+  /** exclusive lower and upper bounds for numbers */
   readonly above?: number;
+  readonly below?: number;
 }
 
 /** A flat map from dotted key path (e.g. `eval.cutoffs`) to its declaration. */
@@ -28,7 +29,7 @@ export const int = (def: number, doc: string, bounds: Partial<Pick<KeySpec, 'min
 export const num = (
   def: number,
   doc: string,
-  bounds: Partial<Pick<KeySpec, 'min' | 'max' | 'above'>> = {},
+  bounds: Partial<Pick<KeySpec, 'min' | 'max' | 'above' | 'below'>> = {},
 ): KeySpec => ({ type: 'number', default: def, doc, ...bounds });
 
 export const bool = (def: boolean, doc: string): KeySpec => ({ type: 'bool', default: def, doc });

@@ -7,6 +7,7 @@ export function describeAllowed(spec: KeySpec): string {
   if (spec.above !== undefined) bounds.push(`> ${spec.above}`);
   if (spec.min !== undefined) bounds.push(`>= ${spec.min}`);
   if (spec.max !== undefined) bounds.push(`<= ${spec.max}`);
+  if (spec.below !== undefined) bounds.push(`< ${spec.below}`);
   const range = bounds.length > 0 ? ` ${bounds.join(' and ')}` : '';
   switch (spec.type) {
     case 'int':
@@ -34,6 +35,7 @@ function checkNumber(value: unknown, spec: KeySpec, integer: boolean): string | 
   if (spec.min !== undefined && value < spec.min) return 'out of range';
   if (spec.max !== undefined && value > spec.max) return 'out of range';
   if (spec.above !== undefined && value <= spec.above) return 'out of range';
+  if (spec.below !== undefined && value >= spec.below) return 'out of range';
   return null;
 }
 

@@ -6,12 +6,18 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 /** tfjs optimizers read `learningRate` at every step, which is what a decay schedule changes. */
 export type Optimizer = tf.Optimizer & { learningRate: number };
 
-export function createOptimizer(name: OptimizerName, lr: number): Optimizer {
+/** Adam's moment decay rates (`train.adam_beta1`, `train.adam_beta2`); SASRec's authors use beta2 0.98. */
+export interface AdamBetas {
+  beta1: number;
+  beta2: number;
+}
+
+export function createOptimizer(name: OptimizerName, lr: number, adam: AdamBetas = { beta1: 0.9, beta2: 0.999 }): Optimizer {
   switch (name) {
     case 'sgd':
       return tf.train.sgd(lr) as unknown as Optimizer;
     case 'adam':
-      return tf.train.adam(lr, 0.9, 0.999, 1e-8) as unknown as Optimizer;
+      return tf.train.adam(lr, adam.beta1, adam.beta2, 1e-8) as unknown as Optimizer;
     case 'adagrad':
       return tf.train.adagrad(lr) as unknown as Optimizer;
     case 'rmsprop':

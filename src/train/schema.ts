@@ -8,6 +8,8 @@ export const TRAIN_SCHEMA: Schema = {
   'train.batch_size': int(128, 'examples per mini-batch (interactions, or users for sequence models)', { min: 1 }),
   'train.optimizer': oneOf(OPTIMIZERS, 'adam', 'the optimizer'),
   'train.lr': num(0.001, 'learning rate', { above: 0 }),
+  'train.adam_beta1': num(0.9, 'adam: decay rate of the first-moment estimate', { min: 0, below: 1 }),
+  'train.adam_beta2': num(0.999, 'adam: decay rate of the second-moment estimate (SASRec\'s and several memory models\' code use 0.98)', { min: 0, below: 1 }),
   'train.lr_decay': num(1, 'factor applied to the learning rate after every epoch (1 = constant)', { above: 0, max: 1 }),
   'train.l2': num(0, 'L2 penalty: l2 * (sum of squared weights) is added to the loss', { min: 0 }),
   'train.clip_norm': num(0, 'clip gradients to this global L2 norm (0 = no clipping)', { min: 0 }),

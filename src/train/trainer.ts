@@ -104,7 +104,10 @@ export class TrainingSession {
       stream(seed, 'sampling', 'train'),
     );
     this.builder = new BatchBuilder(train, model.batchKind, model.inputLength, numNegatives, sampler);
-    this.optimizer = createOptimizer(config.str('train.optimizer') as OptimizerName, config.num('train.lr'));
+    this.optimizer = createOptimizer(config.str('train.optimizer') as OptimizerName, config.num('train.lr'), {
+      beta1: config.num('train.adam_beta1'),
+      beta2: config.num('train.adam_beta2'),
+    });
   }
 
   /** One optimisation step on one batch; returns the batch's loss. Every intermediate tensor is freed. */

@@ -68,6 +68,11 @@ test('wrong types, out-of-range values and values not allowed are errors with wh
     /split\.train_ratio: 1\.5 is out of range; expected a number > 0 and <= 1$/,
   );
   assert.match(
+    configError(() => resolveConfig(schemaProvider, null, ['train.adam_beta2=1'])),
+    /train\.adam_beta2: 1 is out of range; expected a number >= 0 and < 1$/,
+  );
+  assert.equal(resolveConfig(schemaProvider, null, ['train.adam_beta2=0.98']).num('train.adam_beta2'), 0.98);
+  assert.match(
     configError(() => resolveConfig(schemaProvider, null, ['model.name=mostpopp'])),
     /model\.name: "mostpopp" is not allowed \(did you mean mostpop\?\); expected one of mostpop, ppop/,
   );

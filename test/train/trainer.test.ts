@@ -9,6 +9,7 @@ import { prepareExperiment } from '../../src/run/experiment';
 import { Reporter } from '../../src/util/reporter';
 import { useCpu } from '../helpers/backend';
 import { neuralModelNames, tinyConfig } from '../helpers/tiny-models';
+import { TrainingSession } from '../../src/train/trainer';
 
 before(useCpu);
 
@@ -64,5 +65,19 @@ test('early stopping keeps the best validated epoch and stops after `patience` v
   await model.fit({ train: exp.train, config, reporter, validate });
   assert.equal(calls, 4, 'epochs 3 and 4 bring no gain over epoch 2: stop after epoch 4');
   assert.deepEqual(model.state(), states[1], 'the weights of epoch 2 are restored');
+  model.dispose();
+});
+
+test('train.adam_beta1 and train.adam_beta2 reach the Adam optimizer', async () => {
+  const config = tinyConfig('bpr', ['train.optimizer=adam', 'train.adam_beta1=0.8', 'train.adam_beta2=0.98']);
+  const data = await DATA_SOURCES.synthetic.load(config, new Reporter(true));
+  const exp = prepareExperiment(data, config, 0);
+  const model = MODELS.bpr.create(config) as NeuralModel;
+  model.initialize(exp.train);
+  const session = new TrainingSession(model, config, exp.train);
+  const settings = session.optimizer.getConfig();
+  assert.equal(settings.beta1, 0.8);
+  assert.equal(settings.beta2, 0.98);
+  session.dispose();
   model.dispose();
 });
