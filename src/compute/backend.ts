@@ -90,8 +90,8 @@ const CANDIDATES: readonly Candidate[] = [
 /**
  * Chooses and activates the TensorFlow.js backend: `auto` takes tensorflow (tfjs-node-gpu / tfjs-node) when
  * it loads, else native (memrec's C++ kernels, built at install), else wasm, else cpu, saying in one line
- * which it took and which faster ones it passed over, and why. An explicit choice that cannot be honoured is an error, never
- * a silent fallback. Returns the active backend's name.
+ * which it took and which faster ones it passed over, and why. An explicit choice that cannot be honoured
+ * is an error, never a silent fallback. Returns the active backend's name.
  */
 export async function selectBackend(choice: BackendChoice, reporter: Reporter): Promise<string> {
   tf.env().set('PROD', true);

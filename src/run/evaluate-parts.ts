@@ -47,41 +47,20 @@ export function evaluateParts(
 }
 
 /**
- * The trainer's view of the validation part: a function from a metric to its mean for the model as it
- * stands, under the run's protocol (and its frozen candidates); null when there are no validation targets.
+ * A function from metrics to their means on one part for the model as it stands, under the run's protocol
+ * (and the part's frozen candidates); null when the part has no targets.
  */
-export function validationScorer(
+function partScorer(
   model: Model,
   exp: Experiment,
   config: ResolvedConfig,
+  part: EvalPart,
   candidates: UserLists | null,
-): ((metric: MetricAt) => number) | null {
-  const { history, targets } = exp.parts.valid;
+): ((metrics: readonly MetricAt[]) => Record<string, number>) | null {
+  const { history, targets } = exp.parts[part];
   if (usersWithTargets(targets).length === 0) return null;
   const { protocol } = protocolOf(config);
-  return (metric) =>
-    evaluate({
-      model,
-      numItems: exp.data.numItems,
-      history,
-      targets,
-      candidates,
-      excludeHistory: protocol.excludeHistory,
-      metrics: [metric],
-      batchSize: config.int('eval.batch_size'),
-      keepRankings: false,
-    }).means[metric.key];
-}
-
-/**
- * The test part's means under the run's protocol and metrics for the model as it stands (the learning curve of
- * `train.track_test`); null when the option is off or there are no test targets.
- */
-export function testTracker(model: Model, exp: Experiment, config: ResolvedConfig, candidates: UserLists | null): (() => Record<string, number>) | null {
-  const { history, targets } = exp.parts.test;
-  if (!config.bool('train.track_test') || usersWithTargets(targets).length === 0) return null;
-  const { protocol, metrics } = protocolOf(config);
-  return () =>
+  return (metrics) =>
     evaluate({
       model,
       numItems: exp.data.numItems,
@@ -93,4 +72,25 @@ export function testTracker(model: Model, exp: Experiment, config: ResolvedConfi
       batchSize: config.int('eval.batch_size'),
       keepRankings: false,
     }).means;
+}
+
+/** The trainer's view of the validation part: a metric's mean for the model as it stands (see partScorer). */
+export function validationScorer(
+  model: Model,
+  exp: Experiment,
+  config: ResolvedConfig,
+  candidates: UserLists | null,
+): ((metric: MetricAt) => number) | null {
+  const score = partScorer(model, exp, config, 'valid', candidates);
+  return score && ((metric) => score([metric])[metric.key]);
+}
+
+/**
+ * The test part's means under the run's metrics for the model as it stands (the learning curve of
+ * `train.track_test`); null when the option is off or there are no test targets.
+ */
+export function testTracker(model: Model, exp: Experiment, config: ResolvedConfig, candidates: UserLists | null): (() => Record<string, number>) | null {
+  const score = config.bool('train.track_test') ? partScorer(model, exp, config, 'test', candidates) : null;
+  const { metrics } = protocolOf(config);
+  return score && (() => score(metrics));
 }
