@@ -7,7 +7,9 @@
 #
 #   scripts/checks/sasrec-games-curve.sh
 # Environment: DATA (default ../shared/datasets), EPOCHS (default 80), EVERY (default 20), BACKEND (default
-# native). Writes results/checks/games-sasrec-curve/<run>/ and prints the curve beside the reference.
+# native), IMPLEMENTATION (model.implementation: authors_tf, the default, or pytorch_port to follow the
+# PyTorch port's network). Writes results/checks/games-sasrec-curve/<run>/ and prints the curve beside the
+# reference.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 make build >/dev/null
@@ -19,11 +21,11 @@ started=$(date +%s)
 ./bin/memrec train --config configs/checks/sasrec.yaml --backend "${BACKEND:-native}" \
   --set data.source=sasrec --set "data.sasrec.path=$DATA/sasrec-amazon/Video.txt" \
   --set "train.epochs=$EPOCHS" --set "train.eval_every=$EVERY" --set train.track_test=true \
-  --set "output.dir=$out"
+  --set "model.implementation=${IMPLEMENTATION:-authors_tf}" --set "output.dir=$out"
 wall=$(( $(date +%s) - started ))
 run=$(ls -d "$out"/*/ | tail -n 1)
 echo
-echo "run $run, backend ${BACKEND:-native}, $EPOCHS epochs, ${wall} s wall time in all"
+echo "run $run, backend ${BACKEND:-native}, ${IMPLEMENTATION:-authors_tf}, $EPOCHS epochs, ${wall} s wall time in all"
 echo "| epoch | memrec HR@10 | memrec NDCG@10 | PyTorch HR@10 | PyTorch NDCG@10 | training s/epoch |"
 echo "|---|---|---|---|---|---|"
 awk -F'[ ,;]+' '

@@ -152,3 +152,84 @@ test('scoreAll trims padding to the batch: a user scores the same alone as besid
   assert.deepEqual(alone, together);
   model.dispose();
 });
+
+/** Row-major [n, m] matrix product of plain arrays. */
+function matmul(a: number[][], b: number[][]): number[][] {
+  return a.map((row) => b[0].map((_, j) => row.reduce((sum, v, k) => sum + v * b[k][j], 0)));
+}
+
+function plainLayerNorm(x: number[][], gamma: number[], beta: number[]): number[][] {
+  return x.map((row) => {
+    const mean = row.reduce((a, b) => a + b, 0) / row.length;
+    const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / row.length;
+    return row.map((v, i) => ((v - mean) / Math.sqrt(variance + 1e-8)) * gamma[i] + beta[i]);
+  });
+}
+
+/**
+ * The PyTorch port's forward pass (pmixer/SASRec.pytorch, post-norm, eval mode) for one full-width input,
+ * written out position by position over plain arrays: the independent route for the pytorch_port variant.
+ */
+function portLogits(model: SasRec, input: number[], dim: number, heads: number, blocks: number): number[][] {
+  const state = model.state();
+  const v = (name: string) => Array.from(state[name].data);
+  const w = (name: string) => {
+    const [rows, cols] = state[name].shape;
+    return Array.from({ length: rows }, (_, r) => v(name).slice(r * cols, (r + 1) * cols));
+  };
+  const addBias = (x: number[][], b: number[]) => x.map((row) => row.map((value, i) => value + b[i]));
+  const items = w('item_embedding');
+  const positions = w('position_embedding');
+  let x = input.map((item, t) => (item === 0 ? new Array(dim).fill(0) : items[item].map((e, i) => e * Math.sqrt(dim) + positions[t][i])));
+  const headWidth = dim / heads;
+  for (let b = 0; b < blocks; b++) {
+    const p = `block${b}_attention`;
+    const q = addBias(matmul(x, w(`${p}_query`)), v(`${p}_query_bias`));
+    const k = addBias(matmul(x, w(`${p}_key`)), v(`${p}_key_bias`));
+    const val = addBias(matmul(x, w(`${p}_value`)), v(`${p}_value_bias`));
+    const merged = x.map((_, t) => {
+      const out: number[] = [];
+      for (let h = 0; h < heads; h++) {
+        const cols = Array.from({ length: headWidth }, (_, c) => h * headWidth + c);
+        const scores = Array.from({ length: t + 1 }, (_, s) => cols.reduce((sum, c) => sum + q[t][c] * k[s][c], 0) / Math.sqrt(headWidth));
+        const top = Math.max(...scores);
+        const weights = scores.map((s) => Math.exp(s - top));
+        const total = weights.reduce((a, c) => a + c, 0);
+        for (const c of cols) out.push(weights.reduce((sum, wt, s) => sum + (wt / total) * val[s][c], 0));
+      }
+      return out;
+    });
+    const attended = addBias(matmul(merged, w(`${p}_output`)), v(`${p}_output_bias`));
+    x = plainLayerNorm(x.map((row, t) => row.map((e, i) => e + attended[t][i])), v(`block${b}_attention_norm_gamma`), v(`block${b}_attention_norm_beta`));
+    const f = `block${b}_ffn`;
+    const hidden = addBias(matmul(x, w(`${f}_inner`)), v(`${f}_inner_bias`)).map((row) => row.map((e) => Math.max(0, e)));
+    const ffn = addBias(matmul(hidden, w(`${f}_outer`)), v(`${f}_outer_bias`));
+    x = plainLayerNorm(x.map((row, t) => row.map((e, i) => e + ffn[t][i])), v(`block${b}_ffn_norm_gamma`), v(`block${b}_ffn_norm_beta`));
+  }
+  const features = plainLayerNorm(x, v('final_norm_gamma'), v('final_norm_beta'));
+  return matmul(features, items.slice(1)[0].map((_, c) => items.slice(1).map((row) => row[c])));
+}
+
+test('pytorch_port: the forward pass is the port\'s post-norm blocks with an output projection and no padding mask', () => {
+  const { model } = setup(['model.implementation=pytorch_port']);
+  const input = [0, 0, 3, 1, 2];
+  const ours = tf.tidy(() => model.fullLogits(batchOf([input]), false).arraySync());
+  const theirs = portLogits(model, input, 8, 2, 2);
+  // the padded positions too: the port lets them carry values through the blocks
+  for (let t = 0; t < L; t++) assertClose(ours[t], theirs[t], `position ${t}`);
+  model.dispose();
+});
+
+test('pytorch_port: padding changes the scores, so scoreAll always feeds max_length positions', () => {
+  const { model } = setup(['model.implementation=pytorch_port']);
+  const [padded, bare] = tf.tidy(() => [
+    model.fullLogits(batchOf([[0, 0, 3, 1, 2]]), false).arraySync()[L - 1],
+    model.fullLogits(batchOf([[3, 1, 2]]), false).arraySync()[2],
+  ]);
+  assert.ok(padded.some((value, i) => Math.abs(value - bare[i]) > 1e-3), 'padding should matter in the port');
+  // items 2, 0, 1 are inputs 3, 1, 2 (0 is padding)
+  const history = userLists([[2, 0, 1], [0, 1, 2, 3, 4, 5, 0]]);
+  const alone = tf.tidy(() => model.scoreAll(Int32Array.from([0]), history).arraySync()[0]);
+  assertClose(alone, padded, 'a short history alone is scored at full width');
+  model.dispose();
+});

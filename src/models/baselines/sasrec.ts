@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int, num } from '../../config/spec';
+import { int, num, oneOf } from '../../config/spec';
 import type { UserLists } from '../../data/interactions';
 import { ConfigError } from '../../util/errors';
 import type { ModelEntry, TrainData } from '../model';
@@ -37,6 +37,11 @@ import { lengthsOf } from '../../data/user-lists';
  * - Positions are counted from the right end of the input, which for the full-width, left-padded inputs the
  *   trainer builds is exactly the reference's absolute positions (the last item always gets P[L - 1]).
  * The L2 penalty of the TF code (l2_emb) is train.l2, applied to all weights; 0 by default as in the port.
+ *
+ * `model.implementation: pytorch_port` follows the port instead, for side-by-side checks against it (its
+ * default, post-norm block): per block  x = LN(x + MHA(x, x, x) W^O);  x = LN(x + FFN(x)), causal mask only,
+ * so real positions attend to padded ones, and padded positions are not zeroed between blocks. Its input is
+ * always max_length wide, as in the port, because there the amount of padding changes the scores.
  */
 export class SasRec extends NeuralModel {
   readonly batchKind = 'sequences' as const;
@@ -44,6 +49,10 @@ export class SasRec extends NeuralModel {
 
   private get dim(): number {
     return this.config.int('model.dim');
+  }
+
+  private get followsPort(): boolean {
+    return this.config.str('model.implementation') === 'pytorch_port';
   }
 
   protected build(train: TrainData): void {
@@ -58,7 +67,7 @@ export class SasRec extends NeuralModel {
     this.addWeight('position_embedding', glorotInit(this.initRng, [this.inputLength, dim]));
     for (let b = 0; b < this.config.int('model.num_blocks'); b++) {
       addLayerNormWeights(add, `block${b}_attention_norm`, dim);
-      addAttentionWeights(add, `block${b}_attention`, this.initRng, dim, false);
+      addAttentionWeights(add, `block${b}_attention`, this.initRng, dim, this.followsPort);
       addLayerNormWeights(add, `block${b}_ffn_norm`, dim);
       addFeedForwardWeights(add, `block${b}_ffn`, this.initRng, dim);
     }
@@ -81,16 +90,22 @@ export class SasRec extends NeuralModel {
     const items = tf.mul(tf.gather(this.weight('item_embedding'), inputs), Math.sqrt(dim));
     const positions = tf.slice(this.weight('position_embedding'), [this.inputLength - width, 0], [width, dim]);
     let x = tf.mul(drop(tf.add(items, positions)), timeline) as tf.Tensor3D;
+    const numHeads = this.config.int('model.num_heads');
     for (let b = 0; b < this.config.int('model.num_blocks'); b++) {
-      const queries = layerNorm(x, layerNormWeightsOf(read, `block${b}_attention_norm`));
-      const attended = multiHeadAttention(queries, x, attentionWeightsOf(read, `block${b}_attention`, false), {
-        numHeads: this.config.int('model.num_heads'),
-        causal: true,
-        keyMask: real,
-        dropWeights: drop,
-      });
-      x = layerNorm(tf.add(queries, attended), layerNormWeightsOf(read, `block${b}_ffn_norm`));
-      x = tf.mul(tf.add(x, pointWiseFeedForward(x, feedForwardWeightsOf(read, `block${b}_ffn`), drop)), timeline);
+      const attention = attentionWeightsOf(read, `block${b}_attention`, this.followsPort);
+      const attentionNorm = layerNormWeightsOf(read, `block${b}_attention_norm`);
+      const ffn = feedForwardWeightsOf(read, `block${b}_ffn`);
+      const ffnNorm = layerNormWeightsOf(read, `block${b}_ffn_norm`);
+      if (this.followsPort) {
+        const attended = multiHeadAttention(x, x, attention, { numHeads, causal: true, dropWeights: drop });
+        x = layerNorm(tf.add(x, attended), attentionNorm);
+        x = layerNorm(tf.add(x, pointWiseFeedForward(x, ffn, drop)), ffnNorm);
+      } else {
+        const queries = layerNorm(x, attentionNorm);
+        const attended = multiHeadAttention(queries, x, attention, { numHeads, causal: true, keyMask: real, dropWeights: drop });
+        x = layerNorm(tf.add(queries, attended), ffnNorm);
+        x = tf.mul(tf.add(x, pointWiseFeedForward(x, ffn, drop)), timeline);
+      }
     }
     return layerNorm(x, layerNormWeightsOf(read, 'final_norm'));
   }
@@ -124,7 +139,8 @@ export class SasRec extends NeuralModel {
    */
   scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
     return tf.tidy(() => {
-      const L = Math.max(1, Math.min(this.inputLength, lengthsOf(history, users).reduce((a, b) => Math.max(a, b), 0)));
+      const longest = lengthsOf(history, users).reduce((a, b) => Math.max(a, b), 0);
+      const L = this.followsPort ? this.inputLength : Math.max(1, Math.min(this.inputLength, longest));
       const inputs = tf.tensor2d(lastItems(history, users, L), [users.length, L], 'int32');
       // the last position as a gather: tfjs-cpu's (and so native's) strided Slice copies element by element
       const last = tf.gather(this.encode(inputs, false), tf.tensor1d([L - 1], 'int32'), 1);
@@ -147,6 +163,11 @@ export const sasrecEntry: ModelEntry = {
     num_blocks: int(2, 'self-attention blocks', { min: 1 }),
     num_heads: int(1, 'attention heads (must divide dim)', { min: 1 }),
     dropout: num(0.2, 'dropout rate on the embeddings, attention weights and feed-forward layers (paper: 0.2 for ML-1M, 0.5 for sparse data)', { min: 0, max: 0.9 }),
+    implementation: oneOf(
+      ['authors_tf', 'pytorch_port'],
+      'authors_tf',
+      "whose code the network follows: the authors' TensorFlow code (kang205/SASRec), or the PyTorch port (pmixer/SASRec.pytorch, post-norm blocks, output projection, no padding mask) for checks against it",
+    ),
   },
   create: (config) => new SasRec(config),
 };
