@@ -71,6 +71,8 @@ export class InteractionsBuilder {
   private readonly timestamps = new Growable((n) => new Float64Array(n));
   private readonly ratings: Growable<Uint8Array> | null;
   private readonly behaviors: Growable<Uint8Array> | null;
+  /** raw item id -> raw category, from interaction rows or a metadata file; attached to the items at build */
+  private readonly categoryOf = new Map<string, string>();
 
   constructor(columns: BuilderColumns = { ratings: false, behaviors: false }) {
     this.ratings = columns.ratings ? new Growable((n) => new Uint8Array(n)) : null;
@@ -96,6 +98,26 @@ export class InteractionsBuilder {
       if (code > 255) throw new Error('InteractionsBuilder.add: more than 256 behaviour types');
       this.behaviors.push(code);
     }
+  }
+
+  /**
+   * Gives an item its category (the last call wins). Items that never appear in a row are ignored at build,
+   * so a metadata file may name the whole catalogue.
+   */
+  setItemCategory(item: string, category: string): void {
+    this.categoryOf.set(item, category);
+  }
+
+  /** Category indices of the items (-1 when unknown) in order of first appearance, and their count. */
+  private itemCategories(): { itemCategory: Int32Array; numCategories: number } {
+    const itemIds = this.itemIndex.ids;
+    const itemCategory = new Int32Array(itemIds.length).fill(-1);
+    const categories = new IdIndex();
+    for (let i = 0; i < itemIds.length; i++) {
+      const category = this.categoryOf.get(itemIds[i]);
+      if (category !== undefined) itemCategory[i] = categories.indexOf(category);
+    }
+    return { itemCategory, numCategories: categories.ids.length };
   }
 
   build(name: string): Interactions {
@@ -126,8 +148,7 @@ export class InteractionsBuilder {
       ratings,
       behaviors,
       behaviorNames: behaviors ? this.behaviorIndex.ids : [],
-      itemCategory: new Int32Array(numItems).fill(-1),
-      numCategories: 0,
+      ...this.itemCategories(),
       itemTokenOffsets: new Int32Array(numItems + 1),
       itemTokens: new Int32Array(0),
       numTokens: 0,

@@ -21,6 +21,11 @@ export interface DataSource {
   /** keys directly under `data.` that it shares with other sources (every file source's data.max_bad_share) */
   readonly dataKeys?: Schema;
   load(config: ResolvedConfig, reporter: Reporter): Promise<Interactions>;
+  /**
+   * The files that load reads (the main file and any side files such as metadata), for the cache key; none
+   * for generated data.
+   */
+  inputFiles?(config: ResolvedConfig): string[];
 }
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -28,6 +28,7 @@ export const movielens: DataSource = {
     format: oneOf(['auto', 'ml-100k', 'ml-1m'], 'auto', 'ml-100k: tab-separated (u.data); ml-1m: `::`-separated (ratings.dat); auto: told by the first line'),
     min_rating: int(0, 'keep only ratings of at least this (0 keeps all)', { min: 0, max: 5 }),
   },
+  inputFiles: (config) => [sourceFile(config, 'movielens')],
   async load(config, reporter) {
     const file = sourceFile(config, 'movielens');
     const chosen = config.str('data.movielens.format');

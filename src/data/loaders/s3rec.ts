@@ -12,6 +12,7 @@ export const s3rec: DataSource = {
   doc: 'one user per line, `user item item ...` with the items in time order (S3-Rec\'s Beauty.txt etc.); the position in the file stands in for the missing timestamp',
   dataKeys: FILE_SOURCE_DATA_KEYS,
   keys: { path: str('', "S3-Rec's file, e.g. Beauty.txt (gzip when the name ends in .gz)") },
+  inputFiles: (config) => [sourceFile(config, 's3rec')],
   async load(config, reporter) {
     const file = sourceFile(config, 's3rec');
     const builder = new InteractionsBuilder();

@@ -13,6 +13,7 @@ export const sasrec: DataSource = {
   doc: 'one `user item` pair per line, each user\'s lines in time order (SASRec\'s Video.txt, BERT4Rec\'s beauty.txt); the line number stands in for the missing timestamp',
   dataKeys: FILE_SOURCE_DATA_KEYS,
   keys: { path: str('', "SASRec's or BERT4Rec's file, e.g. Video.txt or beauty.txt (gzip when the name ends in .gz)") },
+  inputFiles: (config) => [sourceFile(config, 'sasrec')],
   async load(config, reporter) {
     const file = sourceFile(config, 'sasrec');
     const builder = new InteractionsBuilder();
