@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { MemrecError } from '../util/errors';
 import { registerCompare } from './compare';
 import { registerConfig } from './config';
+import { registerData } from './data';
 import { registerEval } from './eval';
 import { registerTrain } from './train';
 
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerEval(program, run);
   registerCompare(program, run);
   registerConfig(program, run);
+  registerData(program, run);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);

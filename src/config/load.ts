@@ -108,6 +108,12 @@ export function resolveConfig(
     if (!spec) throw new ConfigError(unknownKeyMessage(entry, schema, provider));
     const checked = checkValue(entry.value, spec);
     if ('error' in checked) throw new ConfigError(`${entry.where}: ${entry.path}: ${checked.error}`);
+    if (spec.checkEach) {
+      (checked.ok as string[]).forEach((element, index) => {
+        const problem = spec.checkEach?.(element);
+        if (problem) throw new ConfigError(`${entry.where}: ${entry.path}[${index}]: ${problem}`);
+      });
+    }
     values.set(entry.path, checked.ok);
   }
   for (const [path, spec] of Object.entries(schema)) {

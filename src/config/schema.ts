@@ -4,7 +4,8 @@ import { METRICS } from '../eval/metrics';
 import { MODELS } from '../models/registry';
 import { SPLIT_METHODS } from '../split/methods';
 import type { SchemaProvider } from './load';
-import { bool, int, ints, num, oneOf, prefixed, someOf, str, type Schema } from './spec';
+import { bool, int, ints, num, oneOf, prefixed, someOf, str, strs, type Schema } from './spec';
+import { checkStepText } from '../data/preprocess/registry';
 import { TRAIN_SCHEMA } from '../train/schema';
 
 /**
@@ -14,6 +15,9 @@ import { TRAIN_SCHEMA } from '../train/schema';
 export const BASE_SCHEMA: Schema = {
   seed: int(42, 'the one seed; named streams (split, sampling, shuffle, init, dropout, synthetic) derive from it', { min: 0 }),
   'data.source': oneOf(Object.keys(DATA_SOURCES), 'synthetic', 'where the interactions come from'),
+  'data.preprocess': strs([], 'preprocessing steps applied in order after loading, each `step name=value ...` (see "Preprocessing steps")', checkStepText),
+  'data.cache_dir': str('.memrec-cache', 'folder of the binary cache of loaded and preprocessed data, keyed by the raw files\' content and the data keys; empty: no cache'),
+  'data.paper_stats': str('', 'a paper\'s dataset statistics to print beside ours, as `<paper>:<dataset>` (an entry of dataset_stats in <paper>.yaml under MEMREC_PAPER_TABLES, default ../shared/paper-tables); set by presets'),
   'split.method': oneOf(Object.keys(SPLIT_METHODS), 'leave_one_out', 'leave_one_out: last item test, second-last validation; ratio_chrono: first train_ratio of each user\'s items train, next valid_ratio validate, rest test; ratio_random: the same shares drawn at random per user'),
   'split.train_ratio': num(0.7, 'share of each user\'s interactions used for training (ratio methods)', { above: 0, max: 1 }),
   'split.valid_ratio': num(0, 'share of each user\'s interactions used for validation (ratio methods)', { min: 0, max: 1 }),

@@ -14,6 +14,8 @@ export interface KeySpec {
   /** exclusive lower and upper bounds for numbers */
   readonly above?: number;
   readonly below?: number;
+  /** for string[] keys: the problem with one element, or null (e.g. a preprocessing step's syntax) */
+  readonly checkEach?: (value: string) => string | null;
 }
 
 /** A flat map from dotted key path (e.g. `eval.cutoffs`) to its declaration. */
@@ -55,6 +57,14 @@ export const someOf = (allowed: readonly string[], def: string[], doc: string): 
   default: def,
   doc,
   allowed,
+});
+
+/** A list of strings, each checked by `checkEach`. */
+export const strs = (def: string[], doc: string, checkEach: (value: string) => string | null): KeySpec => ({
+  type: 'string[]',
+  default: def,
+  doc,
+  checkEach,
 });
 
 /** Prefixes every key of `schema` with `prefix.`. */

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/resolved';
 import type { Interactions, UserLists } from '../data/interactions';
-import { DATA_SOURCES } from '../data/sources';
+import { prepareData } from '../data/pipeline';
 import { sampleCandidates, type NegativeSampler } from '../eval/candidates';
 import { metricGrid, type MetricAt } from '../eval/metrics';
 import { TIE_POLICY, type Protocol } from '../eval/evaluate';
@@ -30,7 +30,7 @@ export function checkConfigConsistency(config: ResolvedConfig): void {
 }
 
 export async function loadData(config: ResolvedConfig, reporter: Reporter): Promise<Interactions> {
-  return DATA_SOURCES[config.str('data.source')].load(config, reporter);
+  return (await prepareData(config, reporter)).data;
 }
 
 /** The protocol and metric grid that the config asks for. */
