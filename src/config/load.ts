@@ -71,7 +71,8 @@ export function parseOverride(text: string): Given {
   const raw = text.slice(eq + 1);
   let value: unknown;
   try {
-    value = parseYaml(raw);
+    // `key=` is the empty string (YAML would read null), e.g. --set data.cache_dir= to turn the cache off
+    value = raw.trim() === '' ? '' : parseYaml(raw);
   } catch {
     value = raw;
   }
