@@ -4,6 +4,7 @@ import { stream } from '../random/streams';
 import { Progress } from '../util/progress';
 import type { Reporter } from '../util/reporter';
 import type { Interactions } from './interactions';
+import { amazon } from './loaders/amazon';
 import { movielens } from './loaders/movielens';
 import { s3rec } from './loaders/s3rec';
 import { sasrec } from './loaders/sasrec';
@@ -70,7 +71,7 @@ const synthetic: DataSource = {
 };
 
 /** Every data source by config name. */
-export const DATA_SOURCES: Readonly<Record<string, DataSource>> = { synthetic, sasrec, s3rec, movielens };
+export const DATA_SOURCES: Readonly<Record<string, DataSource>> = { synthetic, sasrec, s3rec, movielens, amazon };
 
 /** The keys of a source with their full paths: its shared data.* keys, then its own data.<name>.* keys. */
 export function sourceKeys(name: string): Schema {

@@ -198,7 +198,7 @@ test('a cut-off gzip file is an InputError naming the file, not a crash', async 
 test('data.max_bad_share belongs to the file sources only', () => {
   assert.throws(
     () => resolveConfig(schemaProvider, null, ['data.max_bad_share=0.1']),
-    /data\.max_bad_share: not a key of this config \(it belongs to data source sasrec, data source s3rec, data source movielens\)/,
+    /data\.max_bad_share: not a key of this config \(it belongs to data source sasrec, data source s3rec, data source movielens, data source amazon/,
   );
 });
 
