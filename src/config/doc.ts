@@ -1,6 +1,9 @@
+import { PREPROCESS_STEPS } from '../data/preprocess/registry';
+import { presetFile, presetNames } from '../data/presets';
 import { DATA_SOURCES, sourceKeys } from '../data/sources';
+import { resolveConfig } from './load';
 import { MODELS } from '../models/registry';
-import { BASE_SCHEMA } from './schema';
+import { BASE_SCHEMA, schemaProvider } from './schema';
 import type { Schema } from './spec';
 import { describeAllowed } from './validate';
 
@@ -20,9 +23,38 @@ function table(schema: Schema): string[] {
   ];
 }
 
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|');
+
+/** data.preprocess's steps: name, parameters with their defaults (none: required), meaning. */
+function stepTable(): string[] {
+  return [
+    '| step | parameters | meaning |',
+    '|---|---|---|',
+    ...Object.values(PREPROCESS_STEPS).map((step) => {
+      const params = Object.entries(step.params).map(([name, spec]) => `\`${name}=${spec.default === undefined ? '…' : showDefault(spec.default).replace(/"/g, '')}\``);
+      return `| \`${step.name}\` | ${params.join(' ') || '–'} | ${escapeCell(step.doc)} |`;
+    }),
+  ];
+}
+
+/** The presets with what each fixes. */
+function presetTable(): string[] {
+  return [
+    '| preset | `data.source` | `data.preprocess` | `split.method` | paper statistics |',
+    '|---|---|---|---|---|',
+    ...presetNames().map((name) => {
+      const config = resolveConfig(schemaProvider, presetFile(name));
+      const steps = config.strs('data.preprocess').map((step) => `\`${step}\``).join(', ') || '–';
+      return `| \`${name}\` | ${config.str('data.source')} | ${steps} | ${config.str('split.method')} | ${config.str('data.paper_stats')} |`;
+    }),
+  ];
+}
+
 /** The README's config reference: the base keys, then each data source's and each model's own keys. */
 export function renderKeyReference(): string {
   const lines = ['### Keys of every config', '', ...table(BASE_SCHEMA)];
+  lines.push('', '### Preprocessing steps (`data.preprocess`)', '', ...stepTable());
+  lines.push('', '### Presets (`--preset NAME`, `configs/presets/NAME.yaml`)', '', ...presetTable());
   for (const name of Object.keys(DATA_SOURCES)) {
     const keys = sourceKeys(name);
     if (Object.keys(keys).length === 0) continue;
