@@ -69,7 +69,8 @@ export function checkValue(value: unknown, spec: KeySpec): { ok: ConfigValue } |
   if (spec.type.endsWith('[]')) {
     // A single scalar where a list is expected is accepted as a one-element list (`--set eval.cutoffs=10`).
     const list = Array.isArray(value) ? value : [value];
-    if (list.length === 0) return fail('an empty list');
+    // an empty list is a value only where the key's default is one (data.preprocess: no steps)
+    if (list.length === 0 && (spec.default as unknown[]).length > 0) return fail('an empty list');
     for (const element of list) {
       const problem = single(element);
       if (problem) return { error: `${show(element)} in ${show(value)} is ${problem}; expected ${describeAllowed(spec)}` };

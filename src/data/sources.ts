@@ -5,9 +5,13 @@ import { Progress } from '../util/progress';
 import type { Reporter } from '../util/reporter';
 import type { Interactions } from './interactions';
 import { amazon } from './loaders/amazon';
+import { delimited } from './loaders/delimited';
 import { movielens } from './loaders/movielens';
 import { s3rec } from './loaders/s3rec';
 import { sasrec } from './loaders/sasrec';
+import { taobao } from './loaders/taobao';
+import { aliMobile } from './loaders/tianchi';
+import { yoochoose } from './loaders/yoochoose';
 import { DEFAULT_SYNTHETIC_PARAMS, generateSynthetic, validateSyntheticParams, type SyntheticParams } from './synthetic';
 
 /**
@@ -71,7 +75,17 @@ const synthetic: DataSource = {
 };
 
 /** Every data source by config name. */
-export const DATA_SOURCES: Readonly<Record<string, DataSource>> = { synthetic, sasrec, s3rec, movielens, amazon };
+export const DATA_SOURCES: Readonly<Record<string, DataSource>> = {
+  synthetic,
+  sasrec,
+  s3rec,
+  movielens,
+  amazon,
+  taobao,
+  yoochoose,
+  ali_mobile: aliMobile,
+  delimited,
+};
 
 /** The keys of a source with their full paths: its shared data.* keys, then its own data.<name>.* keys. */
 export function sourceKeys(name: string): Schema {

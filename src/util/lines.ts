@@ -16,11 +16,16 @@ export function requireFile(file: string, what: string): void {
 
 /**
  * Streams the lines of a text file (gzip-compressed when the name ends in .gz) with their 1-based line
- * numbers, without reading the whole file into one string.
+ * numbers, without reading the whole file into one string. `encoding` is that of the text (MovieLens'
+ * movie lists are latin-1).
  */
-export async function* readLines(file: string): AsyncGenerator<{ line: string; lineNumber: number }> {
+export async function* readLines(
+  file: string,
+  encoding: BufferEncoding = 'utf8',
+): AsyncGenerator<{ line: string; lineNumber: number }> {
   const raw = createReadStream(file);
   const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  input.setEncoding(encoding);
   const reader = createInterface({ input, crlfDelay: Infinity });
   let lineNumber = 0;
   try {

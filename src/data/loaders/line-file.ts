@@ -50,14 +50,20 @@ export type LineParser = (line: string, lineNumber: number) => string | null;
 const PROGRESS_STEP_BYTES = 1 << 18;
 
 /**
- * Streams every line of `file` (gzip when it ends in .gz) through `parse`, with progress and throughput.
- * Malformed lines are counted and reported; the load fails with a RunError when their share is above
- * data.max_bad_share.
+ * Streams every line of `file` (gzip when it ends in .gz; text in `encoding`) through `parse`, with progress
+ * and throughput. Malformed lines are counted and reported; the load fails with a RunError when their share
+ * is above data.max_bad_share.
  */
-export async function parseLines(file: string, parse: LineParser, config: ResolvedConfig, reporter: Reporter): Promise<void> {
+export async function parseLines(
+  file: string,
+  parse: LineParser,
+  config: ResolvedConfig,
+  reporter: Reporter,
+  encoding: BufferEncoding = 'utf8',
+): Promise<void> {
   const progress = new Progress(reporter, `reading ${basename(file)}`, textBytes(file), 'bytes');
   const bad = new BadRows(file);
-  const lines = readLines(file);
+  const lines = readLines(file, encoding);
   let lineNumber = 0;
   let pendingBytes = 0;
   for (;;) {
