@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { ResolvedConfig } from '../../config/resolved';
 import { num, type Schema } from '../../config/spec';
 import { ConfigError, InputError } from '../../util/errors';
-import { readLines, requireFile } from '../../util/lines';
+import { forEachLine, LineReadError, requireFile } from '../../util/lines';
 import { Progress } from '../../util/progress';
 import type { Reporter } from '../../util/reporter';
 import { BadRows } from './bad-rows';
@@ -63,25 +63,22 @@ export async function parseLines(
 ): Promise<void> {
   const progress = new Progress(reporter, `reading ${basename(file)}`, textBytes(file), 'bytes');
   const bad = new BadRows(file);
-  const lines = readLines(file, encoding);
   let lineNumber = 0;
   let pendingBytes = 0;
-  for (;;) {
-    let next: IteratorResult<{ line: string; lineNumber: number }>;
-    try {
-      next = await lines.next();
-    } catch (err) {
-      throw new InputError(`${file}:${lineNumber + 1}: cannot read (${(err as Error).message})`);
-    }
-    if (next.done) break;
-    lineNumber = next.value.lineNumber;
-    const reason = parse(next.value.line, lineNumber);
-    if (reason !== null) bad.add(lineNumber, reason);
-    pendingBytes += next.value.line.length + 1;
-    if (pendingBytes >= PROGRESS_STEP_BYTES) {
+  const take = (line: string, number: number) => {
+    const reason = parse(line, number);
+    if (reason !== null) bad.add(number, reason);
+  };
+  try {
+    lineNumber = await forEachLine(file, take, (characters) => {
+      pendingBytes += characters;
+      if (pendingBytes < PROGRESS_STEP_BYTES) return;
       progress.tick(pendingBytes);
       pendingBytes = 0;
-    }
+    }, encoding);
+  } catch (err) {
+    if (!(err instanceof LineReadError)) throw err;
+    throw new InputError(`${file}:${err.linesRead + 1}: cannot read (${err.message})`);
   }
   progress.tick(pendingBytes);
   const seconds = progress.finish(true);
