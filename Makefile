@@ -3,7 +3,7 @@ NODE_MODULES_STAMP := node_modules/.installed
 TS_SOURCES := $(shell find src test scripts -name '*.ts' 2>/dev/null) tsconfig.json
 BUILD_STAMP := dist/.built
 
-.PHONY: install native build test quickstart docs bench clean
+.PHONY: install native build test quickstart docs bench bench-data clean
 
 install: $(NODE_MODULES_STAMP)
 
@@ -52,6 +52,12 @@ docs: build
 clean:
 	rm -rf dist
 
-# Speed of the training step and of evaluation per backend, beside PyTorch (not part of CI; minutes).
+# Speed of the training step and of evaluation per backend, beside PyTorch, then of data loading (not part
+# of CI; minutes).
 bench: build
 	node dist/scripts/bench/bench.js
+	node --expose-gc dist/scripts/bench/data-load.js
+
+# Loading and preprocessing MovieLens ratings.dat: 1,000,000 generated rows and the ML-1M half (seconds).
+bench-data: build
+	node --expose-gc dist/scripts/bench/data-load.js
