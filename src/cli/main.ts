@@ -4,6 +4,7 @@ import { registerCompare } from './compare';
 import { registerConfig } from './config';
 import { registerData } from './data';
 import { registerEval } from './eval';
+import { registerSweep } from './sweep';
 import { registerTrain } from './train';
 
 /**
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCompare(program, run);
   registerConfig(program, run);
   registerData(program, run);
+  registerSweep(program, run);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);
