@@ -3,7 +3,7 @@ NODE_MODULES_STAMP := node_modules/.installed
 TS_SOURCES := $(shell find src test scripts -name '*.ts' 2>/dev/null) tsconfig.json
 BUILD_STAMP := dist/.built
 
-.PHONY: install native build test quickstart docs bench bench-data clean
+.PHONY: install native build test quickstart docs bench bench-data reproduce-tables clean
 
 install: $(NODE_MODULES_STAMP)
 
@@ -57,6 +57,11 @@ clean:
 bench: build
 	node dist/scripts/bench/bench.js
 	node --expose-gc dist/scripts/bench/data-load.js
+
+# The papers' tables rerun with the presets (resumable; QUICK=1 for one seed and 2 epochs, minutes), written to
+# results/tables/<paper>-<table>.{md,csv,html}. DATA=<folder of raw files> (default ../shared/datasets).
+reproduce-tables: build
+	./bin/memrec reproduce --paper all $(if $(QUICK),--quick) $(if $(DATA),--data $(DATA)) $(if $(JOBS),--jobs $(JOBS))
 
 # Loading and preprocessing MovieLens ratings.dat: 1,000,000 generated rows and the ML-1M half (seconds).
 bench-data: build

@@ -3,6 +3,7 @@ import { MemrecError } from '../util/errors';
 import { registerCompare } from './compare';
 import { registerConfig } from './config';
 import { registerData } from './data';
+import { registerReproduce } from './reproduce';
 import { registerEval } from './eval';
 import { registerSweep } from './sweep';
 import { registerTrain } from './train';
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCompare(program, run);
   registerConfig(program, run);
   registerData(program, run);
+  registerReproduce(program, run);
   registerSweep(program, run);
   for (const command of program.commands) command.exitOverride();
   try {

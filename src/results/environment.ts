@@ -14,6 +14,11 @@ function git(args: string[]): string | null {
   }
 }
 
+/** The code's commit, or "unknown" outside a git checkout. */
+export function gitCommit(): string {
+  return git(['rev-parse', 'HEAD']) ?? 'unknown';
+}
+
 /** Versions and the code's commit, saved with every run. */
 export function environment(backend: string): Record<string, unknown> {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };

@@ -1,0 +1,159 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '../results/atomic';
+import { compareRuns } from '../run/compare-runs';
+import type { ColumnOutcome } from './run';
+import type { TableSpec } from './tables';
+
+/** One cell of the written table: ours (mean and sd over seeds, in the paper's scale), the paper's, the gap. */
+interface Cell {
+  readonly row: string;
+  readonly metric: string;
+  readonly ours: number | null;
+  readonly sd: number | null;
+  readonly seeds: number;
+  readonly paper: number | null;
+  /** ours / paper - 1 */
+  readonly relative: number | null;
+  /** why there is no figure of ours, in words */
+  readonly why: string | null;
+}
+
+interface ColumnReport {
+  readonly outcome: ColumnOutcome;
+  readonly cells: Cell[];
+  /** the marks under the column's table: best-model disagreement, significance */
+  readonly marks: string[];
+}
+
+function cellsOf(table: TableSpec, outcome: ColumnOutcome): Cell[] {
+  const published = (row: string) => {
+    try {
+      return table.published(outcome.column.published, row);
+    } catch {
+      return null;
+    }
+  };
+  return table.rows.flatMap((row) =>
+    table.metrics.map((metric, k) => {
+      const cell = outcome.cells[row.label];
+      const paper = published(row.label)?.[k] ?? null;
+      if (!cell || cell.kind !== 'ok') return { row: row.label, metric, ours: null, sd: null, seeds: 0, paper, relative: null, why: cell?.kind === 'missing' ? cell.why : 'not run' };
+      const stat = cell.test[metric];
+      const ours = stat.mean * table.scale;
+      return { row: row.label, metric, ours, sd: stat.sd === null ? null : stat.sd * table.scale, seeds: stat.n, paper, relative: paper ? ours / paper - 1 : null, why: null };
+    }),
+  );
+}
+
+/** Our best row against the paper's, and whether our best model beats our best baseline significantly. */
+function marksOf(table: TableSpec, outcome: ColumnOutcome, cells: Cell[]): string[] {
+  const primary = cells.filter((c) => c.metric === table.primary);
+  const best = (list: Cell[], value: (c: Cell) => number | null) =>
+    list.filter((c) => value(c) !== null).reduce<Cell | null>((a, c) => (a === null || (value(c) as number) > (value(a) as number) ? c : a), null);
+  const oursBest = best(primary, (c) => c.ours);
+  const paperBest = best(primary, (c) => c.paper);
+  const marks: string[] = [];
+  if (oursBest && paperBest && oursBest.row !== paperBest.row) {
+    marks.push(`≠ our best on ${table.primary} is ${oursBest.row}; the paper's is ${paperBest.row}`);
+  }
+  const isBaseline = (label: string) => table.rows.find((r) => r.label === label)?.baseline ?? true;
+  const bestModel = best(primary.filter((c) => !isBaseline(c.row)), (c) => c.ours);
+  const bestBaseline = best(primary.filter((c) => isBaseline(c.row)), (c) => c.ours);
+  if (bestModel && bestBaseline) {
+    const a = outcome.cells[bestModel.row];
+    const b = outcome.cells[bestBaseline.row];
+    if (a.kind === 'ok' && b.kind === 'ok') {
+      const test = compareRuns(a.runDirs[0], b.runDirs[0], 'test', table.primary);
+      const verdict = test.tTest.pValue < 0.05 ? 'significant' : 'n.s. (not significant)';
+      marks.push(
+        `${bestModel.row} vs the best baseline ${bestBaseline.row} on ${table.primary} (first seed, paired t-test over ${test.n} users): difference ${(test.meanDifference * table.scale).toFixed(4)}, p = ${test.tTest.pValue.toPrecision(3)}, ${verdict}`,
+      );
+    }
+  }
+  return marks;
+}
+
+const fmt = (x: number | null, digits = 3) => (x === null ? '–' : x.toFixed(digits));
+const pct = (x: number | null) => (x === null ? '–' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
+
+function markdown(table: TableSpec, reports: ColumnReport[], header: string): string {
+  const lines = [`# ${table.title}`, '', header, ''];
+  for (const { outcome, cells, marks } of reports) {
+    lines.push(`## ${outcome.column.key}`, '');
+    if (outcome.column.note) lines.push(`Note: ${outcome.column.note}.`, '');
+    lines.push(outcome.file ? `Data: \`${outcome.file}\`, preset \`${outcome.column.preset}\`.` : `Data: not available (${outcome.column.files.join(' or ')}).`, '');
+    lines.push(`| model | ${table.metrics.map((m) => `${m} ours | paper | ours/paper − 1`).join(' | ')} |`, `|---|${table.metrics.map(() => '---|---|---|').join('')}`);
+    for (const row of table.rows) {
+      const rowCells = cells.filter((c) => c.row === row.label);
+      const why = rowCells[0].why;
+      const ours = (c: Cell) => (c.ours === null ? '–' : `${fmt(c.ours)}${c.sd === null ? '' : ` ± ${fmt(c.sd)}`}`);
+      lines.push(`| ${row.label}${why ? ` (${why})` : ''} | ${rowCells.map((c) => `${ours(c)} | ${fmt(c.paper)} | ${pct(c.relative)}`).join(' | ')} |`);
+    }
+    lines.push('', ...marks.map((m) => `- ${m}`), '');
+  }
+  return lines.join('\n');
+}
+
+function csv(table: TableSpec, reports: ColumnReport[]): string {
+  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = ['paper,table,column,model,metric,ours_mean,ours_sd,seeds,paper_value,relative_difference,note'];
+  for (const { outcome, cells } of reports) {
+    for (const c of cells) {
+      lines.push([table.paper, table.id, outcome.column.key, c.row, c.metric, c.ours ?? '', c.sd ?? '', c.seeds, c.paper ?? '', c.relative ?? '', c.why ?? ''].map((v) => quote(String(v))).join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A horizontal bar chart of ours (blue) against the paper's (grey) for one metric of one column. */
+function barChart(table: TableSpec, metric: string, cells: Cell[]): string {
+  const rows = table.rows.map((r) => cells.find((c) => c.row === r.label && c.metric === metric) as Cell);
+  const top = Math.max(1e-12, ...rows.flatMap((c) => [c.ours ?? 0, c.paper ?? 0]));
+  const width = 360;
+  const bars = rows.map((c, k) => {
+    const y = 20 + k * 28;
+    const bar = (value: number | null, dy: number, colour: string) =>
+      value === null ? '' : `<rect x="110" y="${y + dy}" width="${((value / top) * width).toFixed(1)}" height="11" fill="${colour}"><title>${value.toFixed(4)}</title></rect>`;
+    return `<text x="105" y="${y + 14}" text-anchor="end" font-size="11">${escapeHtml(c.row)}</text>${bar(c.ours, 0, '#2b6cb0')}${bar(c.paper, 12, '#a0aec0')}`;
+  });
+  const height = 30 + rows.length * 28;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width + 130}" height="${height}" role="img"><text x="0" y="12" font-size="12" font-weight="bold">${escapeHtml(metric)}: ours (blue), paper (grey)</text>${bars.join('')}</svg>`;
+}
+
+function html(table: TableSpec, reports: ColumnReport[], header: string): string {
+  const parts = [`<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(table.title)}</title>`,
+    '<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child{text-align:left}</style></head><body>',
+    `<h1>${escapeHtml(table.title)}</h1><p>${escapeHtml(header)}</p>`];
+  for (const { outcome, cells, marks } of reports) {
+    parts.push(`<h2>${escapeHtml(outcome.column.key)}</h2>`);
+    if (outcome.column.note) parts.push(`<p><b>Note:</b> ${escapeHtml(outcome.column.note)}.</p>`);
+    parts.push('<table><tr><th>model</th>', ...table.metrics.map((m) => `<th>${escapeHtml(m)} ours</th><th>paper</th><th>ours/paper − 1</th>`), '</tr>');
+    for (const row of table.rows) {
+      const rowCells = cells.filter((c) => c.row === row.label);
+      const why = rowCells[0].why;
+      parts.push(`<tr><td>${escapeHtml(row.label)}${why ? ` <small>(${escapeHtml(why)})</small>` : ''}</td>`);
+      for (const c of rowCells) parts.push(`<td>${c.ours === null ? '–' : fmt(c.ours) + (c.sd === null ? '' : ` ± ${fmt(c.sd)}`)}</td><td>${fmt(c.paper)}</td><td>${pct(c.relative)}</td>`);
+      parts.push('</tr>');
+    }
+    parts.push('</table>', `<ul>${marks.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>`);
+    if (cells.some((c) => c.ours !== null)) parts.push(...table.metrics.map((m) => barChart(table, m, cells)));
+  }
+  parts.push('</body></html>');
+  return `${parts.join('\n')}\n`;
+}
+
+/** Writes results/tables/<paper>-<table>.{md,csv,html}; returns the Markdown. */
+export function writeReports(table: TableSpec, outcomes: ColumnOutcome[], outDir: string, header: string): { markdown: string; files: string[] } {
+  const reports = outcomes.map((outcome) => {
+    const cells = cellsOf(table, outcome);
+    return { outcome, cells, marks: marksOf(table, outcome, cells) };
+  });
+  const base = join(outDir, `${table.paper}-${table.id}`);
+  const text = markdown(table, reports, header);
+  writeFileAtomic(`${base}.md`, text);
+  writeFileAtomic(`${base}.csv`, csv(table, reports));
+  writeFileAtomic(`${base}.html`, html(table, reports, header));
+  return { markdown: text, files: [`${base}.md`, `${base}.csv`, `${base}.html`] };
+}
