@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { resolveConfig } from '../../src/config/load';
 import { schemaProvider } from '../../src/config/schema';
 import { prepareData } from '../../src/data/pipeline';
-import { Reporter } from '../../src/util/reporter';
 import { REPO } from '../helpers/cli';
+import { capturingReporter } from '../helpers/reporter';
 
 /** A fresh folder with a copy of the ML-100K fixture (one malformed line in it, hence the lenient share). */
 function setup() {
@@ -21,14 +20,8 @@ function setup() {
 }
 
 async function prepare(sets: string[]) {
-  const messages: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      messages.push(...String(chunk).split('\n').filter((line) => line !== ''));
-      done();
-    },
-  });
-  const prepared = await prepareData(resolveConfig(schemaProvider, null, sets), new Reporter(false, sink));
+  const { reporter, messages } = capturingReporter();
+  const prepared = await prepareData(resolveConfig(schemaProvider, null, sets), reporter);
   return { prepared, messages, fromCache: messages.some((m) => m.includes('from the cache')) };
 }
 

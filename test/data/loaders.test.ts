@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { resolveConfig } from '../../src/config/load';
 import { schemaProvider } from '../../src/config/schema';
 import { validateInteractions, type Interactions } from '../../src/data/interactions';
 import { DATA_SOURCES } from '../../src/data/sources';
 import { ConfigError, InputError, RunError } from '../../src/util/errors';
-import { Reporter } from '../../src/util/reporter';
 import { isOneLineError, memrec, REPO } from '../helpers/cli';
+import { capturingReporter } from '../helpers/reporter';
 
 const FIXTURES = join(REPO, 'datasets', 'fixtures');
 const fixture = (name: string) => join(FIXTURES, name);
@@ -18,15 +17,9 @@ const fixture = (name: string) => join(FIXTURES, name);
 const LENIENT = 'data.max_bad_share=0.5';
 
 async function load(source: string, ...sets: string[]): Promise<{ data: Interactions; messages: string[] }> {
-  const messages: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      messages.push(...String(chunk).split('\n').filter((line) => line !== ''));
-      done();
-    },
-  });
+  const { reporter, messages } = capturingReporter();
   const config = resolveConfig(schemaProvider, null, [`data.source=${source}`, ...sets]);
-  const data = await DATA_SOURCES[source].load(config, new Reporter(false, sink));
+  const data = await DATA_SOURCES[source].load(config, reporter);
   validateInteractions(data);
   return { data, messages };
 }

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { resolveConfig, type SchemaProvider } from '../../src/config/load';
 import type { ResolvedConfig } from '../../src/config/resolved';
 import { prefixed } from '../../src/config/spec';
 import { validateInteractions, type Interactions } from '../../src/data/interactions';
 import type { DataSource } from '../../src/data/sources';
-import { Reporter } from '../../src/util/reporter';
 import { REPO } from './cli';
+import { capturingReporter } from './reporter';
 
 /** A fixture file under datasets/fixtures/<folder>/. */
 export const fixture = (folder: string, name: string) => join(REPO, 'datasets', 'fixtures', folder, name);
@@ -26,14 +25,8 @@ export function sourceConfig(source: DataSource, sets: readonly string[]): Resol
 
 /** Loads a source with the given settings, checks the invariants, and returns the data and the messages. */
 export async function loadSource(source: DataSource, ...sets: string[]): Promise<{ data: Interactions; messages: string[] }> {
-  const messages: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      messages.push(...String(chunk).split('\n').filter((line) => line !== ''));
-      done();
-    },
-  });
-  const data = await source.load(sourceConfig(source, sets), new Reporter(false, sink));
+  const { reporter, messages } = capturingReporter();
+  const data = await source.load(sourceConfig(source, sets), reporter);
   validateInteractions(data);
   return { data, messages };
 }

@@ -3,15 +3,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { ResolvedConfig } from '../../../src/config/resolved';
 import { prefixed, type ConfigValue } from '../../../src/config/spec';
 import { validateInteractions, type Interactions } from '../../../src/data/interactions';
 import { amazon } from '../../../src/data/loaders/amazon';
 import { parsePythonLiteral, PythonLiteralError } from '../../../src/data/loaders/python-literal';
 import { ConfigError, InputError, RunError } from '../../../src/util/errors';
-import { Reporter } from '../../../src/util/reporter';
 import { REPO } from '../../helpers/cli';
+import { capturingReporter } from '../../helpers/reporter';
 
 const FIXTURES = join(REPO, 'datasets', 'fixtures', 'amazon');
 const fixture = (name: string) => join(FIXTURES, name);
@@ -29,14 +28,8 @@ function amazonConfig(values: Record<string, ConfigValue>): ResolvedConfig {
 }
 
 async function load(values: Record<string, ConfigValue>): Promise<{ data: Interactions; messages: string[] }> {
-  const messages: string[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      messages.push(...String(chunk).split('\n').filter((line) => line !== ''));
-      done();
-    },
-  });
-  const data = await amazon.load(amazonConfig(values), new Reporter(false, sink));
+  const { reporter, messages } = capturingReporter();
+  const data = await amazon.load(amazonConfig(values), reporter);
   validateInteractions(data);
   return { data, messages };
 }
