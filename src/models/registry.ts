@@ -6,8 +6,10 @@ import { fpmcEntry } from './baselines/fpmc';
 import { gru4recEntry } from './baselines/gru4rec';
 import { sasrecEntry } from './baselines/sasrec';
 import { caserEntry } from './baselines/caser';
+import { dreamEntry } from './baselines/dream';
+import { rumFeatureEntry, rumItemEntry } from './memory/rum';
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
 export const MODELS: Readonly<Record<string, ModelEntry>> = Object.fromEntries(
-  [mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry].map((entry) => [entry.name, entry]),
+  [mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry].map((entry) => [entry.name, entry]),
 );

@@ -1,0 +1,86 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { UserLists } from '../../data/interactions';
+import type { ModelEntry, TrainData } from '../model';
+import type { BatchTensors } from '../neural-model';
+import { lastItems } from '../layers/inputs';
+import { RumModel, rumKeys } from './rum-base';
+import { readMemory, slotAttention } from './rum-memory';
+
+/** Elements of the largest [N, users, K] attention tensor scoreAll builds at once (users are taken in chunks). */
+const SCORE_CHUNK_ELEMENTS = 1 << 22;
+
+/**
+ * Item-level RUM (RUM-I, section 3.2): the memory M_u holds the embeddings of the user's K most recent items
+ * before the prediction point (first in, first out). For a candidate i: w_k = q_iᵀ m_k, z = softmax(β w)
+ * over the filled slots, p^m = Σ_k z_k m_k (eqs. 7–8), then the shared MERGE and σ(p_uᵀ q_i).
+ *
+ * FIFO memory of the last K items is exactly the trainer's `windows` batch with inputLength K: one prediction
+ * point per training interaction (but each user's first), its K preceding items as the memory, left-padded
+ * with 0 when fewer exist. Empty slots are masked out of the softmax; with no item at all p^m = 0.
+ */
+export class RumItem extends RumModel {
+  readonly batchKind = 'windows' as const;
+
+  override get inputLength(): number {
+    return this.slots;
+  }
+
+  protected build(train: TrainData): void {
+    this.buildEmbeddings(train);
+  }
+
+  logits(batch: BatchTensors, items: tf.Tensor2D): tf.Tensor2D {
+    const inputs = batch.inputs as tf.Tensor2D;
+    const memory = this.inputEmbeddings(inputs) as tf.Tensor3D; // [B, K, D]
+    const filled = tf.expandDims(tf.cast(tf.greater(inputs, 0), 'float32'), 1); // [B, 1, K]
+    const q = tf.gather(this.items as tf.Tensor, items) as tf.Tensor3D; // [B, C, D]
+    const z = slotAttention(tf.matMul(q, memory, false, true) as tf.Tensor3D, this.beta, filled); // [B, C, K]
+    return this.mergedLogits(this.userEmbeddings(batch.users), readMemory(z, memory), q);
+  }
+
+  /**
+   * Every item for each user, with the user's last K history items as the memory. p^mᵀq_i = Σ_k z_ik w_ik,
+   * so the memory term needs only the [N, users, K] scores w (one matMul of all items against all memory
+   * rows), never a [users, N, D] tensor. Users go in chunks that keep w under SCORE_CHUNK_ELEMENTS.
+   */
+  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
+    const K = this.slots;
+    const inputs = lastItems(history, users, K);
+    const numItems = this.items.shape[0];
+    const chunk = Math.max(1, Math.floor(SCORE_CHUNK_ELEMENTS / (numItems * K)));
+    const terms: tf.Tensor2D[] = [];
+    try {
+      for (let start = 0; start < users.length; start += chunk) {
+        const count = Math.min(chunk, users.length - start);
+        terms.push(
+          tf.tidy(() => {
+            const slice = tf.tensor2d(inputs.subarray(start * K, (start + count) * K), [count, K], 'int32');
+            const memory = tf.reshape(this.inputEmbeddings(slice), [count * K, this.dim]) as tf.Tensor2D;
+            const w = tf.reshape(tf.matMul(this.items, memory, false, true), [numItems, count, K]); // w[i, u, k]
+            const z = slotAttention(w, this.beta, tf.cast(tf.greater(slice, 0), 'float32'));
+            return tf.transpose(tf.sum(tf.mul(z, w), 2)) as tf.Tensor2D; // [count, N]
+          }),
+        );
+      }
+      return tf.tidy(() => this.mergedScores(tf.tensor1d(users, 'int32'), tf.concat(terms, 0)));
+    } finally {
+      tf.dispose(terms);
+    }
+  }
+}
+
+/**
+ * RUM-I's choices where the paper is silent (also in the README):
+ * - the memory stores the live item embeddings q (gradients flow into q through the memory), as "the memory
+ *   stores the item embeddings" and the K = 1, α = 1 reduction to FPMC (eq. 18) read;
+ * - a history shorter than K leaves empty slots that are masked out of the softmax (zero vectors would take
+ *   attention mass with w = 0); with no history p^m = 0 (plain MF);
+ * - the first item of each user's training sequence is never a target (nothing precedes it), only memory.
+ */
+export const rumItemEntry: ModelEntry = {
+  name: 'rum_item',
+  title: 'RUM item-level: a FIFO memory of the last K items read by attention with the candidate item',
+  paper: 'Chen, Xu, Zhang, Tang, Cao, Qin, Zha. Sequential Recommendation with User Memory Networks. WSDM 2018',
+  keys: rumKeys(),
+  create: (config) => new RumItem(config),
+};
