@@ -5,6 +5,8 @@
 # Prints one Markdown table per dataset (docs/rum-table.md is its output). Tens of minutes.
 #   scripts/checks/rum-table.sh [mi beauty sports toys]
 # Environment: DATA (default ../shared/datasets), EPOCHS (default 30), MODELS, BACKEND (default auto).
+# Every model trains with Adam, lr 0.01, batches of 32 (as memrec reproduce --paper rum): not tuned, since the
+# protocol has no validation part.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 make build >/dev/null
@@ -26,6 +28,7 @@ for dataset in "${datasets[@]}"; do
   for model in $MODELS; do
     out="results/checks/rum-$dataset/$model"
     ./bin/memrec train "${args[@]}" --backend "${BACKEND:-auto}" --set "model.name=$model" --set "train.epochs=${EPOCHS:-30}" \
+      --set train.lr=0.01 --set train.batch_size=32 \
       --set "output.dir=$out" --quiet > /dev/null
     runs+=("$(ls -d "$out"/*/ | tail -n 1)")
   done

@@ -2,12 +2,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { writeFileAtomic } from '../results/atomic';
-import { readIndex } from '../sweep/index-file';
+import { readIndex, type TrialRecord } from '../sweep/index-file';
 import { planSweep } from '../sweep/plan';
 import type { Stat } from '../sweep/summary';
 import { runSweep } from '../sweep/sweep';
 import type { Reporter } from '../util/reporter';
-import type { ColumnSpec, TableSpec } from './tables';
+import type { ColumnSpec, RowSpec, TableSpec } from './tables';
 
 /** What became of one cell (a row in a column): figures, or why there are none, in words. */
 export type CellOutcome =
@@ -31,56 +31,60 @@ export interface ReproduceOptions {
 
 const firstExisting = (dataDir: string, files: readonly string[]) => files.map((f) => join(dataDir, f)).find((f) => existsSync(f)) ?? null;
 
-/**
- * Runs one column as a sweep over the rows' models (grid model.name, the seeds, select none), so that a killed
- * reproduction resumes where it stopped; returns every row's outcome.
- */
-async function runColumn(table: TableSpec, column: ColumnSpec, options: ReproduceOptions, reporter: Reporter): Promise<ColumnOutcome> {
-  const file = firstExisting(options.dataDir, column.files);
-  const cells: Record<string, CellOutcome> = {};
-  const models = table.rows.filter((row) => row.model !== null).map((row) => row.model as string);
-  for (const row of table.rows) {
-    if (row.model === null) cells[row.label] = { kind: 'missing', why: 'model not in memrec' };
-    else if (file === null) cells[row.label] = { kind: 'missing', why: `data not available (${column.files[0]} not in ${options.dataDir})` };
-  }
-  if (file === null || models.length === 0) return { column, file, cells };
-  const out = resolve(options.out, table.paper, column.key + (options.quick ? '-quick' : ''));
-  mkdirSync(out, { recursive: true });
-  const sets: Record<string, unknown> = {};
-  for (const text of [...table.sets, ...(options.quick ? table.quickSets : [])]) {
+/** `key=value` texts as the values a sweep file holds (each read as --set would read it). */
+function settings(texts: readonly string[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const text of texts) {
     const eq = text.indexOf('=');
-    // the sweep file holds values, not --set text: read each as --set would
-    sets[text.slice(0, eq)] = parseYaml(text.slice(eq + 1));
+    values[text.slice(0, eq)] = parseYaml(text.slice(eq + 1));
   }
+  return values;
+}
+
+/** Mean and sample sd of the metric over the finished seeds. */
+function statOf(values: number[]): Stat {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : null;
+  return { mean, sd, n: values.length };
+}
+
+/**
+ * Runs one cell as a sweep over the seeds (select none) in OUT/<paper>/<column>/<model>, so that a killed
+ * reproduction resumes where it stopped, with the table's, the row's and (with --quick) the quick settings.
+ */
+async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file: string, options: ReproduceOptions, reporter: Reporter): Promise<CellOutcome> {
+  const out = resolve(options.out, table.paper, column.key + (options.quick ? '-quick' : ''), row.model as string);
+  mkdirSync(out, { recursive: true });
+  const set = settings([...table.sets, ...(row.sets ?? []), ...(options.quick ? table.quickSets : []), `model.name=${row.model}`]);
   for (const side of column.sideFiles ?? []) {
     const path = join(options.dataDir, side.file);
-    if (existsSync(path)) sets[side.key] = resolve(path);
+    if (existsSync(path)) set[side.key] = resolve(path);
   }
   const sweepFile = join(out, 'sweep.yaml');
-  const spec = { preset: column.preset, path: resolve(file), set: sets, grid: { 'model.name': models }, seeds: [...options.seeds], select: 'none', out };
+  const spec = { preset: column.preset, path: resolve(file), set, seeds: [...options.seeds], select: 'none', out };
   writeFileAtomic(sweepFile, `# written by memrec reproduce --paper ${table.paper}${options.quick ? ' --quick' : ''}\n${stringify(spec)}`);
   const plan = planSweep(sweepFile);
   await runSweep(plan, options.jobs, false, reporter);
   const { records } = readIndex(out);
-  for (const point of plan.points) {
-    const model = String(point.values['model.name']);
-    const row = table.rows.find((r) => r.model === model);
-    if (!row) continue;
-    const found = plan.trials.filter((t) => t.point.index === point.index).map((t) => records.get(t.id));
-    const ok = found.filter((r) => r?.status === 'ok' && r.test);
-    if (ok.length === 0) {
-      const failed = found.find((r) => r?.status === 'failed');
-      cells[row.label] = { kind: 'missing', why: failed ? `failed: ${failed.error ?? 'see the trial log'}` : 'not run' };
-      continue;
-    }
-    const test: Record<string, Stat> = {};
-    for (const key of table.metrics) {
-      const values = ok.map((r) => r?.test?.[key]).filter((v): v is number => typeof v === 'number');
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      const sd = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : null;
-      test[key] = { mean, sd, n: values.length };
-    }
-    cells[row.label] = { kind: 'ok', test, runDirs: ok.map((r) => join(out, r?.run_dir as string)) };
+  const found = plan.trials.map((t) => records.get(t.id));
+  const ok = found.filter((r): r is TrialRecord => r?.status === 'ok' && r.test !== null);
+  if (ok.length === 0) {
+    const failed = found.find((r) => r?.status === 'failed');
+    return { kind: 'missing', why: failed ? `failed: ${failed.error ?? 'see the trial log'}` : 'not run' };
+  }
+  const test: Record<string, Stat> = {};
+  for (const key of table.metrics) test[key] = statOf(ok.map((r) => r.test?.[key]).filter((v): v is number => typeof v === 'number'));
+  return { kind: 'ok', test, runDirs: ok.map((r) => join(out, r.run_dir as string)) };
+}
+
+/** One column: every row with a model, when the column's raw file is found. */
+async function runColumn(table: TableSpec, column: ColumnSpec, options: ReproduceOptions, reporter: Reporter): Promise<ColumnOutcome> {
+  const file = firstExisting(options.dataDir, column.files);
+  const cells: Record<string, CellOutcome> = {};
+  for (const row of table.rows) {
+    if (row.model === null) cells[row.label] = { kind: 'missing', why: 'model not in memrec' };
+    else if (file === null) cells[row.label] = { kind: 'missing', why: `data not available (${column.files[0]} not in ${options.dataDir})` };
+    else cells[row.label] = await runCell(table, column, row, file, options, reporter);
   }
   return { column, file, cells };
 }
