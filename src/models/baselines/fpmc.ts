@@ -35,11 +35,16 @@ export class Fpmc extends NeuralModel {
     return tf.concat([this.weight('item_user'), this.weight('item_last')], 1) as tf.Tensor2D;
   }
 
+  /**
+   * The two factor products summed, each from its own gathered rows: concatenating the whole item tables
+   * first (as fullLogits may) would copy and back-propagate through all of them at every step.
+   */
   logits(batch: BatchTensors, items: tf.Tensor2D): tf.Tensor2D {
     const previous = tf.reshape(batch.inputs as tf.Tensor2D, [-1]) as tf.Tensor1D;
-    const query = this.query(batch.users, previous);
-    const keys = tf.gather(this.itemKeys(), items);
-    return tf.sum(tf.mul(tf.expandDims(query, 1), keys), 2) as tf.Tensor2D;
+    const score = (query: tf.Tensor, keys: tf.Tensor) => tf.sum(tf.mul(tf.expandDims(query, 1), keys), 2);
+    const user = score(tf.gather(this.weight('user_item'), batch.users), tf.gather(this.weight('item_user'), items));
+    const last = score(tf.gather(this.weight('last_item'), previous), tf.gather(this.weight('item_last'), items));
+    return tf.add(user, last) as tf.Tensor2D;
   }
 
   override fullLogits(batch: BatchTensors): tf.Tensor2D {
