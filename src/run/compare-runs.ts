@@ -23,7 +23,8 @@ function protocolOf(dir: string): unknown {
   return { protocol: saved.protocol, dataset: saved.dataset, split: saved.split, seed: saved.seed };
 }
 
-function readPerUser(dir: string, part: string, metric: string): RunValues {
+/** One run's per-user values of `metric` on `part`, over every repeat (read from its per_user_*.tsv files). */
+export function readPerUser(dir: string, part: string, metric: string): RunValues {
   const protocol = protocolOf(dir);
   const repeats = (protocol as { split: { repeats: number } }).split.repeats;
   const keys: string[] = [];

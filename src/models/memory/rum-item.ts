@@ -29,12 +29,22 @@ export class RumItem extends RumModel {
     this.buildEmbeddings(train);
   }
 
-  logits(batch: BatchTensors, items: tf.Tensor2D): tf.Tensor2D {
-    const inputs = batch.inputs as tf.Tensor2D;
-    const memory = this.inputEmbeddings(inputs) as tf.Tensor3D; // [B, K, D]
+  /**
+   * The attention step of the read (eq. 7) for candidates `items` [B, C] over the memories of shifted inputs
+   * [B, K] (window layout, most recent item last): the memory [B, K, D], the candidates' q [B, C, D] and the
+   * weights z [B, C, K], 0 on empty slots. Public so that scripts/checks/rum-attention.ts plots the weights
+   * the model trains with.
+   */
+  attention(inputs: tf.Tensor2D, items: tf.Tensor2D): { memory: tf.Tensor3D; q: tf.Tensor3D; z: tf.Tensor3D } {
+    const memory = this.inputEmbeddings(inputs) as tf.Tensor3D;
     const filled = tf.expandDims(tf.cast(tf.greater(inputs, 0), 'float32'), 1); // [B, 1, K]
-    const q = tf.gather(this.items as tf.Tensor, items) as tf.Tensor3D; // [B, C, D]
-    const z = slotAttention(tf.matMul(q, memory, false, true) as tf.Tensor3D, this.beta, filled); // [B, C, K]
+    const q = tf.gather(this.items as tf.Tensor, items) as tf.Tensor3D;
+    const z = slotAttention(tf.matMul(q, memory, false, true) as tf.Tensor3D, this.beta, filled);
+    return { memory, q, z };
+  }
+
+  logits(batch: BatchTensors, items: tf.Tensor2D): tf.Tensor2D {
+    const { memory, q, z } = this.attention(batch.inputs as tf.Tensor2D, items);
     return this.mergedLogits(this.userEmbeddings(batch.users), readMemory(z, memory), q);
   }
 
