@@ -17,7 +17,7 @@ export const FILE_SOURCE_DATA_KEYS: Schema = {
 export function sourceFile(config: ResolvedConfig, source: string): string {
   const key = `data.${source}.path`;
   const file = config.str(key);
-  if (file === '') throw new ConfigError(`${config.source}: ${key}: required with data.source ${source}`);
+  if (file === '') throw new ConfigError(`${config.source}: ${key}: required with data.source ${source} (give --path FILE, or --set ${key}=FILE)`);
   requireFile(file, `data file (${key})`);
   return file;
 }
