@@ -4,7 +4,7 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { writeFileAtomic } from '../results/atomic';
 import { readIndex, type TrialRecord } from '../sweep/index-file';
 import { planSweep } from '../sweep/plan';
-import type { Stat } from '../sweep/summary';
+import { stat, type Stat } from '../sweep/summary';
 import { runSweep } from '../sweep/sweep';
 import type { Reporter } from '../util/reporter';
 import type { ColumnSpec, RowSpec, TableSpec } from './tables';
@@ -41,13 +41,6 @@ function settings(texts: readonly string[]): Record<string, unknown> {
   return values;
 }
 
-/** Mean and sample sd of the metric over the finished seeds. */
-function statOf(values: number[]): Stat {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const sd = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : null;
-  return { mean, sd, n: values.length };
-}
-
 /**
  * Runs one cell as a sweep over the seeds (select none) in OUT/<paper>/<column>/<model>, so that a killed
  * reproduction resumes where it stopped, with the table's, the row's and (with --quick) the quick settings.
@@ -73,7 +66,10 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
     return { kind: 'missing', why: failed ? `failed: ${failed.error ?? 'see the trial log'}` : 'not run' };
   }
   const test: Record<string, Stat> = {};
-  for (const key of table.metrics) test[key] = statOf(ok.map((r) => r.test?.[key]).filter((v): v is number => typeof v === 'number'));
+  for (const key of table.metrics) {
+    const summary = stat(ok.map((r) => r.test?.[key]).filter((v): v is number => typeof v === 'number'));
+    if (summary) test[key] = summary;
+  }
   return { kind: 'ok', test, runDirs: ok.map((r) => join(out, r.run_dir as string)) };
 }
 

@@ -43,7 +43,8 @@ export interface SweepSummary {
   columns: string[];
 }
 
-function stat(values: number[]): Stat | null {
+/** Mean and sample standard deviation of the values; null for none. */
+export function stat(values: number[]): Stat | null {
   if (values.length === 0) return null;
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   const sd = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : null;
