@@ -1,7 +1,7 @@
 /** Regenerates the README's table of config keys from the schema (`make docs`). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withKeyReference } from '../src/config/doc';
+import { withKeyReference } from '../src/schema/key-reference';
 
 const readme = join(__dirname, '..', '..', 'README.md');
 writeFileSync(readme, withKeyReference(readFileSync(readme, 'utf8')));

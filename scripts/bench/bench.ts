@@ -10,18 +10,18 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
+import { loadConfig } from '../../src/schema/config-flags';
 import { selectBackend, type BackendChoice } from '../../src/compute/backend';
 import type { UserLists } from '../../src/data/interactions';
 import { evaluate } from '../../src/eval/evaluate';
 import { metricGrid } from '../../src/eval/metrics';
 import type { TrainData } from '../../src/models/model';
-import { MODELS } from '../../src/models/registry';
+import { createModel } from '../../src/models/registry';
 import type { NeuralModel } from '../../src/models/neural-model';
 import { stream } from '../../src/random/streams';
 import { writeFileAtomic } from '../../src/results/atomic';
 import { TrainingSession } from '../../src/train/trainer';
+import { TRAIN_KEYS } from '../../src/train/schema';
 import { Reporter } from '../../src/util/reporter';
 
 interface Shape {
@@ -77,7 +77,7 @@ function randomTrain(users: number, items: number, length: number): TrainData {
 }
 
 async function measure(shape: Shape, backend: string, steps: number): Promise<Omit<Row, 'torchMsPerStep'>> {
-  const config = resolveConfig(schemaProvider, null, [
+  const config = loadConfig(null, [
     `model.name=${shape.model}`,
     `model.dim=${shape.dim}`,
     `model.max_length=${shape.length}`,
@@ -86,16 +86,16 @@ async function measure(shape: Shape, backend: string, steps: number): Promise<Om
   ]);
   const evalUsers = quick ? 256 : 1024;
   const train = randomTrain(Math.max(shape.batch * 4, evalUsers), shape.items, shape.length);
-  const model = MODELS[shape.model].create(config) as NeuralModel;
-  model.initialize(train);
-  const session = new TrainingSession(model, config, train);
-  const order = session.builder.epochOrder(stream(0, 'shuffle'));
-  const batchOf = (k: number) => session.builder.build(order.subarray((k % 4) * shape.batch, ((k % 4) + 1) * shape.batch));
-  session.step(batchOf(0));
+  const model = createModel(config) as NeuralModel;
+  model.init(train);
+  const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, config.int('seed'));
+  const plan = session.source.epoch(stream(0, 'shuffle'), shape.batch);
+  const batchOf = (k: number) => plan.build(k % Math.min(4, plan.batches));
+  session.run(batchOf(0));
   const started = performance.now();
-  for (let k = 1; k <= steps; k++) session.step(batchOf(k));
+  for (let k = 1; k <= steps; k++) session.run(batchOf(k));
   const msPerStep = (performance.now() - started) / steps;
-  const kernels = kernelTimes(await tf.profile(() => void session.step(batchOf(0))));
+  const kernels = kernelTimes(await tf.profile(() => void session.run(batchOf(0))));
   session.dispose();
 
   const history: UserLists = { offsets: train.sequences.offsets.subarray(0, evalUsers + 1), items: train.sequences.items };
@@ -107,8 +107,10 @@ async function measure(shape: Shape, backend: string, steps: number): Promise<Om
   evaluate({
     model,
     numItems: shape.items,
-    history,
+    history: { lists: history, timestamps: new Float64Array(history.items.length) },
     targets,
+    targetTimes: null,
+    ties: 'index',
     candidates: null,
     excludeHistory: true,
     metrics: metricGrid(['ndcg', 'hr'], [10]),

@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
+import { loadConfig } from '../../src/schema/config-flags';
 import type { Interactions } from '../../src/data/interactions';
 import { prepareData } from '../../src/data/pipeline';
 import { stream } from '../../src/random/streams';
@@ -52,7 +51,7 @@ function datasetBytes(data: Interactions): number {
 const quiet = new Reporter(true, new Writable({ write: (_c, _e, done) => done() }));
 
 async function timeLoad(file: string, cacheDir: string) {
-  const config = resolveConfig(schemaProvider, null, ['data.source=movielens', `data.movielens.path=${file}`, `data.preprocess=${STEPS}`, `data.cache_dir=${cacheDir}`]);
+  const config = loadConfig(null, ['data.source=movielens', `data.movielens.path=${file}`, `data.preprocess=${STEPS}`, `data.cache_dir=${cacheDir}`]);
   global.gc?.();
   const heapBefore = process.memoryUsage();
   const started = performance.now();

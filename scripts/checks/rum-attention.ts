@@ -18,14 +18,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { activateBackend, loadConfig } from '../../src/cli/common';
 import type { TrainData } from '../../src/models/model';
-import { RumItem } from '../../src/models/memory/rum-item';
+import type { RumItem } from '../../src/models/memory/rum-item';
+import { createModel } from '../../src/models/registry';
 import { stream } from '../../src/random/streams';
 import { readArrays } from '../../src/results/arrays-file';
 import { writeFileAtomic } from '../../src/results/atomic';
 import { repeatName } from '../../src/results/run-folder';
 import { loadData, prepareExperiment } from '../../src/run/experiment';
-import type { BatchBuilder } from '../../src/train/batch-builders';
-import { TrainingSession } from '../../src/train/trainer';
+import { pointBatchParts } from '../../src/train/batches/point-batch';
+import { positionsOf, type Positions } from '../../src/train/batches/positions';
 import { Reporter } from '../../src/util/reporter';
 import { svgDocument, text } from './svg';
 
@@ -44,12 +45,12 @@ interface AttentionMap {
   readonly slots: number;
 }
 
-function attentionMap(model: RumItem, builder: BatchBuilder, train: TrainData, user: number): AttentionMap {
+function attentionMap(model: RumItem, trainPositions: Positions, train: TrainData, user: number): AttentionMap {
   const { offsets, items } = train.sequences;
   const [start, end] = [offsets[user], offsets[user + 1]];
   // the first purchase is never a target (nothing precedes it); positions are global, as in the trainer
   const positions = Int32Array.from({ length: end - start - 1 }, (_, k) => start + 1 + k);
-  const batch = builder.build(positions);
+  const batch = pointBatchParts(train, trainPositions, positions, model.inputLength);
   const z = tf.tidy(() => {
     const inputs = tf.tensor2d(batch.inputs, [positions.length, batch.inputLength], 'int32');
     return model.attention(inputs, tf.tensor2d(batch.positives, [positions.length, 1], 'int32')).z;
@@ -169,14 +170,13 @@ async function main(): Promise<void> {
   await activateBackend(undefined, config.str('compute.backend'), reporter);
   const data = await loadData(config, reporter);
   const exp = prepareExperiment(data, config, 0);
-  const model = new RumItem(config);
+  const model = createModel(config) as RumItem;
   model.restore(readArrays(dir, repeatName('checkpoint', 0, config.int('split.repeats'))).arrays, exp.train);
-  const session = new TrainingSession(model, config, exp.train);
-  session.dispose(); // only its batch builder is needed, not its optimizer
+  const trainPositions = positionsOf(exp.train.sequences);
   const { offsets } = exp.train.sequences;
   const maps = Array.from({ length: data.numUsers }, (_, u) => u)
     .filter((u) => offsets[u + 1] - offsets[u] >= 2)
-    .map((u) => attentionMap(model, session.builder, exp.train, u));
+    .map((u) => attentionMap(model, trainPositions, exp.train, u));
   model.dispose();
   const K = maps[0].slots;
   // long enough that the memory fills and then shifts at least once, short enough to read

@@ -1,40 +1,13 @@
-import { resolveConfig } from '../config/load';
-import type { ResolvedConfig } from '../config/resolved';
-import { schemaProvider } from '../config/schema';
 import { BACKEND_CHOICES, selectBackend, type BackendChoice } from '../compute/backend';
 import { UsageError } from '../util/errors';
-import { presetFile } from '../data/presets';
 import { didYouMean } from '../util/did-you-mean';
 import type { Reporter } from '../util/reporter';
+
+export { configFromFlags, loadConfig, type ConfigFlags } from '../schema/config-flags';
 
 /** Collects repeated `--set key=value` flags. */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-export function loadConfig(file: string | undefined, sets: readonly string[]): ResolvedConfig {
-  return resolveConfig(schemaProvider, file ?? null, sets);
-}
-
-/** The flags that choose a config: a file or a preset, a raw file's path, overrides. */
-export interface ConfigFlags {
-  config?: string;
-  preset?: string;
-  path?: string;
-  set: string[];
-}
-
-/**
- * The config of --config or --preset (not both), with --path as the data source's path key and the --set
- * overrides last.
- */
-export function configFromFlags(flags: ConfigFlags): ResolvedConfig {
-  if (flags.config !== undefined && flags.preset !== undefined) throw new UsageError('give --config or --preset, not both');
-  const file = flags.preset !== undefined ? presetFile(flags.preset) : flags.config;
-  if (flags.path === undefined) return loadConfig(file, flags.set);
-  const source = loadConfig(file, flags.set).str('data.source');
-  if (source === 'synthetic') throw new UsageError('--path: the config\'s data.source is synthetic, which reads no file; set data.source');
-  return loadConfig(file, [`data.${source}.path=${flags.path}`, ...flags.set]);
 }
 
 /** `--backend NAME` as a config override, checked here so that the error names the flag the user typed. */

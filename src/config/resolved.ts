@@ -1,4 +1,4 @@
-import type { ConfigValue, Schema } from './spec';
+import type { ConfigValue, KeySpec, ParamsOf, Schema } from './spec';
 
 /**
  * A validated config with every default filled in. Values are read by key path with a typed getter; asking for
@@ -50,6 +50,21 @@ export class ResolvedConfig {
 
   strs(path: string): string[] {
     return [...(this.value(path, 'string[]') as string[])];
+  }
+
+  /**
+   * The values of `keys` under `prefix.` as one typed object (e.g. a model's keys under `model.`): read once,
+   * where a component is created, instead of by key path wherever a value is used.
+   */
+  params<S extends Readonly<Record<string, KeySpec>>>(prefix: string, keys: S): ParamsOf<S> {
+    const out: Record<string, ConfigValue> = {};
+    for (const key of Object.keys(keys)) {
+      const path = `${prefix}.${key}`;
+      if (!this.values.has(path)) throw new Error(`config key ${path} is not declared in the schema`);
+      const value = this.values.get(path) as ConfigValue;
+      out[key] = Array.isArray(value) ? Object.freeze([...value]) as ConfigValue : value;
+    }
+    return out as ParamsOf<S>;
   }
 
   /** All key paths with their values, in schema order. */

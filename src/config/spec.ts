@@ -2,9 +2,9 @@
 export type KeyType = 'int' | 'number' | 'string' | 'bool' | 'int[]' | 'number[]' | 'string[]';
 export type ConfigValue = number | string | boolean | number[] | string[];
 
-export interface KeySpec {
+export interface KeySpec<T extends ConfigValue = ConfigValue> {
   readonly type: KeyType;
-  readonly default: ConfigValue;
+  readonly default: T;
   readonly doc: string;
   /** allowed values (for string and string[] keys) */
   readonly allowed?: readonly string[];
@@ -21,7 +21,7 @@ export interface KeySpec {
 /** A flat map from dotted key path (e.g. `eval.cutoffs`) to its declaration. */
 export type Schema = Readonly<Record<string, KeySpec>>;
 
-export const int = (def: number, doc: string, bounds: Partial<Pick<KeySpec, 'min' | 'max'>> = {}): KeySpec => ({
+export const int = (def: number, doc: string, bounds: Partial<Pick<KeySpec, 'min' | 'max'>> = {}): KeySpec<number> => ({
   type: 'int',
   default: def,
   doc,
@@ -32,27 +32,27 @@ export const num = (
   def: number,
   doc: string,
   bounds: Partial<Pick<KeySpec, 'min' | 'max' | 'above' | 'below'>> = {},
-): KeySpec => ({ type: 'number', default: def, doc, ...bounds });
+): KeySpec<number> => ({ type: 'number', default: def, doc, ...bounds });
 
-export const bool = (def: boolean, doc: string): KeySpec => ({ type: 'bool', default: def, doc });
+export const bool = (def: boolean, doc: string): KeySpec<boolean> => ({ type: 'bool', default: def, doc });
 
-export const str = (def: string, doc: string): KeySpec => ({ type: 'string', default: def, doc });
+export const str = (def: string, doc: string): KeySpec<string> => ({ type: 'string', default: def, doc });
 
-export const oneOf = (allowed: readonly string[], def: string, doc: string): KeySpec => ({
+export const oneOf = <const A extends readonly string[]>(allowed: A, def: A[number], doc: string): KeySpec<A[number]> => ({
   type: 'string',
   default: def,
   doc,
   allowed,
 });
 
-export const ints = (def: number[], doc: string, bounds: Partial<Pick<KeySpec, 'min' | 'max'>> = {}): KeySpec => ({
+export const ints = (def: number[], doc: string, bounds: Partial<Pick<KeySpec, 'min' | 'max'>> = {}): KeySpec<number[]> => ({
   type: 'int[]',
   default: def,
   doc,
   ...bounds,
 });
 
-export const someOf = (allowed: readonly string[], def: string[], doc: string): KeySpec => ({
+export const someOf = (allowed: readonly string[], def: string[], doc: string): KeySpec<string[]> => ({
   type: 'string[]',
   default: def,
   doc,
@@ -60,7 +60,7 @@ export const someOf = (allowed: readonly string[], def: string[], doc: string): 
 });
 
 /** A list of strings, each checked by `checkEach`. */
-export const strs = (def: string[], doc: string, checkEach: (value: string) => string | null): KeySpec => ({
+export const strs = (def: string[], doc: string, checkEach: (value: string) => string | null): KeySpec<string[]> => ({
   type: 'string[]',
   default: def,
   doc,
@@ -71,3 +71,6 @@ export const strs = (def: string[], doc: string, checkEach: (value: string) => s
 export function prefixed(prefix: string, schema: Schema): Schema {
   return Object.fromEntries(Object.entries(schema).map(([key, spec]) => [`${prefix}.${key}`, spec]));
 }
+
+/** The typed values of a group of keys declared with the builders above (e.g. a model's `keys`). */
+export type ParamsOf<S extends Readonly<Record<string, KeySpec>>> = { readonly [K in keyof S]: S[K] extends KeySpec<infer T> ? T : never };

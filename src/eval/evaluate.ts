@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { UserLists } from '../data/interactions';
 import { lengthsOf, rowItemPairs } from '../data/user-lists';
-import type { Model } from '../models/model';
+import type { History, Model } from '../models/model';
+import type { UserStates } from '../models/user-states';
 import type { Progress } from '../util/progress';
-import { mean, perUserMetrics, type MetricAt } from './metrics';
+import { mean, perUserMetrics, ranksFromRelevance, type MetricAt } from './metrics';
+import { TIE_POLICY_TEXT, tiedRank, type TiePolicy } from './ties';
 
 /** How a ranking is evaluated; saved beside every metric so that no number travels without it. */
 export interface Protocol {
@@ -14,10 +16,11 @@ export interface Protocol {
   /** full only: the user's earlier (history) items are removed from the ranking */
   excludeHistory: boolean;
   cutoffs: number[];
+  /** the tie policy in words (see eval/ties.ts) */
   tiePolicy: string;
 }
 
-export const TIE_POLICY = 'equal scores are ordered by item index, lower first (the order of tf.topk on every backend)';
+export const tiePolicyText = (policy: TiePolicy): string => TIE_POLICY_TEXT[policy];
 
 /** A one-line description, e.g. "full ranking over 800 items, history excluded". */
 export function describeProtocol(p: Protocol, numItems: number): string {
@@ -32,9 +35,12 @@ export interface EvalRequest {
   model: Model;
   numItems: number;
   /** what the model may condition on, per user */
-  history: UserLists;
+  history: History;
   /** the items to find, per user; users with none are not evaluated */
   targets: UserLists;
+  /** per user (indexed by user): the time of the first target, NaN where unknown; null: no times */
+  targetTimes: Float64Array | null;
+  ties: TiePolicy;
   /** sampled protocol: each user's candidate items (sorted); null for full ranking */
   candidates: UserLists | null;
   excludeHistory: boolean;
@@ -68,13 +74,14 @@ export function usersWithTargets(targets: UserLists): Int32Array {
   return Int32Array.from(out);
 }
 
-/** Distinct targets per user (repeated targets count once in |T_u|). */
-function distinctCounts(targets: UserLists, users: Int32Array): Int32Array {
-  const out = new Int32Array(users.length);
-  users.forEach((u, b) => {
-    out[b] = new Set(targets.items.subarray(targets.offsets[u], targets.offsets[u + 1])).size;
-  });
-  return out;
+/** Each user's distinct targets (repeated targets count once in |T_u|), in increasing item order. */
+function distinctTargets(targets: UserLists, users: Int32Array): UserLists {
+  const lists = Array.from(users, (u) => Int32Array.from(new Set(targets.items.subarray(targets.offsets[u], targets.offsets[u + 1]))).sort());
+  const offsets = new Int32Array(users.length + 1);
+  lists.forEach((list, b) => (offsets[b + 1] = offsets[b] + list.length));
+  const items = new Int32Array(offsets[users.length]);
+  lists.forEach((list, b) => items.set(list, offsets[b]));
+  return { offsets, items };
 }
 
 /** A batch's lists padded into a [B, width] int32 matrix with `fill` past each list's end (width >= 1). */
@@ -115,48 +122,105 @@ interface BatchRanking {
   rel: Uint8Array;
   items: Int32Array;
   scores: Float32Array;
+  /** ties other than index: per row and target column, the items scored above and equal, and the score */
+  counts: { greater: Int32Array; equal: Int32Array; score: Float32Array; width: number } | null;
 }
 
 /**
- * Ranks one batch in tensors: scores, exclusions, top-k, and the relevance of each ranked item. Entries
- * whose score is -Infinity (excluded, or padding) are cut from the list: relevance 0 and item -1.
+ * For each row and each of its targets (targets [B, T], NO_ITEM padding) the number of ranked items scoring
+ * above and equal to it, and its score (-Infinity: not ranked). scores [B, W] with itemOf [B, W] the item of
+ * each column (null: column j is item j).
  */
-function rankBatch(req: EvalRequest, users: Int32Array, width: number): BatchRanking {
-  const result = tf.tidy(() => {
-    let scores = req.model.scoreAll(users, req.history);
+function tieCounts(scores: tf.Tensor2D, itemOf: tf.Tensor2D | null, targets: tf.Tensor2D) {
+  const [rows, width] = targets.shape;
+  let targetScores: tf.Tensor2D;
+  if (itemOf) {
+    const same = tf.equal(tf.expandDims(itemOf, 2), tf.expandDims(targets, 1)); // [B, W, T]
+    targetScores = tf.max(tf.where(same, tf.tile(tf.expandDims(scores, 2), [1, 1, width]), tf.fill(same.shape, -Infinity)), 1) as tf.Tensor2D;
+  } else {
+    const valid = tf.notEqual(targets, NO_ITEM);
+    const picked = gatherRows(scores, tf.where(valid, targets, tf.zerosLike(targets)) as tf.Tensor2D);
+    targetScores = tf.where(valid, picked, tf.fill([rows, width], -Infinity)) as tf.Tensor2D;
+  }
+  const columns = tf.split(targetScores, width, 1) as tf.Tensor2D[];
+  const count = (cmp: (s: tf.Tensor2D, t: tf.Tensor2D) => tf.Tensor) => tf.concat(columns.map((t) => tf.sum(tf.cast(cmp(scores, t), 'int32'), 1, true)), 1);
+  return { greater: count((s, t) => tf.greater(s, t)), equal: count((s, t) => tf.equal(s, t)), score: targetScores };
+}
+
+/**
+ * Ranks one batch in tensors: scores (of the candidates only, under the sampled protocol), exclusions, top-k,
+ * and the relevance of each ranked item. Entries whose score is -Infinity (excluded, or padding) are cut from
+ * the list: relevance 0 and item -1.
+ */
+function rankBatch(req: EvalRequest, users: Int32Array, width: number, states: UserStates | null): BatchRanking {
+  const distinct = distinctTargets(req.targets, users);
+  const batchTargets = paddedLists(distinct, Int32Array.from(users.keys()), NO_ITEM);
+  const targetTimes = req.targetTimes ? Float64Array.from(users, (u) => (req.targetTimes as Float64Array)[u]) : null;
+  const result = tf.tidy((): { rel: tf.Tensor; items: tf.Tensor; scores: tf.Tensor; counts?: ReturnType<typeof tieCounts> } => {
     let itemOf: tf.Tensor2D | null = null;
+    let valid: tf.Tensor | null = null;
     if (req.candidates) {
       const padded = paddedLists(req.candidates, users, 0);
-      const candidateItems = tf.tensor2d(padded.items, [users.length, padded.width], 'int32');
+      itemOf = tf.tensor2d(padded.items, [users.length, padded.width], 'int32');
       const column = tf.reshape(tf.range(0, padded.width, 1, 'int32'), [1, padded.width]);
-      const valid = tf.less(column, tf.reshape(tf.tensor1d(padded.lengths, 'int32'), [users.length, 1]));
-      scores = tf.where(valid, gatherRows(scores, candidateItems), tf.fill([users.length, padded.width], -Infinity));
-      itemOf = candidateItems;
-    } else if (req.excludeHistory) {
-      scores = withoutListed(scores, req.history, users);
+      valid = tf.less(column, tf.reshape(tf.tensor1d(padded.lengths, 'int32'), [users.length, 1]));
     }
+    const query = { users, history: req.history, targetTimes, candidates: itemOf, states };
+    let scores = req.model.score(query);
+    if (valid) scores = tf.where(valid, scores, tf.fill(scores.shape, -Infinity));
+    else if (req.excludeHistory) scores = withoutListed(scores, req.history.lists, users);
     const k = Math.min(width, scores.shape[1]);
     const top = tf.topk(scores, k);
     const listed = tf.isFinite(top.values);
     const ranked = itemOf ? gatherRows(itemOf, top.indices as tf.Tensor2D) : top.indices;
     const items = tf.where(listed, ranked, tf.fill(ranked.shape, -1, 'int32'));
     // relevance: is the ranked item among the user's (padded) targets? [B, k, 1] == [B, 1, T]
-    const targets = paddedLists(req.targets, users, NO_ITEM);
-    const targetItems = tf.tensor3d(targets.items, [users.length, 1, targets.width], 'int32');
-    const rel = tf.cast(tf.any(tf.equal(tf.expandDims(items, 2), targetItems), 2), 'int32');
+    const targetItems = tf.tensor2d(batchTargets.items, [users.length, batchTargets.width], 'int32');
+    const rel = tf.cast(tf.any(tf.equal(tf.expandDims(items, 2), tf.expandDims(targetItems, 1)), 2), 'int32');
     const pad = width - k;
     return {
       rel: pad > 0 ? tf.pad(rel, [[0, 0], [0, pad]]) : rel,
       items: pad > 0 ? tf.pad(items, [[0, 0], [0, pad]], -1) : items,
       scores: pad > 0 ? tf.pad(top.values, [[0, 0], [0, pad]], -Infinity) : top.values,
+      ...(req.ties === 'index' ? {} : { counts: tieCounts(scores, itemOf, targetItems) }),
     };
   });
-  const out = {
+  const out: BatchRanking = {
     rel: Uint8Array.from(result.rel.dataSync()),
     items: result.items.dataSync() as Int32Array,
     scores: result.scores.dataSync() as Float32Array,
+    counts: result.counts ? {
+      greater: result.counts.greater.dataSync() as Int32Array,
+      equal: result.counts.equal.dataSync() as Int32Array,
+      score: result.counts.score.dataSync() as Float32Array,
+      width: batchTargets.width,
+    } : null,
   };
   tf.dispose([result.rel, result.items, result.scores]);
+  if (result.counts) tf.dispose([result.counts.greater, result.counts.equal, result.counts.score]);
+  return out;
+}
+
+/**
+ * The rows of ranks (see metrics.ts) of one batch under a tie policy other than index: each target's rank
+ * from the counts, sorted per row. `targets` are the batch rows' distinct targets in increasing item order.
+ */
+function tiedRanks(policy: Exclude<TiePolicy, 'index'>, counts: NonNullable<BatchRanking['counts']>, targets: UserLists, width: number): Float64Array {
+  const rows = targets.offsets.length - 1;
+  const out = new Float64Array(rows * width).fill(Infinity);
+  for (let b = 0; b < rows; b++) {
+    const n = targets.offsets[b + 1] - targets.offsets[b];
+    const row: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const at = b * counts.width + j;
+      const score = counts.score[at];
+      if (score === -Infinity || Number.isNaN(score)) continue;
+      let tiedAfter = 0;
+      for (let i = j + 1; i < n; i++) if (counts.score[b * counts.width + i] === score) tiedAfter++;
+      row.push(tiedRank(policy, counts.greater[at], counts.equal[at], tiedAfter));
+    }
+    row.sort((x, y) => x - y).forEach((rank, j) => (out[b * width + j] = rank));
+  }
   return out;
 }
 
@@ -171,27 +235,40 @@ function batchingOrder(users: Int32Array, history: UserLists): Int32Array {
 
 /**
  * Evaluates every user with a target, in batches of users. Metrics depend neither on the batch size nor on
- * the batch order: each user's list is computed from that user's row alone.
+ * the batch order: each user's list is computed from that user's row alone. A model with per-user state
+ * builds it once here, for every evaluated user, before the first batch.
  */
 export function evaluate(req: EvalRequest): EvalResult {
   const users = usersWithTargets(req.targets);
   const width = req.metrics.reduce((w, m) => Math.max(w, m.cutoff), 1);
-  const rel = new Uint8Array(users.length * width);
+  const distinct = distinctTargets(req.targets, users);
+  const numRelevant = Int32Array.from(users.keys(), (b) => distinct.offsets[b + 1] - distinct.offsets[b]);
+  const rankWidth = Math.max(1, numRelevant.reduce((a, b) => Math.max(a, b), 0));
+  const ranks = new Float64Array(users.length * rankWidth).fill(Infinity);
   const rankedItems = req.keepRankings ? new Int32Array(users.length * width) : null;
   const rankedScores = req.keepRankings ? new Float32Array(users.length * width) : null;
-  const order = batchingOrder(users, req.history);
-  for (let start = 0; start < users.length; start += req.batchSize) {
-    const rows = order.subarray(start, Math.min(users.length, start + req.batchSize));
-    const ranked = rankBatch(req, Int32Array.from(rows, (r) => users[r]), width);
-    rows.forEach((row, b) => {
-      const from = b * width;
-      rel.set(ranked.rel.subarray(from, from + width), row * width);
-      rankedItems?.set(ranked.items.subarray(from, from + width), row * width);
-      rankedScores?.set(ranked.scores.subarray(from, from + width), row * width);
-    });
-    req.progress?.tick(rows.length);
+  const order = batchingOrder(users, req.history.lists);
+  const states = req.model.userStates ? req.model.userStates(req.history, users) : null;
+  try {
+    for (let start = 0; start < users.length; start += req.batchSize) {
+      const rows = order.subarray(start, Math.min(users.length, start + req.batchSize));
+      const batchUsers = Int32Array.from(rows, (r) => users[r]);
+      const ranked = rankBatch(req, batchUsers, width, states);
+      const batchRanks =
+        req.ties === 'index' || !ranked.counts
+          ? ranksFromRelevance(ranked.rel, width, rankWidth)
+          : tiedRanks(req.ties, ranked.counts, distinctTargets(req.targets, batchUsers), rankWidth);
+      rows.forEach((row, b) => {
+        ranks.set(batchRanks.subarray(b * rankWidth, (b + 1) * rankWidth), row * rankWidth);
+        rankedItems?.set(ranked.items.subarray(b * width, (b + 1) * width), row * width);
+        rankedScores?.set(ranked.scores.subarray(b * width, (b + 1) * width), row * width);
+      });
+      req.progress?.tick(rows.length);
+    }
+  } finally {
+    states?.dispose();
   }
-  const perUser = perUserMetrics(rel, width, distinctCounts(req.targets, users), req.metrics);
+  const perUser = perUserMetrics(ranks, rankWidth, numRelevant, req.metrics);
   const means = Object.fromEntries(Object.entries(perUser).map(([key, values]) => [key, mean(values)]));
   const rankings = rankedItems && rankedScores ? { items: rankedItems, scores: rankedScores, width } : null;
   return { users, perUser, means, rankings };

@@ -1,69 +1,61 @@
 /**
- * Ranking metrics, per user, from a 0/1 relevance matrix of ranked lists.
+ * Ranking metrics, per user, from the ranks of the user's distinct targets.
  *
- * rel holds one row of `width` positions per user (row b starts at b * width); rel[b*width + k] = 1 when the
- * item at rank k + 1 is one of the user's targets. Positions past the end of a shorter list are 0.
- * `numRelevant[b]` is |T_u|, the number of distinct targets. Each metric at cut-off N, for user u:
+ * ranks holds one row of `width` values per user (row b starts at b * width): the 1-based ranks of the user's
+ * distinct targets in ascending order, Infinity for a target that is not ranked (excluded, or below the list)
+ * and for the padding after the user's last target. Ranks are whole numbers except under the `expected` tie
+ * policy, which gives tied targets the block's mean rank. `numRelevant[b]` is |T_u|. Each metric at cut-off N:
  *
- *   precision  hits / N                         recall  hits / |T_u|
+ *   precision  hits / N                         recall  hits / |T_u|          (hits: targets with rank <= N)
  *   f1         2PR / (P + R), 0 when both are 0 hr      1 if hits > 0
- *   ndcg       DCG / IDCG, binary gains, DCG = sum_k rel_k / log2(k + 1), IDCG over min(|T_u|, N) hits
- *   map        (1 / min(|T_u|, N)) sum_k rel_k * P@k
- *   map_rel    (1 / |T_u|) sum_k rel_k * P@k (the normaliser of AP over all of a user's targets; MARS)
+ *   ndcg       DCG / IDCG, binary gains, DCG = sum over hits of 1 / log2(rank + 1), IDCG over min(|T_u|, N) hits
+ *   map        (1 / min(|T_u|, N)) sum over the j-th hit of j / rank_j   (the precision at each hit)
+ *   map_rel    (1 / |T_u|) sum over the j-th hit of j / rank_j (the normaliser of AP over all targets; MARS)
  *   mrr        1 / rank of the first hit, 0 without a hit
  *
- * A user with no targets scores 0 on every metric. Values are float64: the list scan per user is O(N),
+ * A user with no targets scores 0 on every metric. Values are float64: the scan per user is O(targets),
  * tiny next to the O(items) scoring done in tensors, and float64 keeps the means exact to 1e-12.
  */
 export interface MetricDefinition {
   readonly name: string;
   readonly doc: string;
-  value(rel: Uint8Array, start: number, cutoff: number, numRelevant: number): number;
+  value(ranks: Float64Array, start: number, cutoff: number, numRelevant: number): number;
 }
 
-const DISCOUNT_CACHE: number[] = [];
-/** 1 / log2(rank + 1) for rank = k + 1. */
-function discount(k: number): number {
-  for (let i = DISCOUNT_CACHE.length; i <= k; i++) DISCOUNT_CACHE.push(1 / Math.log2(i + 2));
-  return DISCOUNT_CACHE[k];
-}
+/** 1 / log2(rank + 1). */
+const discount = (rank: number): number => 1 / Math.log2(rank + 1);
 
-function hits(rel: Uint8Array, start: number, cutoff: number): number {
+/** Targets ranked within the cut-off (the row is sorted, padding is Infinity). */
+function hits(ranks: Float64Array, start: number, cutoff: number, numRelevant: number): number {
   let h = 0;
-  for (let k = 0; k < cutoff; k++) h += rel[start + k];
+  while (h < numRelevant && ranks[start + h] <= cutoff) h++;
   return h;
 }
 
-function averagePrecisionSum(rel: Uint8Array, start: number, cutoff: number): number {
-  let h = 0;
+function averagePrecisionSum(ranks: Float64Array, start: number, cutoff: number, numRelevant: number): number {
   let sum = 0;
-  for (let k = 0; k < cutoff; k++) {
-    if (rel[start + k]) {
-      h += 1;
-      sum += h / (k + 1);
-    }
-  }
+  for (let j = 0; j < numRelevant && ranks[start + j] <= cutoff; j++) sum += (j + 1) / ranks[start + j];
   return sum;
 }
 
 const precision: MetricDefinition = {
   name: 'precision',
   doc: 'hits / N',
-  value: (rel, start, n, numRelevant) => (numRelevant === 0 ? 0 : hits(rel, start, n) / n),
+  value: (ranks, start, n, numRelevant) => (numRelevant === 0 ? 0 : hits(ranks, start, n, numRelevant) / n),
 };
 
 const recall: MetricDefinition = {
   name: 'recall',
   doc: 'hits / |T_u|',
-  value: (rel, start, n, numRelevant) => (numRelevant === 0 ? 0 : hits(rel, start, n) / numRelevant),
+  value: (ranks, start, n, numRelevant) => (numRelevant === 0 ? 0 : hits(ranks, start, n, numRelevant) / numRelevant),
 };
 
 const f1: MetricDefinition = {
   name: 'f1',
   doc: '2PR / (P + R) per user, 0 when both are 0',
-  value: (rel, start, n, numRelevant) => {
+  value: (ranks, start, n, numRelevant) => {
     if (numRelevant === 0) return 0;
-    const h = hits(rel, start, n);
+    const h = hits(ranks, start, n, numRelevant);
     if (h === 0) return 0;
     const p = h / n;
     const r = h / numRelevant;
@@ -74,19 +66,19 @@ const f1: MetricDefinition = {
 const hr: MetricDefinition = {
   name: 'hr',
   doc: '1 if at least one target is in the top N',
-  value: (rel, start, n, numRelevant) => (numRelevant > 0 && hits(rel, start, n) > 0 ? 1 : 0),
+  value: (ranks, start, n, numRelevant) => (numRelevant > 0 && hits(ranks, start, n, numRelevant) > 0 ? 1 : 0),
 };
 
 const ndcg: MetricDefinition = {
   name: 'ndcg',
   doc: 'binary-gain DCG over the ideal DCG of min(|T_u|, N) hits',
-  value: (rel, start, n, numRelevant) => {
+  value: (ranks, start, n, numRelevant) => {
     if (numRelevant === 0) return 0;
     let dcg = 0;
-    for (let k = 0; k < n; k++) if (rel[start + k]) dcg += discount(k);
+    for (let j = 0; j < numRelevant && ranks[start + j] <= n; j++) dcg += discount(ranks[start + j]);
     if (dcg === 0) return 0;
     let ideal = 0;
-    for (let k = 0; k < Math.min(numRelevant, n); k++) ideal += discount(k);
+    for (let k = 1; k <= Math.min(numRelevant, n); k++) ideal += discount(k);
     return dcg / ideal;
   },
 };
@@ -94,24 +86,20 @@ const ndcg: MetricDefinition = {
 const map: MetricDefinition = {
   name: 'map',
   doc: '(1 / min(|T_u|, N)) * sum over hits of P@k',
-  value: (rel, start, n, numRelevant) =>
-    numRelevant === 0 ? 0 : averagePrecisionSum(rel, start, n) / Math.min(numRelevant, n),
+  value: (ranks, start, n, numRelevant) =>
+    numRelevant === 0 ? 0 : averagePrecisionSum(ranks, start, n, numRelevant) / Math.min(numRelevant, n),
 };
 
 const mapRel: MetricDefinition = {
   name: 'map_rel',
   doc: '(1 / |T_u|) * sum over hits of P@k (MARS variant)',
-  value: (rel, start, n, numRelevant) => (numRelevant === 0 ? 0 : averagePrecisionSum(rel, start, n) / numRelevant),
+  value: (ranks, start, n, numRelevant) => (numRelevant === 0 ? 0 : averagePrecisionSum(ranks, start, n, numRelevant) / numRelevant),
 };
 
 const mrr: MetricDefinition = {
   name: 'mrr',
   doc: '1 / rank of the first hit',
-  value: (rel, start, n, numRelevant) => {
-    if (numRelevant === 0) return 0;
-    for (let k = 0; k < n; k++) if (rel[start + k]) return 1 / (k + 1);
-    return 0;
-  },
+  value: (ranks, start, n, numRelevant) => (numRelevant > 0 && ranks[start] <= n ? 1 / ranks[start] : 0),
 };
 
 /** Every metric by name. A new metric (or a paper's variant) adds a definition and one entry here. */
@@ -145,11 +133,23 @@ export function metricGrid(metrics: readonly string[], cutoffs: readonly number[
 }
 
 /**
- * Per-user values of each requested metric. rel has `users` rows of `width` positions; every cut-off must
- * be at most `width` (positions past a list's end are 0, so a cut-off beyond a short list is still exact).
+ * The ranks rows of 0/1 relevance lists: rel has one row of `listWidth` positions per user (1 where the item at
+ * that rank is a target); each row of the result holds the ranks of its hits in order, then Infinity, in
+ * rows of `width` (at least the most targets any user has).
  */
+export function ranksFromRelevance(rel: Uint8Array, listWidth: number, width: number): Float64Array {
+  const users = rel.length / listWidth;
+  const ranks = new Float64Array(users * width).fill(Infinity);
+  for (let b = 0; b < users; b++) {
+    let j = 0;
+    for (let k = 0; k < listWidth && j < width; k++) if (rel[b * listWidth + k]) ranks[b * width + j++] = k + 1;
+  }
+  return ranks;
+}
+
+/** Per-user values of each requested metric from the rows of `ranks` (see the top of this file). */
 export function perUserMetrics(
-  rel: Uint8Array,
+  ranks: Float64Array,
   width: number,
   numRelevant: Int32Array,
   requested: readonly MetricAt[],
@@ -157,10 +157,9 @@ export function perUserMetrics(
   const users = numRelevant.length;
   const out: Record<string, Float64Array> = {};
   for (const m of requested) {
-    if (m.cutoff > width) throw new Error(`metric ${m.key}: cut-off beyond the ranked width ${width}`);
     const definition = METRICS[m.metric];
     const values = new Float64Array(users);
-    for (let b = 0; b < users; b++) values[b] = definition.value(rel, b * width, m.cutoff, numRelevant[b]);
+    for (let b = 0; b < users; b++) values[b] = definition.value(ranks, b * width, m.cutoff, numRelevant[b]);
     out[m.key] = values;
   }
   return out;

@@ -1,6 +1,8 @@
+import type { Interactions, UserLists } from '../data/interactions';
 import { InputError, MemrecError } from '../util/errors';
 import { readLines, requireFile } from '../util/lines';
-import { mean, perUserMetrics, type MetricAt } from './metrics';
+import type { Rankings } from './evaluate';
+import { mean, perUserMetrics, ranksFromRelevance, type MetricAt } from './metrics';
 
 /**
  * TREC files, as trec_eval and ranx read them.
@@ -135,7 +137,8 @@ export async function evaluateTrec(runFile: string, qrelsFile: string, requested
       if ((judged.get(entry.item) ?? 0) > 0) rel[b * width + k] = 1;
     });
   });
-  const perUser = perUserMetrics(rel, width, numRelevant, requested);
+  const rankWidth = Math.max(1, numRelevant.reduce((a, b) => Math.max(a, b), 0));
+  const perUser = perUserMetrics(ranksFromRelevance(rel, width, rankWidth), rankWidth, numRelevant, requested);
   const means = Object.fromEntries(Object.entries(perUser).map(([key, values]) => [key, mean(values)]));
   return { users, perUser, means };
 }
@@ -143,4 +146,45 @@ export async function evaluateTrec(runFile: string, qrelsFile: string, requested
 /** One run line; the score in JavaScript's shortest round-trip form, so it reads back as the same float64. */
 export function runLine(user: string, item: string, rank: number, score: number, tag: string): string {
   return `${user} Q0 ${item} ${rank} ${score} ${tag}\n`;
+}
+
+/** The largest float64 below x (x finite). */
+function nextDown(x: number): number {
+  if (x === 0) return -Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  view.setBigUint64(0, x > 0 ? bits - 1n : bits + 1n);
+  return view.getFloat64(0);
+}
+
+/**
+ * The TREC run lines of one part's rankings, with raw ids and the model's scores. Where scores tie, each later
+ * item's score is lowered to the next float64 below the previous line's, so that a TREC tool, which orders
+ * ties its own way, reads back exactly memrec's ranking (a change below float32's resolution).
+ */
+export function rankingsText(data: Interactions, users: Int32Array, rankings: Rankings, tag: string): string {
+  const lines: string[] = [];
+  users.forEach((u, b) => {
+    let previous = Infinity;
+    for (let k = 0; k < rankings.width; k++) {
+      const item = rankings.items[b * rankings.width + k];
+      if (item < 0) break;
+      const score = rankings.scores[b * rankings.width + k];
+      const written = score < previous ? score : nextDown(previous);
+      lines.push(runLine(data.userIds[u], data.itemIds[item], k + 1, written, tag));
+      previous = written;
+    }
+  });
+  return lines.join('');
+}
+
+/** The truth of one part as TREC qrels (raw ids, relevance 1). */
+export function qrelsText(data: Interactions, targets: UserLists): string {
+  const lines: string[] = [];
+  for (let u = 0; u < data.numUsers; u++) {
+    const items = new Set(targets.items.subarray(targets.offsets[u], targets.offsets[u + 1]));
+    for (const item of items) lines.push(`${data.userIds[u]} 0 ${data.itemIds[item]} 1\n`);
+  }
+  return lines.join('');
 }

@@ -1,10 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { ResolvedConfig } from '../config/resolved';
-import type { Schema } from '../config/spec';
+import type { KeySpec, ParamsOf } from '../config/spec';
 import type { UserLists } from '../data/interactions';
-import type { NamedArrays } from '../results/arrays-file';
-import type { Reporter } from '../util/reporter';
-import type { MetricAt } from '../eval/metrics';
+import type { NamedArrays } from '../util/named-arrays';
+import type { BatchTensors } from './batch';
+import type { UserStates } from './user-states';
 
 /**
  * What a model may learn from: the training part of the split and the items' side information, and nothing
@@ -24,31 +23,44 @@ export interface TrainData {
   readonly numTokens: number;
 }
 
-export interface FitContext {
-  readonly train: TrainData;
-  readonly config: ResolvedConfig;
-  readonly reporter: Reporter;
-  /**
-   * Evaluates the model as it stands on the validation part and returns the mean of `metric`; null when the
-   * split has no validation targets. The model never sees the validation items themselves.
-   */
-  readonly validate: ((metric: MetricAt) => number) | null;
-  /**
-   * With `train.track_test`: the test part's means under the run's protocol and metrics, for the learning
-   * curve in the log. Never used to choose anything.
-   */
-  readonly trackTest?: (() => Record<string, number>) | null;
+/** What a model may condition on when it predicts: each user's earlier items, in time order, with their times. */
+export interface History {
+  readonly lists: UserLists;
+  /** aligned with lists.items */
+  readonly timestamps: Float64Array;
 }
 
 /**
- * A recommender. The trainer and the evaluator know nothing of any particular model: they call these.
- * `history` is what the model may condition on when it predicts: each user's items known before the
- * targets (the training part for validation; training and validation parts for the test).
+ * One scoring request: rows of users, what each may condition on, and what to score.
+ * - `targetTimes[b]`: the time of the interaction being predicted for users[b] (NaN where unknown). A time-aware
+ *   model may condition on it, as MTAM does; it says when, never what.
+ * - `candidates`: [B, C] item indices to score per row (the sampled protocol), or null for every item.
+ * - `states`: per-user states built by the model's `userStates` for this history, or null.
+ * The answer is [B, C] (or [B, numItems]) scores, higher is better; column j scores candidates[b][j].
+ */
+export interface ScoreQuery {
+  readonly users: Int32Array;
+  readonly history: History;
+  readonly targetTimes: Float64Array | null;
+  readonly candidates: tf.Tensor2D | null;
+  readonly states: UserStates | null;
+}
+
+/**
+ * A recommender. The run calls `init` once with the training data; a trainable model is then trained by the
+ * trainer (see TrainableModel), and evaluation calls `score`. The trainer and the evaluator know nothing of
+ * any particular model: they call these.
  */
 export interface Model {
-  fit(ctx: FitContext): Promise<void>;
-  /** Scores of every item for each of `users`: a [users.length, numItems] tensor, higher is better. */
-  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D;
+  /** Prepares the model for `train`: creates its weights, or computes what a fitted model counts. */
+  init(train: TrainData): void;
+  /** Scores for a query (see ScoreQuery); the caller disposes the result (e.g. inside tf.tidy). */
+  score(query: ScoreQuery): tf.Tensor2D;
+  /**
+   * Models that carry memory along a user's sequence: each user's state after `history`, built once per
+   * evaluation by streaming the history, then handed to every `score` call for those users.
+   */
+  userStates?(history: History, users: Int32Array): UserStates;
   /** The learned state, for the checkpoint. */
   state(): NamedArrays;
   /** Restores a state written by state(); `train` gives the shapes and side information. */
@@ -56,12 +68,70 @@ export interface Model {
   dispose(): void;
 }
 
+/** A loss, and for models that carry state from batch to batch (user_stream batches) the state after it. */
+export type StepOutput = tf.Scalar | { readonly loss: tf.Scalar; readonly state: Readonly<Record<string, tf.Tensor>> };
+
+/**
+ * One optimisation step of a training update: a loss and the variables it moves. Most models have one; a
+ * model with alternating updates lists several (DMAN trains its memory-update network on a second loss in a
+ * second step), each with its own optimizer state. An auxiliary loss is simply added inside `loss`.
+ */
+export interface TrainStep {
+  readonly name: string;
+  variables(): tf.Variable[];
+  loss(batch: BatchTensors, training: boolean): StepOutput;
+}
+
+/** A model trained by the shared loop: it names its batch kind and what a batch must hold, and its steps. */
+export interface TrainableModel extends Model {
+  /** A name in the batch-kind registry (train/batches). */
+  readonly batchKind: string;
+  /** Input width of sequence, window and stream batches (0 for pairs, 1 for transitions). */
+  readonly inputLength: number;
+  /** Sampled negatives per prediction point (0 when the loss needs none). */
+  readonly negativesPerPoint: number;
+  /** The loss it trains with (train.loss, 'auto' resolved), for the log. */
+  readonly lossName: string;
+  variables(): tf.Variable[];
+  trainSteps(): readonly TrainStep[];
+  /** Models trained on user_stream batches: the state of `rows` fresh lanes (a user's stream starts). */
+  initialState?(rows: number): Record<string, tf.Tensor>;
+  /** Checks before any training that the config's training choices fit the model (e.g. the loss). */
+  checkTraining?(): void;
+  /** Restores saved weights; without `train`, into the weights as they are built (the trainer's best epoch). */
+  restore(state: NamedArrays, train?: TrainData): void;
+}
+
+export function isTrainable(model: Model): model is TrainableModel {
+  return typeof (model as Partial<TrainableModel>).trainSteps === 'function';
+}
+
+/** What a model's factory gets: the seed, its typed `model.*` values, and the training choices it owns. */
+export interface ModelContext<P> {
+  readonly seed: number;
+  readonly params: P;
+  /** train.loss: 'auto' means the model's own */
+  readonly loss: string;
+  readonly numNegatives: number;
+  /** where the config came from, for error messages */
+  readonly source: string;
+}
+
 /** One registry line: a model's name, its source, its own config keys (under `model.`), and a factory. */
-export interface ModelEntry {
+export interface ModelEntry<K extends Readonly<Record<string, KeySpec>> = Readonly<Record<string, KeySpec>>> {
   readonly name: string;
   readonly title: string;
   readonly paper: string;
   /** keys under `model.` that this model reads, besides `model.name` */
-  readonly keys: Schema;
-  create(config: ResolvedConfig): Model;
+  readonly keys: K;
+  /** losses the model writes itself, besides the shared ones (offered as train.loss values) */
+  readonly ownLosses?: readonly string[];
+  /** rules across its keys, checked when the config is resolved; throws a ConfigError naming the key */
+  check?(params: ParamsOf<K>, source: string): void;
+  create(context: ModelContext<ParamsOf<K>>): Model;
+}
+
+/** A registry entry with its keys' types checked against its factory. */
+export function modelEntry<K extends Readonly<Record<string, KeySpec>>>(entry: ModelEntry<K>): ModelEntry {
+  return entry as unknown as ModelEntry;
 }

@@ -1,48 +1,57 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ResolvedConfig } from '../config/resolved';
-import type { UserLists } from '../data/interactions';
-import type { NamedArrays } from '../results/arrays-file';
+import type { NamedArrays } from '../util/named-arrays';
 import { stream, type Rng } from '../random/streams';
-import type { BatchKind } from '../train/batch';
-import type { LossName } from '../train/losses';
-import { trainModel } from '../train/trainer';
-import type { FitContext, Model, TrainData } from './model';
+import { ConfigError } from '../util/errors';
+import type { BatchTensors } from './batch';
+import { LOSSES, lossOf, type LossName } from './losses';
+import type { ModelContext, ScoreQuery, TrainableModel, TrainData, TrainStep } from './model';
 
 /** tfjs variable names must be unique in the process; a counter keeps them so. */
 let nextVariableId = 0;
 
-/** A training batch as tensors (see TrainBatch for the meaning of each field). */
-export interface BatchTensors {
-  readonly size: number;
-  readonly users: tf.Tensor1D;
-  /** [B, inputLength] shifted item inputs, 0 = padding; null for pairs */
-  readonly inputs: tf.Tensor2D | null;
-  readonly positives: tf.Tensor1D;
-  readonly mask: tf.Tensor1D;
-}
-
 /**
  * The base of every model trained by the shared loop: it owns the named weights (created from the `init`
- * stream, saved and restored by name), dropout seeds from the `dropout` stream, and hands `fit` to the
- * trainer. A model says what it trains on (batchKind, inputLength), its paper's loss, how it builds its
- * weights, the logits of given items at each prediction point, and how it scores all items for users.
+ * stream, saved and restored by name) and dropout seeds from the `dropout` stream. A model says what it
+ * trains on (batchKind, inputLength), its paper's loss, how it builds its weights, the logits of given items
+ * at each prediction point, and how it scores a query. The default loss is the config's named loss on those
+ * logits; a model may override `loss`, or `trainSteps` for auxiliary losses and alternating updates.
  */
-export abstract class NeuralModel implements Model {
+export abstract class NeuralModel<P = unknown> implements TrainableModel {
   private readonly weights = new Map<string, tf.Variable>();
   protected readonly initRng: Rng;
   private readonly dropoutRng: Rng;
+  protected readonly params: P;
 
-  abstract readonly batchKind: BatchKind;
+  abstract readonly batchKind: string;
+  abstract readonly inputLength: number;
   abstract readonly defaultLoss: LossName;
+  /** losses this model writes itself, besides the shared ones (see models/losses.ts) */
+  readonly ownLosses: readonly string[] = [];
 
-  constructor(protected readonly config: ResolvedConfig) {
-    this.initRng = stream(config.int('seed'), 'init');
-    this.dropoutRng = stream(config.int('seed'), 'dropout');
+  constructor(protected readonly context: ModelContext<P>) {
+    this.params = context.params;
+    this.initRng = stream(context.seed, 'init');
+    this.dropoutRng = stream(context.seed, 'dropout');
   }
 
-  /** Input sequence length of sequence and window batches (0 for pairs, 1 for transitions). */
-  get inputLength(): number {
-    return this.batchKind === 'pairs' ? 0 : this.batchKind === 'transitions' ? 1 : this.config.int('model.max_length');
+  /** train.loss, with 'auto' resolved to the model's own. */
+  get lossName(): string {
+    return this.context.loss === 'auto' ? this.defaultLoss : this.context.loss;
+  }
+
+  get negativesPerPoint(): number {
+    return this.lossName === 'full_softmax' ? 0 : this.context.numNegatives;
+  }
+
+  checkTraining(): void {
+    const loss = this.lossName;
+    const shared = (LOSSES as readonly string[]).includes(loss);
+    if (!shared && !this.ownLosses.includes(loss)) {
+      throw new ConfigError(`${this.context.source}: train.loss: ${loss} is not available for this model (shared losses: ${LOSSES.join(', ')}${this.ownLosses.length > 0 ? `; its own: ${this.ownLosses.join(', ')}` : ''})`);
+    }
+    if (loss === 'full_softmax' && !this.fullLogits) {
+      throw new ConfigError(`${this.context.source}: train.loss: full_softmax is not available for this model (it has no full logits)`);
+    }
   }
 
   /** Creates every weight with addWeight, from the training data's shapes. */
@@ -54,7 +63,24 @@ export abstract class NeuralModel implements Model {
   /** [P, numItems] logits of every item (for full_softmax); models that cannot afford it leave it out. */
   fullLogits?(batch: BatchTensors, training: boolean): tf.Tensor2D;
 
-  abstract scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D;
+  abstract score(query: ScoreQuery): tf.Tensor2D;
+
+  /**
+   * The model's loss on one batch, before any L2 penalty: the shared loss `lossName` on the logits of the
+   * positive (column 0) and the batch's negatives, or of every item for full_softmax.
+   */
+  loss(batch: BatchTensors, training: boolean): tf.Scalar {
+    const name = this.lossName as LossName;
+    if (name === 'full_softmax') {
+      return lossOf(name, (this.fullLogits as NonNullable<this['fullLogits']>)(batch, training), batch.mask, batch.positives);
+    }
+    const items = tf.concat([tf.expandDims(batch.positives, 1), batch.negatives as tf.Tensor2D], 1) as tf.Tensor2D;
+    return lossOf(name, this.logits(batch, items, training), batch.mask);
+  }
+
+  trainSteps(): readonly TrainStep[] {
+    return [{ name: 'main', variables: () => this.variables(), loss: (batch, training) => this.loss(batch, training) }];
+  }
 
   protected addWeight(name: string, initial: tf.Tensor): tf.Variable {
     if (this.weights.has(name)) throw new Error(`weight ${name} defined twice`);
@@ -80,13 +106,8 @@ export abstract class NeuralModel implements Model {
     return [...this.weights.values()];
   }
 
-  async fit(ctx: FitContext): Promise<void> {
-    this.initialize(ctx.train);
-    await trainModel(this, ctx);
-  }
-
   /** (Re)creates every weight with fresh initial values for `train`'s shapes. */
-  initialize(train: TrainData): void {
+  init(train: TrainData): void {
     this.dispose();
     this.build(train);
   }
@@ -101,7 +122,7 @@ export abstract class NeuralModel implements Model {
 
   /** Assigns saved values to the weights (built first from `train` when `train` is given). */
   restore(state: NamedArrays, train?: TrainData): void {
-    if (train) this.initialize(train);
+    if (train) this.init(train);
     for (const [name, variable] of this.weights) {
       const saved = state[name];
       if (!saved || saved.data.length !== variable.size) throw new Error(`checkpoint has no weight ${name} of size ${variable.size}`);

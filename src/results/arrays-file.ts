@@ -2,17 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { RunError } from '../util/errors';
+import type { NamedArrays } from '../util/named-arrays';
 
 /**
  * Named typed arrays stored as a small JSON manifest plus one binary file (little-endian, each array
  * 8-byte aligned). Used for checkpoints and for the frozen evaluation candidates.
  */
-export type StoredArray = Float32Array | Int32Array;
-export interface NamedArray {
-  readonly data: StoredArray;
-  readonly shape: readonly number[];
-}
-export type NamedArrays = Record<string, NamedArray>;
+export type { NamedArray, NamedArrays, StoredArray } from '../util/named-arrays';
 
 interface ManifestEntry {
   dtype: 'float32' | 'int32';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pairedTests, type PairedTestResult } from '../eval/significance';
 import { repeatName } from '../results/run-folder';
 import { RunError, UsageError } from '../util/errors';
-import { readSavedMetrics } from './eval-run';
+import { pairingKey, readMetrics } from '../results/metrics-file';
 
 interface RunValues {
   /** "repeat:user" keys in file order */
@@ -13,20 +13,12 @@ interface RunValues {
 }
 
 /** Everything that must match for two runs' per-user values to be paired. */
-function protocolOf(dir: string): unknown {
-  const saved = readSavedMetrics(dir) as unknown as {
-    protocol: unknown;
-    dataset: unknown;
-    split: unknown;
-    seed: unknown;
-  };
-  return { protocol: saved.protocol, dataset: saved.dataset, split: saved.split, seed: saved.seed };
-}
+const protocolOf = (dir: string) => pairingKey(readMetrics(dir));
 
 /** One run's per-user values of `metric` on `part`, over every repeat (read from its per_user_*.tsv files). */
 export function readPerUser(dir: string, part: string, metric: string): RunValues {
   const protocol = protocolOf(dir);
-  const repeats = (protocol as { split: { repeats: number } }).split.repeats;
+  const repeats = protocol.split.repeats;
   const keys: string[] = [];
   const values: number[] = [];
   for (let repeat = 0; repeat < repeats; repeat++) {

@@ -1,28 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/resolved';
 import type { UserLists } from '../data/interactions';
 import { describeProtocol, type EvalResult } from '../eval/evaluate';
-import { MODELS } from '../models/registry';
+import { createModel } from '../models/registry';
 import { readArrays } from '../results/arrays-file';
+import { readMetrics } from '../results/metrics-file';
 import { repeatName } from '../results/run-folder';
 import { formatTable, summarisePart, type PartSummary } from '../results/summary';
-import { RunError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 import { EVAL_PARTS, evaluateParts, type EvalPart } from './evaluate-parts';
 import { drawCandidates, loadData, prepareExperiment, protocolOf } from './experiment';
-
-interface SavedMetrics {
-  results: Partial<Record<EvalPart, PartSummary>>;
-  environment: { backend: string };
-}
-
-/** Reads a finished run's metrics.json; a folder without it is an interrupted or foreign run. */
-export function readSavedMetrics(dir: string): SavedMetrics {
-  const file = join(dir, 'metrics.json');
-  if (!existsSync(file)) throw new RunError(`${dir}: no metrics.json (not a finished memrec run)`);
-  return JSON.parse(readFileSync(file, 'utf8')) as SavedMetrics;
-}
 
 function loadCandidates(dir: string, name: string): UserLists {
   const { arrays } = readArrays(dir, name);
@@ -60,7 +46,7 @@ export async function evalRun(
 ): Promise<EvalRunOutcome> {
   const reuseCandidates = sameValues(saved, config, SAMPLING_KEYS);
   const sameProtocol = sameValues(saved, config, evalKeys(saved));
-  const savedMetrics = readSavedMetrics(dir);
+  const savedMetrics = readMetrics(dir);
   const data = await loadData(config, reporter);
   const { protocol, metrics } = protocolOf(config);
   const protocolLine = describeProtocol(protocol, data.numItems);
@@ -69,7 +55,7 @@ export async function evalRun(
   const perPart: Record<EvalPart, EvalResult[]> = { valid: [], test: [] };
   for (let repeat = 0; repeat < repeats; repeat++) {
     const exp = prepareExperiment(data, config, repeat);
-    const model = MODELS[modelName].create(config);
+    const model = createModel(config);
     try {
       model.restore(readArrays(dir, repeatName('checkpoint', repeat, repeats)).arrays, exp.train);
       const candidatesOf = (part: EvalPart) => {

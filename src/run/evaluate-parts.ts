@@ -22,10 +22,10 @@ export function evaluateParts(
   candidatesOf: (part: EvalPart) => UserLists | null,
   keepTestRankings: boolean,
 ): Partial<Record<EvalPart, EvalResult>> {
-  const { protocol, metrics } = protocolOf(config);
+  const { protocol, metrics, ties } = protocolOf(config);
   const results: Partial<Record<EvalPart, EvalResult>> = {};
   for (const part of EVAL_PARTS) {
-    const { history, targets } = exp.parts[part];
+    const { history, targets, targetTimes } = exp.parts[part];
     const numUsers = usersWithTargets(targets).length;
     if (numUsers === 0) continue;
     const progress = new Progress(reporter, `evaluating ${part}`, numUsers, 'users');
@@ -34,6 +34,8 @@ export function evaluateParts(
       numItems: exp.data.numItems,
       history,
       targets,
+      targetTimes,
+      ties,
       candidates: candidatesOf(part),
       excludeHistory: protocol.excludeHistory,
       metrics,
@@ -57,15 +59,17 @@ function partScorer(
   part: EvalPart,
   candidates: UserLists | null,
 ): ((metrics: readonly MetricAt[]) => Record<string, number>) | null {
-  const { history, targets } = exp.parts[part];
+  const { history, targets, targetTimes } = exp.parts[part];
   if (usersWithTargets(targets).length === 0) return null;
-  const { protocol } = protocolOf(config);
+  const { protocol, ties } = protocolOf(config);
   return (metrics) =>
     evaluate({
       model,
       numItems: exp.data.numItems,
       history,
       targets,
+      targetTimes,
+      ties,
       candidates,
       excludeHistory: protocol.excludeHistory,
       metrics,

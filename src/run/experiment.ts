@@ -1,50 +1,42 @@
 import type { ResolvedConfig } from '../config/resolved';
 import type { Interactions, UserLists } from '../data/interactions';
+import { itemCounts } from '../data/item-counts';
 import { prepareData } from '../data/pipeline';
 import { sampleCandidates, type NegativeSampler } from '../eval/candidates';
+import { tiePolicyText, type Protocol } from '../eval/evaluate';
 import { metricGrid, type MetricAt } from '../eval/metrics';
-import { TIE_POLICY, type Protocol } from '../eval/evaluate';
-import type { TrainData } from '../models/model';
-import { itemCounts } from '../models/baselines/popularity';
+import type { TiePolicy } from '../eval/ties';
+import type { History, TrainData } from '../models/model';
 import { stream } from '../random/streams';
 import { SPLIT_METHODS } from '../split/methods';
 import { partItems, type Split, type SplitPart } from '../split/split';
-import { ConfigError } from '../util/errors';
-import { earlyStopMetric } from '../train/trainer';
 import type { Reporter } from '../util/reporter';
-
-/** Checks the rules that involve more than one key. */
-export function checkConfigConsistency(config: ResolvedConfig): void {
-  earlyStopMetric(config);
-  const method = config.str('split.method');
-  if (config.int('split.repeats') > 1 && method !== 'ratio_random') {
-    throw new ConfigError(
-      `${config.source}: split.repeats: ${config.int('split.repeats')} repeats only make sense with split.method ratio_random (got ${method})`,
-    );
-  }
-  if (method !== 'leave_one_out' && config.num('split.train_ratio') + config.num('split.valid_ratio') >= 1) {
-    throw new ConfigError(
-      `${config.source}: split.valid_ratio: train_ratio + valid_ratio must be below 1 so that a test part remains (got ${config.num('split.train_ratio')} + ${config.num('split.valid_ratio')})`,
-    );
-  }
-}
 
 export async function loadData(config: ResolvedConfig, reporter: Reporter): Promise<Interactions> {
   return (await prepareData(config, reporter)).data;
 }
 
 /** The protocol and metric grid that the config asks for. */
-export function protocolOf(config: ResolvedConfig): { protocol: Protocol; metrics: MetricAt[] } {
+export function protocolOf(config: ResolvedConfig): { protocol: Protocol; metrics: MetricAt[]; ties: TiePolicy } {
   const cutoffs = [...new Set(config.ints('eval.cutoffs'))].sort((a, b) => a - b);
+  const ties = config.str('eval.ties') as TiePolicy;
   const protocol: Protocol = {
     candidates: config.str('eval.candidates') as Protocol['candidates'],
     numNegatives: config.int('eval.num_negatives'),
     sampler: config.str('eval.negative_sampler') as NegativeSampler,
     excludeHistory: config.bool('eval.exclude_history'),
     cutoffs,
-    tiePolicy: TIE_POLICY,
+    tiePolicy: tiePolicyText(ties),
   };
-  return { protocol, metrics: metricGrid(config.strs('eval.metrics'), cutoffs) };
+  return { protocol, metrics: metricGrid(config.strs('eval.metrics'), cutoffs), ties };
+}
+
+/** One part's evaluation inputs: what the model conditions on, the targets, and the targets' times. */
+export interface EvalPartData {
+  readonly history: History;
+  readonly targets: UserLists;
+  /** per user: the timestamp of the first target (NaN for a user without targets) */
+  readonly targetTimes: Float64Array;
 }
 
 /** One split of the data with everything a model may see and everything it is judged on. */
@@ -53,8 +45,7 @@ export interface Experiment {
   readonly split: Split;
   readonly repeat: number;
   readonly train: TrainData;
-  /** per part: what the model conditions on, and the targets */
-  readonly parts: Record<'valid' | 'test', { history: UserLists; targets: UserLists }>;
+  readonly parts: Record<'valid' | 'test', EvalPartData>;
 }
 
 const HISTORY_OF: Record<'valid' | 'test', SplitPart[]> = { valid: ['train'], test: ['train', 'valid'] };
@@ -75,10 +66,15 @@ export function prepareExperiment(data: Interactions, config: ResolvedConfig, re
     itemTokens: data.itemTokens,
     numTokens: data.numTokens,
   };
-  const partOf = (part: 'valid' | 'test') => ({
-    history: part === 'valid' ? trainPart.lists : partItems(data, split, HISTORY_OF[part]).lists,
-    targets: partItems(data, split, [part]).lists,
-  });
+  const partOf = (part: 'valid' | 'test'): EvalPartData => {
+    const history = part === 'valid' ? trainPart : partItems(data, split, HISTORY_OF[part]);
+    const targets = partItems(data, split, [part]);
+    const targetTimes = new Float64Array(data.numUsers).fill(NaN);
+    for (let u = 0; u < data.numUsers; u++) {
+      if (targets.lists.offsets[u + 1] > targets.lists.offsets[u]) targetTimes[u] = targets.timestamps[targets.lists.offsets[u]];
+    }
+    return { history: { lists: history.lists, timestamps: history.timestamps }, targets: targets.lists, targetTimes };
+  };
   return { data, split, repeat, train, parts: { valid: partOf('valid'), test: partOf('test') } };
 }
 
@@ -89,5 +85,6 @@ export function prepareExperiment(data: Interactions, config: ResolvedConfig, re
 export function drawCandidates(exp: Experiment, config: ResolvedConfig, part: 'valid' | 'test'): UserLists {
   const { protocol } = protocolOf(config);
   const rng = stream(config.int('seed'), 'sampling', 'eval-candidates', part, `repeat-${exp.repeat}`);
-  return sampleCandidates(exp.data, exp.parts[part].targets, protocol.numNegatives, protocol.sampler, itemCounts(exp.train), rng);
+  const popularity = itemCounts(exp.train.sequences, exp.train.numItems);
+  return sampleCandidates(exp.data, exp.parts[part].targets, protocol.numNegatives, protocol.sampler, popularity, rng);
 }

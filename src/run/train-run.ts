@@ -1,66 +1,29 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/resolved';
-import { datasetStats, type Interactions } from '../data/interactions';
-import { describeProtocol, type EvalResult, type Rankings } from '../eval/evaluate';
-import { runLine } from '../eval/trec';
-import { MODELS } from '../models/registry';
+import { datasetStats } from '../data/interactions';
+import type { UserLists } from '../data/interactions';
+import { describeProtocol, type EvalResult } from '../eval/evaluate';
+import { qrelsText, rankingsText } from '../eval/trec';
+import { isTrainable, type Model } from '../models/model';
+import { createModel } from '../models/registry';
 import { writeArrays } from '../results/arrays-file';
 import { writeFileAtomic } from '../results/atomic';
 import { environment } from '../results/environment';
-import { createRunFolder, perUserTsv, repeatName, runIdBase, writeConfig, writeJson } from '../results/run-folder';
+import { writeMetrics } from '../results/metrics-file';
+import { createRunFolder, perUserTsv, repeatName, runIdBase, writeConfig } from '../results/run-folder';
 import { formatTable, summarisePart, type PartSummary } from '../results/summary';
 import { splitCounts } from '../split/split';
+import { TRAIN_KEYS } from '../train/schema';
+import { trainModel } from '../train/trainer';
 import type { Reporter } from '../util/reporter';
 import { EVAL_PARTS, evaluateParts, testTracker, validationScorer, type EvalPart } from './evaluate-parts';
-import { checkConfigConsistency, drawCandidates, loadData, prepareExperiment, protocolOf, type Experiment } from './experiment';
-import type { UserLists } from '../data/interactions';
+import { drawCandidates, loadData, prepareExperiment, protocolOf, type Experiment } from './experiment';
 
 export interface TrainOutcome {
   runId: string;
   dir: string;
   /** the metrics tables, for the command to print */
   tables: string[];
-}
-
-/** The largest float64 below x (x finite). */
-function nextDown(x: number): number {
-  if (x === 0) return -Number.MIN_VALUE;
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  view.setBigUint64(0, x > 0 ? bits - 1n : bits + 1n);
-  return view.getFloat64(0);
-}
-
-/**
- * The TREC run lines of one part's rankings, with raw ids and the model's scores. Where scores tie, each later
- * item's score is lowered to the next float64 below the previous line's, so that a TREC tool, which orders
- * ties its own way, reads back exactly memrec's ranking (a change below float32's resolution).
- */
-function rankingsText(data: Interactions, users: Int32Array, rankings: Rankings, tag: string): string {
-  const lines: string[] = [];
-  users.forEach((u, b) => {
-    let previous = Infinity;
-    for (let k = 0; k < rankings.width; k++) {
-      const item = rankings.items[b * rankings.width + k];
-      if (item < 0) break;
-      const score = rankings.scores[b * rankings.width + k];
-      const written = score < previous ? score : nextDown(previous);
-      lines.push(runLine(data.userIds[u], data.itemIds[item], k + 1, written, tag));
-      previous = written;
-    }
-  });
-  return lines.join('');
-}
-
-/** The truth of one part as TREC qrels (raw ids, relevance 1). */
-function qrelsText(data: Interactions, targets: UserLists): string {
-  const lines: string[] = [];
-  for (let u = 0; u < data.numUsers; u++) {
-    const items = new Set(targets.items.subarray(targets.offsets[u], targets.offsets[u + 1]));
-    for (const item of items) lines.push(`${data.userIds[u]} 0 ${data.itemIds[item]} 1\n`);
-  }
-  return lines.join('');
 }
 
 /** Writes one repeat's per-user values, candidates and rankings into the run folder. */
@@ -88,13 +51,34 @@ function writeRepeatOutputs(
   }
 }
 
+/** Prepares `model` for the training part and, when it is trainable, runs the training loop on it. */
+async function fit(
+  model: Model,
+  exp: Experiment,
+  config: ResolvedConfig,
+  reporter: Reporter,
+  candidates: Partial<Record<EvalPart, UserLists>>,
+): Promise<void> {
+  model.init(exp.train);
+  if (!isTrainable(model)) return;
+  await trainModel(model, {
+    train: exp.train,
+    settings: config.params('train', TRAIN_KEYS),
+    seed: config.int('seed'),
+    reporter,
+    label: config.str('model.name'),
+    source: config.source,
+    validate: validationScorer(model, exp, config, candidates.valid ?? null),
+    trackTest: testTracker(model, exp, config, candidates.test ?? null),
+  });
+}
+
 /**
  * `memrec train`: loads the data, splits it (once per repeat), fits the model, evaluates the validation and
  * test parts, and writes the run folder. metrics.json is written last: a folder without it is an
  * interrupted run. Every file goes through a temporary name and a rename.
  */
 export async function trainRun(config: ResolvedConfig, backend: string, reporter: Reporter): Promise<TrainOutcome> {
-  checkConfigConsistency(config);
   const started = new Date();
   const modelName = config.str('model.name');
   // The data is loaded before the run folder exists, so that a bad data path leaves no folder behind; the
@@ -130,11 +114,9 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
         });
       }
     }
-    const model = MODELS[modelName].create(config);
+    const model = createModel(config);
     try {
-      const validate = validationScorer(model, exp, config, candidates.valid ?? null);
-      const trackTest = testTracker(model, exp, config, candidates.test ?? null);
-      await model.fit({ train: exp.train, config, reporter, validate, trackTest });
+      await fit(model, exp, config, reporter, candidates);
       writeArrays(dir, repeatName('checkpoint', repeat, repeats), model.state(), { model: modelName });
       const results = evaluateParts(model, exp, config, reporter, (part) => candidates[part] ?? null, config.bool('output.rankings'));
       writeRepeatOutputs(dir, exp, config, results, protocolLine, repeats);
@@ -147,7 +129,7 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
   const summary: Partial<Record<EvalPart, PartSummary>> = {};
   for (const part of EVAL_PARTS) if (perPart[part].length > 0) summary[part] = summarisePart(protocolLine, perPart[part]);
   const finished = new Date();
-  writeJson(dir, 'metrics.json', {
+  writeMetrics(dir, {
     format: 'memrec-metrics/1',
     model: modelName,
     dataset: { source: config.str('data.source'), name: data.name, stats },

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/resolved';
-import { configFromFlags } from '../cli/common';
-import { protocolOf, checkConfigConsistency } from '../run/experiment';
+import { protocolOf } from '../run/experiment';
+import { configFromFlags } from '../schema/config-flags';
 import { DATA_SOURCES } from '../data/sources';
 import { ConfigError, MemrecError } from '../util/errors';
 import { parseSweepFile, type SweepSpec } from './spec';
@@ -60,7 +60,6 @@ function resolvePoint(spec: SweepSpec, point: GridPoint): ResolvedConfig {
   }
   // the rules between keys, and the data source's files (a file source without its path fails every trial)
   try {
-    checkConfigConsistency(config);
     DATA_SOURCES[config.str('data.source')]?.inputFiles?.(config);
   } catch (err) {
     if (!(err instanceof MemrecError)) throw err;

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { tryReadMetrics } from '../results/metrics-file';
 import type { TrialRecord } from './index-file';
 import type { Trial } from './trials';
 
@@ -30,14 +31,8 @@ export function completeRun(out: string, id: string): CompleteRun | null {
     .sort()
     .reverse();
   for (const run of runs) {
-    const file = join(dir, run, 'metrics.json');
-    if (!existsSync(file)) continue;
-    try {
-      const metrics = JSON.parse(readFileSync(file, 'utf8')) as CompleteRun['metrics'];
-      if (metrics.results?.test) return { runDir: join('trials', id, run), metrics };
-    } catch {
-      // a metrics.json that does not parse is not a finished run
-    }
+    const metrics = tryReadMetrics(join(dir, run));
+    if (metrics?.results.test) return { runDir: join('trials', id, run), metrics };
   }
   return null;
 }

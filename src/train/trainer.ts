@@ -1,160 +1,214 @@
 import * as tf from '@tensorflow/tfjs-core';
 // The union package registers every op's gradient with tfjs-core (tfjs-core's own registration is ESM-only).
 import '@tensorflow/tfjs';
-import type { ResolvedConfig } from '../config/resolved';
-import { parseMetricAt, type MetricAt } from '../eval/metrics';
-import type { FitContext, TrainData } from '../models/model';
-import type { BatchTensors, NeuralModel } from '../models/neural-model';
-import type { NamedArrays } from '../results/arrays-file';
+import type { MetricAt } from '../eval/metrics';
+import type { BatchTensors } from '../models/batch';
+import type { StepOutput, TrainableModel, TrainData, TrainStep } from '../models/model';
+import type { NamedArrays } from '../util/named-arrays';
 import { stream } from '../random/streams';
-import { ConfigError } from '../util/errors';
+import { RunError } from '../util/errors';
 import { Progress } from '../util/progress';
-import type { TrainBatch } from './batch';
-import { BatchBuilder } from './batch-builders';
-import { lossOf, type LossName } from './losses';
+import type { Reporter } from '../util/reporter';
+import type { BatchSource, TrainBatch } from './batches/batch';
+import { BATCH_KINDS } from './batches/registry';
 import { NegativeSampler, type TrainSampler } from './negatives';
 import { clipByGlobalNorm, createOptimizer, type Optimizer, type OptimizerName } from './optimizers';
+import { earlyStopMetric, type TrainSettings } from './schema';
 
-/** The early-stopping metric, checked when the config is loaded. */
-export function earlyStopMetric(config: ResolvedConfig): MetricAt {
-  const text = config.str('train.early_stop_metric');
-  const metric = parseMetricAt(text);
-  if (!metric) {
-    throw new ConfigError(`${config.source}: train.early_stop_metric: ${JSON.stringify(text)} is not metric@N (e.g. ndcg@10)`);
-  }
-  return metric;
+/** Everything one training run needs besides the model. */
+export interface TrainContext {
+  readonly train: TrainData;
+  readonly settings: TrainSettings;
+  readonly seed: number;
+  readonly reporter: Reporter;
+  /** for the log: the model's name */
+  readonly label: string;
+  /** where the config came from, for error messages */
+  readonly source: string;
+  /**
+   * Evaluates the model as it stands on the validation part and returns the mean of `metric`; null when the
+   * split has no validation targets. The model never sees the validation items themselves.
+   */
+  readonly validate: ((metric: MetricAt) => number) | null;
+  /** With `train.track_test`: the test part's means, for the learning curve in the log. Never used to choose. */
+  readonly trackTest?: (() => Record<string, number>) | null;
 }
 
-/** The loss the config asks for, resolved against the model's own (auto). */
-export function lossFor(model: NeuralModel, config: ResolvedConfig): LossName {
-  const chosen = config.str('train.loss');
-  const loss = chosen === 'auto' ? model.defaultLoss : (chosen as LossName);
-  if (loss === 'full_softmax' && !model.fullLogits) {
-    throw new ConfigError(`${config.source}: train.loss: full_softmax is not available for model ${config.str('model.name')}`);
-  }
-  return loss;
-}
-
-/** A batch's typed arrays as the tensors a model's logits take (the caller disposes them, e.g. in tf.tidy). */
-export function toTensors(batch: TrainBatch): BatchTensors {
+/** A batch's typed arrays as the tensors a model's loss takes (the caller disposes them, e.g. in tf.tidy). */
+export function toTensors(batch: TrainBatch, state: Readonly<Record<string, tf.Tensor>> | null = null): BatchTensors {
+  const points = batch.positives.length;
   return {
     size: batch.size,
     users: tf.tensor1d(batch.users, 'int32'),
     inputs: batch.inputLength > 0 ? tf.tensor2d(batch.inputs, [batch.size, batch.inputLength], 'int32') : null,
     positives: tf.tensor1d(batch.positives, 'int32'),
     mask: tf.tensor1d(batch.mask),
+    negatives: batch.numNegatives > 0 ? tf.tensor2d(batch.negatives, [points, batch.numNegatives], 'int32') : null,
+    fields: Object.fromEntries(
+      Object.entries(batch.fields).map(([name, field]) => [name, tf.tensor(field.data, [...field.shape], field.data instanceof Int32Array ? 'int32' : 'float32')]),
+    ),
+    state,
   };
 }
 
-/** One optimisation step on one batch; returns the batch's loss. Every intermediate tensor is freed. */
-/**
- * The model's loss on one batch, before any L2 penalty: the logits of the positive (column 0) and the batch's
- * negatives, or of every item for full_softmax. Call inside tf.tidy (or a gradient function).
- */
-export function batchLoss(model: NeuralModel, batch: TrainBatch, t: BatchTensors, loss: LossName, training: boolean): tf.Scalar {
-  if (loss === 'full_softmax') {
-    return lossOf(loss, (model.fullLogits as NonNullable<NeuralModel['fullLogits']>)(t, training), t.mask, t.positives);
-  }
-  const negatives = tf.tensor2d(batch.negatives, [batch.positives.length, batch.numNegatives], 'int32');
-  const items = tf.concat([tf.expandDims(t.positives, 1), negatives], 1) as tf.Tensor2D;
-  return lossOf(loss, model.logits(t, items, training), t.mask);
+/** The loss of a step's output, and the state it carries on (kept outside every tidy), if any. */
+function splitOutput(out: StepOutput): { loss: tf.Scalar; state: Record<string, tf.Tensor> | null } {
+  if (out instanceof tf.Tensor) return { loss: out, state: null };
+  return { loss: out.loss, state: Object.fromEntries(Object.entries(out.state).map(([name, t]) => [name, tf.keep(t.clone())])) };
 }
 
-function step(model: NeuralModel, batch: TrainBatch, loss: LossName, optimizer: Optimizer, config: ResolvedConfig): number {
-  const l2 = config.num('train.l2');
-  const variables = model.variables();
-  const value = tf.tidy(() => {
-    const t = toTensors(batch);
-    const objective = (): tf.Scalar => {
-      const value = batchLoss(model, batch, t, loss, true);
-      if (l2 <= 0) return value;
-      return tf.add(value, tf.mul(l2, tf.addN(variables.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
-    };
-    const { value: lossValue, grads } = optimizer.computeGradients(objective, variables);
-    optimizer.applyGradients(clipByGlobalNorm(grads, config.num('train.clip_norm')));
-    return lossValue;
-  });
-  const out = value.dataSync()[0];
-  value.dispose();
+/**
+ * One optimisation step: the step's loss plus the L2 penalty on its variables, its gradients, clipping, the
+ * update. Returns that objective's value and the state the loss carries on (for stream batches).
+ */
+function optimise(
+  step: TrainStep,
+  optimizer: Optimizer,
+  t: BatchTensors,
+  settings: TrainSettings,
+): { value: tf.Scalar; state: Record<string, tf.Tensor> | null } {
+  const variables = step.variables();
+  let state: Record<string, tf.Tensor> | null = null;
+  const objective = (): tf.Scalar => {
+    const out = splitOutput(step.loss(t, true));
+    state = out.state;
+    if (settings.l2 <= 0) return out.loss;
+    return tf.add(out.loss, tf.mul(settings.l2, tf.addN(variables.map((v) => tf.sum(tf.square(v)))))) as tf.Scalar;
+  };
+  const { value, grads } = optimizer.computeGradients(objective, variables);
+  optimizer.applyGradients(clipByGlobalNorm(grads, settings.clip_norm));
+  return { value, state };
+}
+
+/** The per-lane state of user_stream training: fresh rows where `resets` is 1. */
+function resetLanes(model: TrainableModel, state: Record<string, tf.Tensor> | null, resets: Uint8Array): Record<string, tf.Tensor> {
+  const fresh = (model.initialState as NonNullable<TrainableModel['initialState']>)(resets.length);
+  if (!state) return fresh;
+  const out = tf.tidy(() =>
+    Object.fromEntries(
+      Object.entries(state).map(([name, old]) => {
+        const shape = [resets.length, ...new Array<number>(old.rank - 1).fill(1)];
+        const mask = tf.reshape(tf.greater(tf.tensor1d(Int32Array.from(resets), 'int32'), 0), shape);
+        return [name, tf.where(tf.broadcastTo(mask, old.shape), fresh[name], old)];
+      }),
+    ),
+  );
+  tf.dispose([...Object.values(state), ...Object.values(fresh)]);
   return out;
 }
 
 /**
- * What one training run needs besides the model: the batch builder (with its negative sampler), the
- * optimizer and the loss. `step` runs one optimisation step on one batch.
+ * What one training run holds besides the model: the batch source, one optimizer per training step, and the
+ * state carried between batches of a stream. `run(batch)` makes one update; it returns the batch's loss
+ * (the first step's, which is the model's main loss).
  */
 export class TrainingSession {
-  readonly builder: BatchBuilder;
-  readonly loss: LossName;
-  readonly optimizer: Optimizer;
+  readonly source: BatchSource;
+  readonly optimizers: Optimizer[];
+  private readonly steps: readonly TrainStep[];
+  private state: Record<string, tf.Tensor> | null = null;
 
   constructor(
-    private readonly model: NeuralModel,
-    private readonly config: ResolvedConfig,
+    private readonly model: TrainableModel,
+    private readonly settings: TrainSettings,
     train: TrainData,
+    seed: number,
   ) {
-    const seed = config.int('seed');
-    this.loss = lossFor(model, config);
-    const numNegatives = this.loss === 'full_softmax' ? 0 : config.int('train.num_negatives');
+    model.checkTraining?.();
+    const kind = BATCH_KINDS[model.batchKind];
+    if (!kind) throw new Error(`model asks for batch kind ${model.batchKind}, which is not registered`);
     const sampler = new NegativeSampler(
       train.sequences,
       train.numItems,
-      config.str('train.negative_sampler') as TrainSampler,
-      config.bool('train.exclude_seen_negatives'),
+      settings.negative_sampler as TrainSampler,
+      settings.exclude_seen_negatives,
       stream(seed, 'sampling', 'train'),
     );
-    this.builder = new BatchBuilder(train, model.batchKind, model.inputLength, numNegatives, sampler);
-    this.optimizer = createOptimizer(config.str('train.optimizer') as OptimizerName, config.num('train.lr'), {
-      beta1: config.num('train.adam_beta1'),
-      beta2: config.num('train.adam_beta2'),
-    });
+    this.source = kind.create(train, { inputLength: model.inputLength, numNegatives: model.negativesPerPoint, sampler });
+    this.steps = model.trainSteps();
+    this.optimizers = this.steps.map(() =>
+      createOptimizer(settings.optimizer as OptimizerName, settings.lr, { beta1: settings.adam_beta1, beta2: settings.adam_beta2 }),
+    );
   }
 
-  /** One optimisation step on one batch; returns the batch's loss. Every intermediate tensor is freed. */
-  step(batch: TrainBatch): number {
-    return step(this.model, batch, this.loss, this.optimizer, this.config);
+  /** One update on one batch: every training step in order; every intermediate tensor is freed. */
+  run(batch: TrainBatch): number {
+    if (batch.resets && this.model.initialState) this.state = resetLanes(this.model, this.state, batch.resets);
+    const carried = this.state;
+    let next: Record<string, tf.Tensor> | null = null;
+    const losses = tf.tidy(() => {
+      const t = toTensors(batch, carried);
+      return this.steps.map((step, k) => {
+        const out = optimise(step, this.optimizers[k], t, this.settings);
+        if (out.state) {
+          if (next) tf.dispose(Object.values(next));
+          next = out.state;
+        }
+        return out.value;
+      });
+    });
+    if (next) {
+      if (carried) tf.dispose(Object.values(carried));
+      this.state = next;
+    }
+    const value = losses[0].dataSync()[0];
+    tf.dispose(losses);
+    return value;
+  }
+
+  /** Forgets the carried state (a new epoch starts every stream afresh). */
+  resetState(): void {
+    if (this.state) tf.dispose(Object.values(this.state));
+    this.state = null;
+  }
+
+  scaleLearningRate(factor: number): void {
+    for (const optimizer of this.optimizers) optimizer.learningRate *= factor;
   }
 
   dispose(): void {
-    this.optimizer.dispose();
+    this.resetState();
+    for (const optimizer of this.optimizers) optimizer.dispose();
   }
 }
 
 /**
- * The one training loop: epochs of shuffled mini-batches, an optimizer step per batch, a learning-rate decay
- * per epoch, validation every `train.eval_every` epochs with early stopping on `train.early_stop_metric`, and
- * the best epoch's weights restored at the end (the last epoch's when nothing was validated).
+ * The one training loop: epochs of mini-batches from the model's batch kind, an update per batch, a
+ * learning-rate decay per epoch, validation every `train.eval_every` epochs with early stopping on
+ * `train.early_stop_metric`, and the best epoch's weights restored at the end (the last epoch's when nothing
+ * was validated). A non-finite loss stops the run.
  */
-export async function trainModel(model: NeuralModel, ctx: FitContext): Promise<void> {
-  const { config, train, reporter } = ctx;
-  const metric = earlyStopMetric(config);
-  const session = new TrainingSession(model, config, train);
-  const { builder, loss, optimizer } = session;
-  const shuffle = stream(config.int('seed'), 'shuffle');
-  const epochs = config.int('train.epochs');
-  const batchSize = config.int('train.batch_size');
-  const evalEvery = config.int('train.eval_every');
-  const patience = config.int('train.patience');
+export async function trainModel(model: TrainableModel, ctx: TrainContext): Promise<void> {
+  const { settings, reporter } = ctx;
+  const metric = earlyStopMetric(settings.early_stop_metric, ctx.source);
+  const session = new TrainingSession(model, settings, ctx.train, ctx.seed);
+  const shuffle = stream(ctx.seed, 'shuffle');
+  const { epochs, batch_size: batchSize, eval_every: evalEvery, patience } = settings;
   let best: { epoch: number; value: number; state: NamedArrays } | null = null;
   let sinceBest = 0;
-  reporter.info(`training ${config.str('model.name')}: ${builder.examples.length} ${builder.kind === 'sequences' ? 'sequences' : 'examples'} per epoch, loss ${loss}, ${config.str('train.optimizer')} lr ${config.num('train.lr')}`);
+  reporter.info(`training ${ctx.label}: ${session.source.examples} ${session.source.unit} per epoch, loss ${model.lossName}, ${settings.optimizer} lr ${settings.lr}`);
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
-      const order = builder.epochOrder(shuffle);
-      const batches = Math.ceil(order.length / batchSize);
-      const progress = new Progress(reporter, `epoch ${epoch}/${epochs}`, batches, 'batches');
+      const plan = session.source.epoch(shuffle, batchSize);
+      const progress = new Progress(reporter, `epoch ${epoch}/${epochs}`, plan.batches, 'batches');
       let lossSum = 0;
       let weightSum = 0;
-      for (let start = 0; start < order.length; start += batchSize) {
-        const batch = builder.build(order.subarray(start, Math.min(order.length, start + batchSize)));
-        const value = session.step(batch);
+      session.resetState();
+      for (let index = 0; index < plan.batches; index++) {
+        const batch = plan.build(index);
+        const value = session.run(batch);
+        if (!Number.isFinite(value)) {
+          throw new RunError(
+            `epoch ${epoch}, batch ${index + 1}: the loss is ${value}; training stopped (lower train.lr, or check the model's init keys)`,
+          );
+        }
         lossSum += value * batch.size;
         weightSum += batch.size;
         progress.tick(1, `loss ${(lossSum / weightSum).toFixed(4)}`);
       }
       const seconds = progress.finish(true);
-      optimizer.learningRate *= config.num('train.lr_decay');
-      let line = `epoch ${epoch}/${epochs}: loss ${(lossSum / Math.max(1, weightSum)).toFixed(4)}, ${seconds.toFixed(1)} s, ${Math.round(order.length / Math.max(seconds, 1e-9))} examples/s`;
+      session.scaleLearningRate(settings.lr_decay);
+      let line = `epoch ${epoch}/${epochs}: loss ${(lossSum / Math.max(1, weightSum)).toFixed(4)}, ${seconds.toFixed(1)} s, ${Math.round(session.source.examples / Math.max(seconds, 1e-9))} ${session.source.unit}/s`;
       if (ctx.validate && evalEvery > 0 && (epoch % evalEvery === 0 || epoch === epochs)) {
         const value = ctx.validate(metric);
         const improved = best === null || value > best.value;

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from '../../src/config/resolved';
 import { DATA_SOURCES } from '../../src/data/sources';
-import { MODELS } from '../../src/models/registry';
+import { createModel } from '../../src/models/registry';
 import type { NeuralModel } from '../../src/models/neural-model';
 import { prepareExperiment } from '../../src/run/experiment';
 import { Reporter } from '../../src/util/reporter';
 import { nativeAddon, nativeSkipReason, useNative } from '../helpers/native';
-import { neuralModelNames, tinyConfig } from '../helpers/tiny-models';
+import { neuralModelNames, tinyConfig, fitModel } from '../helpers/tiny-models';
 
 const skip = nativeSkipReason();
 
@@ -16,8 +16,8 @@ async function trained(config: ResolvedConfig): Promise<NeuralModel> {
   const reporter = new Reporter(true);
   const data = await DATA_SOURCES.synthetic.load(config, reporter);
   const exp = prepareExperiment(data, config, 0);
-  const model = MODELS[config.str('model.name')].create(config) as NeuralModel;
-  await model.fit({ train: exp.train, config, reporter, validate: null });
+  const model = createModel(config) as NeuralModel;
+  await fitModel(model, exp.train, config, { reporter });
   return model;
 }
 

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/schema/config-flags';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -5,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
-import { withKeyReference } from '../../src/config/doc';
+import { schemaProvider } from '../../src/schema/schema';
+import { withKeyReference } from '../../src/schema/key-reference';
 import { ConfigError, InputError } from '../../src/util/errors';
-import { checkConfigConsistency } from '../../src/run/experiment';
+import { checkConsistency as checkConfigConsistency } from '../../src/schema/consistency';
 
 const REPO = join(__dirname, '..', '..', '..');
 
@@ -31,7 +32,7 @@ function configError(fn: () => unknown): string {
 }
 
 test('with no file every key takes its default', () => {
-  const config = resolveConfig(schemaProvider, null);
+  const config = loadConfig(null);
   assert.equal(config.int('seed'), 42);
   assert.equal(config.str('model.name'), 'mostpop');
   assert.deepEqual(config.ints('eval.cutoffs'), [5, 10, 20]);
@@ -45,7 +46,7 @@ test('file values and --set overrides, with YAML-typed override values', () => {
   assert.equal(config.str('model.name'), 'ppop');
   assert.deepEqual(config.ints('eval.cutoffs'), [1, 3]);
   assert.equal(config.bool('eval.exclude_history'), false);
-  assert.deepEqual(resolveConfig(schemaProvider, null, ['eval.cutoffs=10']).ints('eval.cutoffs'), [10]);
+  assert.deepEqual(loadConfig(null, ['eval.cutoffs=10']).ints('eval.cutoffs'), [10]);
 });
 
 test('an unknown key names the file, line and key path and suggests the closest key', () => {
@@ -55,7 +56,7 @@ test('an unknown key names the file, line and key path and suggests the closest 
     `config error: ${file}:3: model.nmae: unknown key (did you mean model.name?)`,
   );
   assert.equal(
-    configError(() => resolveConfig(schemaProvider, null, ['eval.cutofs=[5]'])),
+    configError(() => loadConfig(null, ['eval.cutofs=[5]'])),
     'config error: --set eval.cutofs=[5]: eval.cutofs: unknown key (did you mean eval.cutoffs?)',
   );
 });
@@ -64,20 +65,20 @@ test('wrong types, out-of-range values and values not allowed are errors with wh
   const file = writeConfig('eval:\n  cutoffs: ten\n');
   assert.match(configError(() => resolveConfig(schemaProvider, file)), /:2: eval\.cutoffs: "ten" .*expected a list of integers >= 1$/);
   assert.match(
-    configError(() => resolveConfig(schemaProvider, null, ['split.train_ratio=1.5'])),
+    configError(() => loadConfig(null, ['split.train_ratio=1.5'])),
     /split\.train_ratio: 1\.5 is out of range; expected a number > 0 and <= 1$/,
   );
   assert.match(
-    configError(() => resolveConfig(schemaProvider, null, ['train.adam_beta2=1'])),
+    configError(() => loadConfig(null, ['train.adam_beta2=1'])),
     /train\.adam_beta2: 1 is out of range; expected a number >= 0 and < 1$/,
   );
-  assert.equal(resolveConfig(schemaProvider, null, ['train.adam_beta2=0.98']).num('train.adam_beta2'), 0.98);
+  assert.equal(loadConfig(null, ['train.adam_beta2=0.98']).num('train.adam_beta2'), 0.98);
   assert.match(
-    configError(() => resolveConfig(schemaProvider, null, ['model.name=mostpopp'])),
+    configError(() => loadConfig(null, ['model.name=mostpopp'])),
     /model\.name: "mostpopp" is not allowed \(did you mean mostpop\?\); expected one of mostpop, ppop/,
   );
-  assert.match(configError(() => resolveConfig(schemaProvider, null, ['seed=1.5'])), /seed: 1\.5 is not an integer/);
-  assert.match(configError(() => resolveConfig(schemaProvider, null, ['eval.exclude_history=maybe'])), /expected true or false/);
+  assert.match(configError(() => loadConfig(null, ['seed=1.5'])), /seed: 1\.5 is not an integer/);
+  assert.match(configError(() => loadConfig(null, ['eval.exclude_history=maybe'])), /expected true or false/);
 });
 
 test('invalid YAML, a missing file and a scalar where a section belongs are one-line errors', () => {
@@ -89,14 +90,14 @@ test('invalid YAML, a missing file and a scalar where a section belongs are one-
 });
 
 test('rules across keys: repeats need ratio_random, ratios must leave a test part', () => {
-  const repeats = resolveConfig(schemaProvider, null, ['split.repeats=5']);
+  const repeats = loadConfig(null, ['split.repeats=5']);
   assert.match(configError(() => checkConfigConsistency(repeats)), /split\.repeats: 5 repeats only make sense with split\.method ratio_random/);
-  const ratios = resolveConfig(schemaProvider, null, ['split.method=ratio_chrono', 'split.valid_ratio=0.3']);
+  const ratios = loadConfig(null, ['split.method=ratio_chrono', 'split.valid_ratio=0.3']);
   assert.match(configError(() => checkConfigConsistency(ratios)), /train_ratio \+ valid_ratio must be below 1/);
 });
 
 test('the resolved config round-trips through its saved YAML form', () => {
-  const config = resolveConfig(schemaProvider, null, ['model.name=ppop', 'eval.cutoffs=[3, 7]']);
+  const config = loadConfig(null, ['model.name=ppop', 'eval.cutoffs=[3, 7]']);
   const file = writeConfig(stringify(config.toNested()));
   assert.deepEqual(resolveConfig(schemaProvider, file).entries(), config.entries());
 });

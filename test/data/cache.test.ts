@@ -1,10 +1,9 @@
+import { loadConfig } from '../../src/schema/config-flags';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
 import { prepareData } from '../../src/data/pipeline';
 import { REPO } from '../helpers/cli';
 import { capturingReporter } from '../helpers/reporter';
@@ -21,7 +20,7 @@ function setup() {
 
 async function prepare(sets: string[]) {
   const { reporter, messages } = capturingReporter();
-  const prepared = await prepareData(resolveConfig(schemaProvider, null, sets), reporter);
+  const prepared = await prepareData(loadConfig(null, sets), reporter);
   return { prepared, messages, fromCache: messages.some((m) => m.includes('from the cache')) };
 }
 

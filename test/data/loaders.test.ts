@@ -1,10 +1,9 @@
+import { loadConfig } from '../../src/schema/config-flags';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
 import { validateInteractions, type Interactions } from '../../src/data/interactions';
 import { DATA_SOURCES } from '../../src/data/sources';
 import { ConfigError, InputError, RunError } from '../../src/util/errors';
@@ -18,7 +17,7 @@ const LENIENT = 'data.max_bad_share=0.5';
 
 async function load(source: string, ...sets: string[]): Promise<{ data: Interactions; messages: string[] }> {
   const { reporter, messages } = capturingReporter();
-  const config = resolveConfig(schemaProvider, null, [`data.source=${source}`, ...sets]);
+  const config = loadConfig(null, [`data.source=${source}`, ...sets]);
   const data = await DATA_SOURCES[source].load(config, reporter);
   validateInteractions(data);
   return { data, messages };
@@ -190,7 +189,7 @@ test('a cut-off gzip file is an InputError naming the file, not a crash', async 
 
 test('data.max_bad_share belongs to the file sources only', () => {
   assert.throws(
-    () => resolveConfig(schemaProvider, null, ['data.max_bad_share=0.1']),
+    () => loadConfig(null, ['data.max_bad_share=0.1']),
     /data\.max_bad_share: not a key of this config \(it belongs to data source sasrec, data source s3rec, data source movielens, data source amazon/,
   );
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
+import { schemaProvider } from '../../src/schema/schema';
 import { paperTablesDir, readPaperStats } from '../../src/data/paper-stats';
 import { presetFile, presetNames } from '../../src/data/presets';
 

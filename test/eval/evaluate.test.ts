@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { evaluate, type EvalRequest } from '../../src/eval/evaluate';
 import { metricGrid } from '../../src/eval/metrics';
-import type { Model } from '../../src/models/model';
-import type { NamedArrays } from '../../src/results/arrays-file';
+import type { Model, ScoreQuery } from '../../src/models/model';
+import type { NamedArrays } from '../../src/util/named-arrays';
 import { useCpu } from '../helpers/backend';
 import { userLists } from '../helpers/tiny-data';
 
@@ -13,9 +13,16 @@ before(useCpu);
 /** A model whose scores are a fixed [users, items] matrix. */
 class FixedScores implements Model {
   constructor(private readonly scores: number[][]) {}
-  async fit(): Promise<void> {}
-  scoreAll(users: Int32Array): tf.Tensor2D {
-    return tf.tensor2d(Array.from(users, (u) => this.scores[u]));
+  init(): void {}
+  score({ users, candidates }: ScoreQuery): tf.Tensor2D {
+    const full = tf.tensor2d(Array.from(users, (u) => this.scores[u]));
+    if (!candidates) return full;
+    const picked = tf.tidy(() => {
+      const rows = tf.reshape(tf.mul(tf.range(0, users.length, 1, 'int32'), tf.scalar(full.shape[1], 'int32')), [-1, 1]);
+      return tf.reshape(tf.gather(tf.reshape(full, [-1]), tf.add(candidates, rows)), candidates.shape) as tf.Tensor2D;
+    });
+    full.dispose();
+    return picked;
   }
   state(): NamedArrays {
     return {};
@@ -40,8 +47,10 @@ function request(overrides: Partial<EvalRequest>): EvalRequest {
   return {
     model: new FixedScores(SCORES),
     numItems: 6,
-    history: HISTORY,
+    history: { lists: HISTORY, timestamps: new Float64Array(HISTORY.items.length) },
     targets: TARGETS,
+    targetTimes: null,
+    ties: 'index',
     candidates: null,
     excludeHistory: true,
     metrics: metricGrid(['hr', 'mrr', 'recall', 'ndcg'], [1, 2, 8]),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { metricGrid, parseMetricAt, perUserMetrics } from '../../src/eval/metrics';
+import { metricGrid, parseMetricAt, perUserMetrics, ranksFromRelevance } from '../../src/eval/metrics';
 
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) < 1e-12, `${what}: ${actual} != ${expected}`);
@@ -9,7 +9,7 @@ const close = (actual: number, expected: number, what: string) =>
 // User 2: no targets at all (scores 0 everywhere).
 const rel = Uint8Array.from([0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0]);
 const numRelevant = Int32Array.from([3, 1, 0]);
-const values = perUserMetrics(rel, 5, numRelevant, metricGrid(['precision', 'recall', 'f1', 'hr', 'ndcg', 'map', 'map_rel', 'mrr'], [2, 5]));
+const values = perUserMetrics(ranksFromRelevance(rel, 5, 3), 3, numRelevant, metricGrid(['precision', 'recall', 'f1', 'hr', 'ndcg', 'map', 'map_rel', 'mrr'], [2, 5]));
 
 test('metrics at N = 5 for a user with hits at ranks 2 and 4 of 3 targets, worked by hand', () => {
   close(values['precision@5'][0], 2 / 5, 'P@5');

@@ -1,16 +1,18 @@
-import { resolveConfig } from '../../src/config/load';
 import type { ResolvedConfig } from '../../src/config/resolved';
-import { schemaProvider } from '../../src/config/schema';
-import { MODELS } from '../../src/models/registry';
-import { NeuralModel } from '../../src/models/neural-model';
+import { DATA_SOURCES } from '../../src/data/sources';
+import type { UserLists } from '../../src/data/interactions';
+import { isTrainable, type History, type Model, type TrainData } from '../../src/models/model';
+import { createModel, MODELS } from '../../src/models/registry';
+import { prepareExperiment, type Experiment } from '../../src/run/experiment';
+import { loadConfig } from '../../src/schema/config-flags';
+import { TRAIN_KEYS } from '../../src/train/schema';
+import { trainModel, type TrainContext } from '../../src/train/trainer';
+import { Reporter } from '../../src/util/reporter';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The registered models trained by the shared loop. */
 export function neuralModelNames(): string[] {
-  const probe = resolveConfig(schemaProvider, null);
-  return Object.keys(MODELS).filter((name) => {
-    const model = MODELS[name].create(probe.with({ 'model.name': name }));
-    return model instanceof NeuralModel;
-  });
+  return Object.keys(MODELS).filter((name) => isTrainable(createModel(tinyConfig(name))));
 }
 
 /** Small sizes for any model's keys that exist, so that generic tests stay fast. */
@@ -29,7 +31,7 @@ export function tinyConfig(name: string, sets: string[] = []): ResolvedConfig {
   const small = Object.entries(SMALL)
     .filter(([key]) => keys.includes(key))
     .map(([key, value]) => `model.${key}=${value}`);
-  return resolveConfig(schemaProvider, null, [
+  return loadConfig(null, [
     `model.name=${name}`,
     'data.synthetic.num_users=40',
     'data.synthetic.num_items=50',
@@ -39,4 +41,52 @@ export function tinyConfig(name: string, sets: string[] = []): ResolvedConfig {
     ...small,
     ...sets,
   ]);
+}
+
+/** A History from lists alone (timestamps 0), for models that do not read time. */
+export function historyOf(lists: UserLists | History): History {
+  return 'lists' in lists ? lists : { lists, timestamps: new Float64Array(lists.items.length) };
+}
+
+/** Every item's scores for `users` (a tensor the caller disposes). */
+export function scoreAll(model: Model, users: Int32Array, history: UserLists | History): tf.Tensor2D {
+  return model.score({ users, history: historyOf(history), targetTimes: null, candidates: null, states: null });
+}
+
+/** Scores of each row's candidates ([users.length, C] item indices). */
+export function scoreCandidates(model: Model, users: Int32Array, history: UserLists | History, candidates: Int32Array, width: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const items = tf.tensor2d(candidates, [users.length, width], 'int32');
+    return model.score({ users, history: historyOf(history), targetTimes: null, candidates: items, states: null });
+  });
+}
+
+/** The run's path for one model: init on the training part, then the training loop when it is trainable. */
+export async function fitModel(
+  model: Model,
+  train: TrainData,
+  config: ResolvedConfig,
+  options: { reporter?: Reporter; validate?: TrainContext['validate'] } = {},
+): Promise<void> {
+  model.init(train);
+  if (!isTrainable(model)) return;
+  await trainModel(model, {
+    train,
+    settings: config.params('train', TRAIN_KEYS),
+    seed: config.int('seed'),
+    reporter: options.reporter ?? new Reporter(true),
+    label: config.str('model.name'),
+    source: config.source,
+    validate: options.validate ?? null,
+  });
+}
+
+/** The config's synthetic data, split, and the config's model trained on it. */
+export async function trainedOn(config: ResolvedConfig, options: { validate?: TrainContext['validate'] } = {}): Promise<{ model: Model; exp: Experiment; reporter: Reporter }> {
+  const reporter = new Reporter(true);
+  const data = await DATA_SOURCES.synthetic.load(config, reporter);
+  const exp = prepareExperiment(data, config, 0);
+  const model = createModel(config);
+  await fitModel(model, exp.train, config, { reporter, validate: options.validate });
+  return { model, exp, reporter };
 }

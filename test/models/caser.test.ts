@@ -1,15 +1,17 @@
+import { loadConfig } from '../../src/schema/config-flags';
+import { scoreAll } from '../helpers/tiny-models';
+import { createModel } from '../../src/models/registry';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
-import { Caser, horizontalConvolutions, verticalConvolution } from '../../src/models/baselines/caser';
-import { lastItems } from '../../src/models/layers/inputs';
+import type { Caser } from '../../src/models/baselines/caser';
+import { horizontalConvolutions, verticalConvolution } from '../../src/models/layers/convolution';
+import { lastWindows as lastItems } from '../../src/data/windows';
 import type { TrainData } from '../../src/models/model';
-import type { BatchTensors } from '../../src/models/neural-model';
+import type { BatchTensors } from '../../src/models/batch';
 import { stream } from '../../src/random/streams';
 import { prepareExperiment } from '../../src/run/experiment';
-import type { TrainBatch } from '../../src/train/batch';
+import type { TrainBatch } from '../../src/train/batches/batch';
 import { ConfigError } from '../../src/util/errors';
 import { useCpu } from '../helpers/backend';
 import { assertClose, initialized, objective, SEQUENCE_DATA, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
@@ -22,7 +24,7 @@ const LENGTH = 3;
 const NEGATIVES = 3;
 
 function setup(extra: string[] = []) {
-  const config = resolveConfig(schemaProvider, null, [
+  const config = loadConfig(null, [
     'model.name=caser',
     'model.dim=4',
     `model.max_length=${LENGTH}`,
@@ -31,7 +33,7 @@ function setup(extra: string[] = []) {
     ...extra,
   ]);
   const exp = prepareExperiment(DATA, config, 0);
-  return { config, exp, model: initialized(new Caser(config), exp.train) };
+  return { config, exp, model: initialized((createModel(config) as Caser), exp.train) };
 }
 
 function windowBatch(train: TrainData): TrainBatch {
@@ -119,7 +121,7 @@ test('forward shapes of logits, fullLogits and scoreAll', () => {
     const items = tf.concat([tf.expandDims(t.positives, 1), tf.tensor2d(batch.negatives, [13, NEGATIVES], 'int32')], 1) as tf.Tensor2D;
     assert.deepEqual(model.logits(t, items, true).shape, [13, 1 + NEGATIVES]);
     assert.deepEqual(model.fullLogits(t, false).shape, [13, NUM_ITEMS]);
-    assert.deepEqual(model.scoreAll(allUsers(), exp.parts.test.history).shape, [DATA.numUsers, NUM_ITEMS]);
+    assert.deepEqual(scoreAll(model, allUsers(), exp.parts.test.history.lists).shape, [DATA.numUsers, NUM_ITEMS]);
   });
   model.dispose();
 });
@@ -127,7 +129,7 @@ test('forward shapes of logits, fullLogits and scoreAll', () => {
 test('either convolution can be switched off, not both', () => {
   for (const off of ['model.num_h_filters=0', 'model.num_v_filters=0']) {
     const { exp, model } = setup([off]);
-    tf.tidy(() => assert.deepEqual(model.scoreAll(allUsers(), exp.parts.test.history).shape, [DATA.numUsers, NUM_ITEMS]));
+    tf.tidy(() => assert.deepEqual(scoreAll(model, allUsers(), exp.parts.test.history.lists).shape, [DATA.numUsers, NUM_ITEMS]));
     model.dispose();
   }
   assert.throws(() => setup(['model.num_h_filters=0', 'model.num_v_filters=0']), ConfigError);
@@ -136,15 +138,18 @@ test('either convolution can be switched off, not both', () => {
 test('scoreAll equals the logits and the full logits of the same window', () => {
   const { exp, model } = setup();
   const users = allUsers();
-  const history = exp.parts.test.history;
+  const history = exp.parts.test.history.lists;
   tf.tidy(() => {
-    const scores = model.scoreAll(users, history);
+    const scores = scoreAll(model, users, history);
     const batch: BatchTensors = {
       size: users.length,
       users: tf.tensor1d(users, 'int32'),
       inputs: tf.tensor2d(lastItems(history, users, LENGTH), [users.length, LENGTH], 'int32'),
       positives: tf.zeros([users.length], 'int32'),
       mask: tf.ones([users.length]),
+      negatives: null,
+      fields: {},
+      state: null,
     };
     const every = tf.tile(tf.expandDims(tf.range(0, NUM_ITEMS, 1, 'int32'), 0), [users.length, 1]) as tf.Tensor2D;
     assertClose(model.logits(batch, every, false).dataSync(), scores.dataSync(), 'logits');
@@ -157,12 +162,12 @@ test('padding rows are zeros, not item 0', () => {
   const { exp, model } = setup();
   // user 4's test history is the single item 5: its window is [pad, pad, 5], and item 0 is not in it
   const users = Int32Array.from([4]);
-  const history = exp.parts.test.history;
-  const before = tf.tidy(() => model.scoreAll(users, history).dataSync());
+  const history = exp.parts.test.history.lists;
+  const before = tf.tidy(() => scoreAll(model, users, history).dataSync());
   const state = model.state();
   state.item_embedding.data.fill(3, 0, 4);
   model.restore(state);
-  const after = tf.tidy(() => model.scoreAll(users, history).dataSync());
+  const after = tf.tidy(() => scoreAll(model, users, history).dataSync());
   assertClose(after, before, 'scores');
   model.dispose();
 });
@@ -200,7 +205,7 @@ test('no tensor leaks around scoreAll and a training step', () => {
   const count = tf.memory().numTensors;
   trainStep(model, batch, optimizer);
   assert.equal(tf.memory().numTensors, count, 'training step');
-  model.scoreAll(allUsers(), exp.parts.test.history).dispose();
+  scoreAll(model, allUsers(), exp.parts.test.history.lists).dispose();
   assert.equal(tf.memory().numTensors, count, 'scoreAll');
   optimizer.dispose();
   model.dispose();

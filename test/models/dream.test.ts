@@ -1,23 +1,21 @@
+import { loadConfig } from '../../src/schema/config-flags';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveConfig } from '../../src/config/load';
 import type { ResolvedConfig } from '../../src/config/resolved';
-import { schemaProvider } from '../../src/config/schema';
 import { DATA_SOURCES } from '../../src/data/sources';
 import { Dream, DREAM_ITEM_INIT_RANGE } from '../../src/models/baselines/dream';
-import { lastItems } from '../../src/models/layers/inputs';
+import { lastWindows as lastItems } from '../../src/data/windows';
 import type { TrainData } from '../../src/models/model';
-import type { BatchTensors } from '../../src/models/neural-model';
-import { MODELS } from '../../src/models/registry';
+import type { BatchTensors } from '../../src/models/batch';
+import { createModel, MODELS } from '../../src/models/registry';
 import { prepareExperiment } from '../../src/run/experiment';
-import type { TrainBatch } from '../../src/train/batch';
-import { lossFor } from '../../src/train/trainer';
+import type { TrainBatch } from '../../src/train/batches/batch';
 import { Reporter } from '../../src/util/reporter';
 import { useCpu } from '../helpers/backend';
 import { assertClose, initialized, objective, SEQUENCE_DATA, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
 import { tinyData, userLists } from '../helpers/tiny-data';
-import { tinyConfig } from '../helpers/tiny-models';
+import { tinyConfig, scoreAll, fitModel } from '../helpers/tiny-models';
 
 before(useCpu);
 
@@ -27,9 +25,9 @@ const NEGATIVES = 3;
 const CELLS = ['rnn', 'rnn_tanh', 'gru'] as const;
 
 function setup(extra: string[] = []) {
-  const config = resolveConfig(schemaProvider, null, ['model.name=dream', 'model.dim=6', 'model.max_length=4', ...extra]);
+  const config = loadConfig(null, ['model.name=dream', 'model.dim=6', 'model.max_length=4', ...extra]);
   const exp = prepareExperiment(DATA, config, 0);
-  return { config, exp, model: initialized(new Dream(config), exp.train) };
+  return { config, exp, model: initialized((createModel(config) as Dream), exp.train) };
 }
 
 function sequenceBatch(train: TrainData, length: number): TrainBatch {
@@ -40,13 +38,13 @@ const allUsers = () => Int32Array.from({ length: DATA.numUsers }, (_, u) => u);
 
 test('registered as dream with the paper\'s defaults: d = 50, the sigmoid RNN cell, BPR', () => {
   assert.equal(MODELS.dream.name, 'dream');
-  const config = resolveConfig(schemaProvider, null, ['model.name=dream']);
+  const config = loadConfig(null, ['model.name=dream']);
   assert.equal(config.int('model.dim'), 50);
   assert.equal(config.int('model.max_length'), 50);
   assert.equal(config.str('model.cell'), 'rnn');
-  const model = MODELS.dream.create(config) as Dream;
+  const model = createModel(config) as Dream;
   assert.equal(model.batchKind, 'sequences');
-  assert.equal(lossFor(model, config), 'bpr');
+  assert.equal(model.lossName, 'bpr');
 });
 
 test('one item matrix N serves input and output: the rnn cell has exactly N, X and R (no biases)', () => {
@@ -86,9 +84,9 @@ const HAND = {
 
 for (const cell of ['rnn', 'rnn_tanh'] as const) {
   test(`${cell}: hand-computed recurrence and scores (d = 2, two steps, given weights)`, () => {
-    const config = resolveConfig(schemaProvider, null, ['model.name=dream', 'model.dim=2', 'model.max_length=3', `model.cell=${cell}`]);
+    const config = loadConfig(null, ['model.name=dream', 'model.dim=2', 'model.max_length=3', `model.cell=${cell}`]);
     const train = prepareExperiment(tinyData([[0, 2, 1, 1]], 3), config, 0).train;
-    const model = new Dream(config);
+    const model = (createModel(config) as Dream);
     const N = [0.5, -0.2, 0.1, 0.3, -0.4, 0.6];
     model.restore(
       {
@@ -103,13 +101,16 @@ for (const cell of ['rnn', 'rnn_tanh'] as const) {
     assertClose(scores(h2), o2, 'hand scores');
     tf.tidy(() => {
       // scoreAll reads the last max_length = 3 history items, left-padded: [pad, 0, 2]
-      assertClose(model.scoreAll(Int32Array.from([0]), userLists([[0, 2]])).dataSync(), o2, 'scoreAll');
+      assertClose(scoreAll(model, Int32Array.from([0]), userLists([[0, 2]])).dataSync(), o2, 'scoreAll');
       const batch: BatchTensors = {
         size: 1,
         users: tf.tensor1d([0], 'int32'),
         inputs: tf.tensor2d([[0, 1, 3]], [1, 3], 'int32'),
         positives: tf.zeros([3], 'int32'),
         mask: tf.ones([3]),
+        negatives: null,
+        fields: {},
+        state: null,
       };
       // the padding step leaves h_0 = 0, so its scores are 0
       assertClose(model.fullLogits(batch).dataSync(), [0, 0, 0, ...scores(h1), ...o2], 'scores at every step');
@@ -131,7 +132,7 @@ for (const cell of CELLS) {
       const items = tf.concat([tf.expandDims(t.positives, 1), tf.tensor2d(batch.negatives, [16, NEGATIVES], 'int32')], 1) as tf.Tensor2D;
       assert.deepEqual(model.logits(t, items).shape, [16, 1 + NEGATIVES]);
       assert.deepEqual(model.fullLogits(t).shape, [16, NUM_ITEMS]);
-      assert.deepEqual(model.scoreAll(allUsers(), exp.parts.test.history).shape, [DATA.numUsers, NUM_ITEMS]);
+      assert.deepEqual(scoreAll(model, allUsers(), exp.parts.test.history.lists).shape, [DATA.numUsers, NUM_ITEMS]);
     });
     model.dispose();
   });
@@ -139,15 +140,18 @@ for (const cell of CELLS) {
   test(`${cell}: scoreAll equals the logits (and full logits) at the last input position`, () => {
     const { exp, model } = setup([`model.cell=${cell}`]);
     const users = allUsers();
-    const history = exp.parts.test.history;
+    const history = exp.parts.test.history.lists;
     tf.tidy(() => {
-      const scores = model.scoreAll(users, history);
+      const scores = scoreAll(model, users, history);
       const batch: BatchTensors = {
         size: users.length,
         users: tf.tensor1d(users, 'int32'),
         inputs: tf.tensor2d(lastItems(history, users, 4), [users.length, 4], 'int32'),
         positives: tf.zeros([users.length * 4], 'int32'),
         mask: tf.ones([users.length * 4]),
+        negatives: null,
+        fields: {},
+        state: null,
       };
       const every = tf.tile(tf.expandDims(tf.range(0, NUM_ITEMS, 1, 'int32'), 0), [users.length * 4, 1]) as tf.Tensor2D;
       const lastRows = tf.range(3, users.length * 4, 4, 'int32');
@@ -160,11 +164,11 @@ for (const cell of CELLS) {
   test(`${cell}: left padding does not change the scores (max_length 4 and 9 agree on short histories)`, () => {
     const short = setup([`model.cell=${cell}`]);
     const long = setup([`model.cell=${cell}`, 'model.max_length=9']);
-    const history = short.exp.parts.test.history;
+    const history = short.exp.parts.test.history.lists;
     const users = Int32Array.from([2, 4]);
     tf.tidy(() => {
       assert.ok([2, 4].every((u) => history.offsets[u + 1] - history.offsets[u] <= 4));
-      assertClose(long.model.scoreAll(users, history).dataSync(), short.model.scoreAll(users, history).dataSync(), 'scores');
+      assertClose(scoreAll(long.model, users, history).dataSync(), scoreAll(short.model, users, history).dataSync(), 'scores');
     });
     short.model.dispose();
     long.model.dispose();
@@ -194,7 +198,7 @@ for (const cell of CELLS) {
     step();
     assert.equal(tf.memory().numTensors, before);
     before = tf.memory().numTensors;
-    model.scoreAll(allUsers(), exp.parts.test.history).dispose();
+    scoreAll(model, allUsers(), exp.parts.test.history.lists).dispose();
     assert.equal(tf.memory().numTensors, before);
     optimizer.dispose();
     model.dispose();
@@ -206,8 +210,8 @@ async function trained(config: ResolvedConfig) {
   const reporter = new Reporter(true);
   const data = await DATA_SOURCES.synthetic.load(config, reporter);
   const exp = prepareExperiment(data, config, 0);
-  const model = MODELS.dream.create(config) as Dream;
-  await model.fit({ train: exp.train, config, reporter, validate: null });
+  const model = createModel(config) as Dream;
+  await fitModel(model, exp.train, config, { reporter });
   return { model, exp };
 }
 
@@ -228,8 +232,8 @@ for (const cell of CELLS) {
     const b = await trained(config);
     assert.deepEqual(a.model.state(), b.model.state());
     const users = Int32Array.from([0, 1, 2, 3]);
-    const sa = a.model.scoreAll(users, a.exp.parts.test.history);
-    const sb = b.model.scoreAll(users, b.exp.parts.test.history);
+    const sa = scoreAll(a.model, users, a.exp.parts.test.history.lists);
+    const sb = scoreAll(b.model, users, b.exp.parts.test.history.lists);
     assert.deepEqual(sa.dataSync(), sb.dataSync());
     tf.dispose([sa, sb]);
     a.model.dispose();

@@ -1,14 +1,15 @@
+import { loadConfig } from '../../src/schema/config-flags';
+import { scoreAll } from '../helpers/tiny-models';
+import { createModel } from '../../src/models/registry';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
 import { Gru4Rec } from '../../src/models/baselines/gru4rec';
-import { lastItems } from '../../src/models/layers/inputs';
+import { lastWindows as lastItems } from '../../src/data/windows';
 import type { TrainData } from '../../src/models/model';
-import type { BatchTensors } from '../../src/models/neural-model';
+import type { BatchTensors } from '../../src/models/batch';
 import { prepareExperiment } from '../../src/run/experiment';
-import type { TrainBatch } from '../../src/train/batch';
+import type { TrainBatch } from '../../src/train/batches/batch';
 import { useCpu } from '../helpers/backend';
 import { assertClose, initialized, objective, SEQUENCE_DATA, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
 
@@ -19,7 +20,7 @@ const NUM_ITEMS = DATA.numItems;
 const NEGATIVES = 3;
 
 function setup(extra: string[] = []) {
-  const config = resolveConfig(schemaProvider, null, [
+  const config = loadConfig(null, [
     'model.name=gru4rec',
     'model.dim=8',
     'model.embedding_dim=6',
@@ -27,7 +28,7 @@ function setup(extra: string[] = []) {
     ...extra,
   ]);
   const exp = prepareExperiment(DATA, config, 0);
-  return { config, exp, model: initialized(new Gru4Rec(config), exp.train) };
+  return { config, exp, model: initialized((createModel(config) as Gru4Rec), exp.train) };
 }
 
 function sequenceBatch(train: TrainData, length: number): TrainBatch {
@@ -46,7 +47,7 @@ test('forward shapes of logits, fullLogits and scoreAll', () => {
     const items = tf.concat([tf.expandDims(t.positives, 1), tf.tensor2d(batch.negatives, [16, NEGATIVES], 'int32')], 1) as tf.Tensor2D;
     assert.deepEqual(model.logits(t, items, false).shape, [16, 1 + NEGATIVES]);
     assert.deepEqual(model.fullLogits(t, false).shape, [16, NUM_ITEMS]);
-    assert.deepEqual(model.scoreAll(allUsers(), exp.parts.test.history).shape, [DATA.numUsers, NUM_ITEMS]);
+    assert.deepEqual(scoreAll(model, allUsers(), exp.parts.test.history.lists).shape, [DATA.numUsers, NUM_ITEMS]);
   });
   model.dispose();
 });
@@ -54,15 +55,18 @@ test('forward shapes of logits, fullLogits and scoreAll', () => {
 test('scoreAll equals the logits (and full logits) at the last input position', () => {
   const { exp, model } = setup(['model.num_layers=2', 'model.dropout=0.5']);
   const users = allUsers();
-  const history = exp.parts.test.history;
+  const history = exp.parts.test.history.lists;
   tf.tidy(() => {
-    const scores = model.scoreAll(users, history);
+    const scores = scoreAll(model, users, history);
     const batch: BatchTensors = {
       size: users.length,
       users: tf.tensor1d(users, 'int32'),
       inputs: tf.tensor2d(lastItems(history, users, 4), [users.length, 4], 'int32'),
       positives: tf.zeros([users.length * 4], 'int32'),
       mask: tf.ones([users.length * 4]),
+      negatives: null,
+      fields: {},
+      state: null,
     };
     const every = tf.tile(tf.expandDims(tf.range(0, NUM_ITEMS, 1, 'int32'), 0), [users.length * 4, 1]) as tf.Tensor2D;
     const lastRows = tf.range(3, users.length * 4, 4, 'int32');
@@ -76,11 +80,11 @@ test('left padding does not change the scores: max_length 4 and 9 agree on short
   const short = setup(['model.num_layers=2']);
   const long = setup(['model.num_layers=2', 'model.max_length=9']);
   // every test history has at most 7 items; the same seed gives the same weights
-  const history = short.exp.parts.test.history;
+  const history = short.exp.parts.test.history.lists;
   const users = Int32Array.from([2, 4]);
   tf.tidy(() => {
     assert.ok([2, 4].every((u) => history.offsets[u + 1] - history.offsets[u] <= 4));
-    assertClose(long.model.scoreAll(users, history).dataSync(), short.model.scoreAll(users, history).dataSync(), 'scores');
+    assertClose(scoreAll(long.model, users, history).dataSync(), scoreAll(short.model, users, history).dataSync(), 'scores');
   });
   short.model.dispose();
   long.model.dispose();
@@ -124,7 +128,7 @@ test('no tensor leaks around scoreAll and a training step', () => {
   step();
   assert.equal(tf.memory().numTensors, before);
   before = tf.memory().numTensors;
-  model.scoreAll(allUsers(), exp.parts.test.history).dispose();
+  scoreAll(model, allUsers(), exp.parts.test.history.lists).dispose();
   assert.equal(tf.memory().numTensors, before);
   optimizer.dispose();
   model.dispose();

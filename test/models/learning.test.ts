@@ -1,10 +1,10 @@
+import { loadConfig } from '../../src/schema/config-flags';
+import { fitModel } from '../helpers/tiny-models';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
 import { DATA_SOURCES } from '../../src/data/sources';
 import type { Interactions } from '../../src/data/interactions';
-import { MODELS } from '../../src/models/registry';
+import { createModel } from '../../src/models/registry';
 import { evaluateParts } from '../../src/run/evaluate-parts';
 import { prepareExperiment } from '../../src/run/experiment';
 import { Reporter } from '../../src/util/reporter';
@@ -21,14 +21,14 @@ const reporter = new Reporter(true);
 
 before(async () => {
   await useWasm();
-  data = await DATA_SOURCES.synthetic.load(resolveConfig(schemaProvider, null), reporter);
+  data = await DATA_SOURCES.synthetic.load(loadConfig(null), reporter);
 });
 
 async function testNdcg(name: string, sets: string[] = []): Promise<number> {
-  const config = resolveConfig(schemaProvider, null, [`model.name=${name}`, 'train.eval_every=0', 'eval.metrics=[ndcg]', 'eval.cutoffs=[10]', ...sets]);
+  const config = loadConfig(null, [`model.name=${name}`, 'train.eval_every=0', 'eval.metrics=[ndcg]', 'eval.cutoffs=[10]', ...sets]);
   const exp = prepareExperiment(data, config, 0);
-  const model = MODELS[name].create(config);
-  await model.fit({ train: exp.train, config, reporter, validate: null });
+  const model = createModel(config);
+  await fitModel(model, exp.train, config, { reporter });
   const results = evaluateParts(model, exp, config, reporter, () => null, false);
   model.dispose();
   return results.test!.means['ndcg@10'];

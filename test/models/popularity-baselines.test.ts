@@ -1,9 +1,9 @@
+import { loadConfig } from '../../src/schema/config-flags';
+import { scoreAll, fitModel } from '../helpers/tiny-models';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
-import { MODELS } from '../../src/models/registry';
+import { createModel } from '../../src/models/registry';
 import { evaluateParts } from '../../src/run/evaluate-parts';
 import { prepareExperiment } from '../../src/run/experiment';
 import { Reporter } from '../../src/util/reporter';
@@ -21,11 +21,11 @@ const DATA = tinyData([[0, 1, 2, 0, 3], [1, 1, 2, 4], [3, 2, 3]], 5);
 const METRICS = ['eval.metrics=[hr, mrr, ndcg, precision]', 'eval.cutoffs=[1, 2, 3, 5]'];
 
 async function evaluateModel(name: string, excludeHistory: boolean) {
-  const config = resolveConfig(schemaProvider, null, [`model.name=${name}`, `eval.exclude_history=${excludeHistory}`, ...METRICS]);
+  const config = loadConfig(null, [`model.name=${name}`, `eval.exclude_history=${excludeHistory}`, ...METRICS]);
   const exp = prepareExperiment(DATA, config, 0);
-  const model = MODELS[name].create(config);
+  const model = createModel(config);
   const reporter = new Reporter(true);
-  await model.fit({ train: exp.train, config, reporter, validate: null });
+  await fitModel(model, exp.train, config, { reporter });
   const results = evaluateParts(model, exp, config, reporter, () => null, false);
   model.dispose();
   return { valid: results.valid!, test: results.test! };
@@ -81,15 +81,15 @@ test('P-Pop with history excluded falls back to MostPop on the remaining items',
 
 test('the baselines restore from their saved state and score the same', async () => {
   for (const name of ['mostpop', 'ppop']) {
-    const config = resolveConfig(schemaProvider, null, [`model.name=${name}`]);
+    const config = loadConfig(null, [`model.name=${name}`]);
     const exp = prepareExperiment(DATA, config, 0);
-    const trained = MODELS[name].create(config);
-    await trained.fit({ train: exp.train, config, reporter: new Reporter(true), validate: null });
-    const restored = MODELS[name].create(config);
+    const trained = createModel(config);
+    await fitModel(trained, exp.train, config, { reporter: new Reporter(true) });
+    const restored = createModel(config);
     restored.restore(trained.state(), exp.train);
     const users = Int32Array.from([0, 1, 2]);
-    const a = trained.scoreAll(users, exp.parts.test.history);
-    const b = restored.scoreAll(users, exp.parts.test.history);
+    const a = scoreAll(trained, users, exp.parts.test.history);
+    const b = scoreAll(restored, users, exp.parts.test.history);
     assert.deepEqual(await a.array(), await b.array());
     tf.dispose([a, b]);
     trained.dispose();

@@ -1,20 +1,28 @@
+import { loadConfig } from '../../src/schema/config-flags';
+import { scoreAll, fitModel } from '../helpers/tiny-models';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveConfig } from '../../src/config/load';
 import type { ResolvedConfig } from '../../src/config/resolved';
-import { schemaProvider } from '../../src/config/schema';
 import { DATA_SOURCES } from '../../src/data/sources';
-import { lastItems } from '../../src/models/layers/inputs';
+import { lastWindows as lastItems } from '../../src/data/windows';
 import { RumFeature } from '../../src/models/memory/rum-feature';
 import { RumItem } from '../../src/models/memory/rum-item';
-import { featureWrite, readMemory, slotAttention } from '../../src/models/memory/rum-memory';
-import type { BatchTensors } from '../../src/models/neural-model';
-import { MODELS } from '../../src/models/registry';
+import { featureWriteTerms, readMemory, slotAttention } from '../../src/models/memory/rum-memory';
+
+/** One feature-level write from its terms: m ← m ⊙ keep + write. */
+const featureWrite = (memory: tf.Tensor3D, z: tf.Tensor2D, erase: tf.Tensor2D, add: tf.Tensor2D) =>
+  tf.tidy(() => {
+    const { keep, write } = featureWriteTerms(z, erase, add);
+    return tf.add(tf.mul(memory, keep), write) as tf.Tensor3D;
+  });
+import type { BatchTensors } from '../../src/models/batch';
+import { createModel } from '../../src/models/registry';
 import type { NamedArrays } from '../../src/results/arrays-file';
 import { evaluateParts } from '../../src/run/evaluate-parts';
 import { prepareExperiment } from '../../src/run/experiment';
 import { TrainingSession } from '../../src/train/trainer';
+import { TRAIN_KEYS } from '../../src/train/schema';
 import { stream } from '../../src/random/streams';
 import { Reporter } from '../../src/util/reporter';
 import { useCpu } from '../helpers/backend';
@@ -37,19 +45,19 @@ const DATA = tinyData(
 );
 
 function configOf(name: string, sets: string[]): ResolvedConfig {
-  return resolveConfig(schemaProvider, null, [`model.name=${name}`, ...sets]);
+  return loadConfig(null, [`model.name=${name}`, ...sets]);
 }
 
 function setupItem(sets: string[] = []) {
   const config = configOf('rum_item', ['model.dim=4', 'model.memory_slots=3', 'model.init_range=0.5', ...sets]);
   const exp = prepareExperiment(DATA, config, 0);
-  return { config, exp, model: initialized(new RumItem(config), exp.train) };
+  return { config, exp, model: initialized((createModel(config) as RumItem), exp.train) };
 }
 
 function setupFeature(sets: string[] = []) {
   const config = configOf('rum_feature', ['model.dim=4', 'model.memory_slots=3', 'model.max_length=5', 'model.init_range=0.5', ...sets]);
   const exp = prepareExperiment(DATA, config, 0);
-  return { config, exp, model: initialized(new RumFeature(config), exp.train) };
+  return { config, exp, model: initialized((createModel(config) as RumFeature), exp.train) };
 }
 
 /** `state` with some arrays replaced (shapes kept). */
@@ -191,6 +199,9 @@ function batchOf(users: number[], inputs: number[][]): BatchTensors {
     inputs: tf.tensor2d(inputs, undefined, 'int32'),
     positives: tf.zeros([points], 'int32'),
     mask: tf.ones([points]),
+    negatives: null,
+    fields: {},
+    state: null,
   };
 }
 
@@ -202,7 +213,7 @@ test('item-level scoreAll equals a plain loop and the training logits at the sam
   const history = userLists([[0, 1, 2, 3, 4], [5], [], [2, 2]]);
   const users = Int32Array.from([0, 1, 2, 3]);
   const count = tf.memory().numTensors;
-  const scores = model.scoreAll(users, history);
+  const scores = scoreAll(model, users, history);
   const scored = scores.arraySync();
   scores.dispose();
   assert.equal(tf.memory().numTensors, count);
@@ -233,7 +244,7 @@ test('feature-level scoreAll equals the training logits at the last position of 
   const history = userLists([[0, 1, 2, 3, 4, 5, 0], [2], [], [1, 2, 1, 2, 1, 2, 3]]);
   const users = Int32Array.from([0, 1, 2, 3]);
   const count = tf.memory().numTensors;
-  const scores = model.scoreAll(users, history);
+  const scores = scoreAll(model, users, history);
   const scored = scores.arraySync();
   scores.dispose();
   assert.equal(tf.memory().numTensors, count);
@@ -261,7 +272,7 @@ test('feature-level scoreAll equals the training logits at the last position of 
 test('item-level RUM with K = 1 and α = 1 scores like FPMC (eq. 18): p*ᵀq_i + q_lᵀq_i for the last item l', () => {
   const { model } = setupItem(['model.memory_slots=1', 'model.alpha=1']);
   const history = userLists([[0, 3], [4, 1, 5]]);
-  const scores = model.scoreAll(Int32Array.from([0, 1]), history);
+  const scores = scoreAll(model, Int32Array.from([0, 1]), history);
   const scored = scores.arraySync();
   scores.dispose();
   const state = model.state();
@@ -293,7 +304,7 @@ test('α = 0 makes rum_item and rum_feature the same model: equal scores with th
   const history = userLists([[0, 1, 2, 3, 4, 5], [2], [], [1, 2, 1]]);
   const users = Int32Array.from([0, 1, 2, 3]);
   const [a, b] = [item, feature].map((model) => {
-    const scores = model.scoreAll(users, history);
+    const scores = scoreAll(model, users, history);
     const out = Array.from(scores.dataSync());
     scores.dispose();
     return out;
@@ -303,7 +314,7 @@ test('α = 0 makes rum_item and rum_feature the same model: equal scores with th
   const withMemory = [setupItem(['model.alpha=0.5']).model, setupFeature(['model.alpha=0.5']).model];
   withMemory[1].restore({ ...withMemory[1].state(), user_embedding: withMemory[0].state().user_embedding, item_embedding: withMemory[0].state().item_embedding });
   const [c, d] = withMemory.map((model) => {
-    const scores = model.scoreAll(users, history);
+    const scores = scoreAll(model, users, history);
     const out = Array.from(scores.dataSync());
     scores.dispose();
     model.dispose();
@@ -319,15 +330,15 @@ for (const name of ['rum_item', 'rum_feature']) {
   test(`${name}: the tensor count stays flat from one training epoch to the next`, () => {
     const config = configOf(name, [...sizes, 'train.batch_size=2', 'train.optimizer=sgd', 'train.lr=0.5', 'train.l2=0.001']);
     const exp = prepareExperiment(DATA, config, 0);
-    const model = MODELS[name].create(config) as RumItem | RumFeature;
-    model.initialize(exp.train);
-    const session = new TrainingSession(model, config, exp.train);
+    const model = createModel(config) as RumItem | RumFeature;
+    model.init(exp.train);
+    const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), exp.train, config.int('seed'));
     const shuffle = stream(1, 'shuffle');
     const counts: number[] = [];
     for (let epoch = 0; epoch < 2; epoch++) {
-      const order = session.builder.epochOrder(shuffle);
-      for (let start = 0; start < order.length; start += 2) {
-        const loss = session.step(session.builder.build(order.subarray(start, start + 2)));
+      const plan = session.source.epoch(shuffle, 2);
+      for (let index = 0; index < plan.batches; index++) {
+        const loss = session.run(plan.build(index));
         assert.ok(Number.isFinite(loss));
       }
       counts.push(tf.memory().numTensors);
@@ -342,9 +353,9 @@ for (const name of ['rum_item', 'rum_feature']) {
     const exp = prepareExperiment(DATA, config, 0);
     const scores: number[][] = [];
     for (let run = 0; run < 2; run++) {
-      const model = MODELS[name].create(config);
-      await model.fit({ train: exp.train, config, reporter: new Reporter(true), validate: null });
-      const s = model.scoreAll(Int32Array.from([0, 1, 2, 3]), exp.parts.test.history);
+      const model = createModel(config);
+      await fitModel(model, exp.train, config, { reporter: new Reporter(true) });
+      const s = scoreAll(model, Int32Array.from([0, 1, 2, 3]), exp.parts.test.history);
       scores.push(Array.from(s.dataSync()));
       s.dispose();
       model.dispose();
@@ -386,8 +397,8 @@ test('both RUM variants beat BPR-MF on validation NDCG@10 on sequential syntheti
   const validNdcg = async (name: string, sets: string[]) => {
     const config = configOf(name, [...common, ...sets]);
     const exp = prepareExperiment(data, config, 0);
-    const model = MODELS[name].create(config);
-    await model.fit({ train: exp.train, config, reporter, validate: null });
+    const model = createModel(config);
+    await fitModel(model, exp.train, config, { reporter });
     const results = evaluateParts(model, exp, config, reporter, () => null, false);
     model.dispose();
     return results.valid!.means['ndcg@10'];

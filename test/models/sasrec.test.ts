@@ -1,20 +1,17 @@
+import { loadConfig } from '../../src/schema/config-flags';
+import { scoreAll } from '../helpers/tiny-models';
+import { createModel } from '../../src/models/registry';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
-import type { BatchTensors } from '../../src/models/neural-model';
+import type { BatchTensors } from '../../src/models/batch';
 import { SasRec } from '../../src/models/baselines/sasrec';
-import { lastItems } from '../../src/models/layers/inputs';
-import { stream } from '../../src/random/streams';
+import { lastWindows as lastItems } from '../../src/data/windows';
 import { prepareExperiment } from '../../src/run/experiment';
-import { BatchBuilder } from '../../src/train/batch-builders';
-import { lossOf } from '../../src/train/losses';
-import { NegativeSampler } from '../../src/train/negatives';
-import { ConfigError } from '../../src/util/errors';
+import { lossOf } from '../../src/models/losses';
 import { useCpu } from '../helpers/backend';
 import { tinyData, userLists } from '../helpers/tiny-data';
-import { assertClose, initialized, tensorsOf } from '../helpers/model-fixtures';
+import { assertClose, initialized, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
 
 before(useCpu);
 
@@ -33,9 +30,9 @@ const DATA = tinyData(
 
 /** SasRec with its weights built without training. */
 function setup(extra: string[] = []) {
-  const config = resolveConfig(schemaProvider, null, [...SETTINGS, ...extra]);
+  const config = loadConfig(null, [...SETTINGS, ...extra]);
   const exp = prepareExperiment(DATA, config, 0);
-  return { config, exp, model: initialized(new SasRec(config), exp.train) };
+  return { config, exp, model: initialized((createModel(config) as SasRec), exp.train) };
 }
 
 /** A sequence batch of the given [B, W] inputs (positives and mask are unused by the forward pass). */
@@ -47,6 +44,9 @@ function batchOf(inputs: number[][]): BatchTensors {
     inputs: tf.tensor2d(inputs, undefined, 'int32'),
     positives: tf.zeros([points], 'int32'),
     mask: tf.ones([points]),
+    negatives: null,
+    fields: {},
+    state: null,
   };
 }
 
@@ -61,7 +61,7 @@ test('logits, fullLogits and scoreAll have the right shapes', () => {
     assert.deepEqual(model.logits(batch, items, true).shape, [2 * L, 2]);
     assert.deepEqual(model.fullLogits(batch, false).shape, [2 * L, NUM_ITEMS]);
   });
-  const scores = model.scoreAll(Int32Array.from([0, 1, 2]), exp.parts.test.history);
+  const scores = scoreAll(model, Int32Array.from([0, 1, 2]), exp.parts.test.history.lists);
   assert.deepEqual(scores.shape, [3, NUM_ITEMS]);
   assert.ok(Array.from(scores.dataSync()).every(Number.isFinite));
   scores.dispose();
@@ -94,9 +94,7 @@ test('padding has no effect: the last position is the same with or without paddi
 
 test('a few Adam steps lower the BCE loss on a tiny fixed batch', () => {
   const { exp, model } = setup();
-  const sampler = new NegativeSampler(exp.train.sequences, NUM_ITEMS, 'uniform', true, stream(1, 'sampling', 'test'));
-  const builder = new BatchBuilder(exp.train, 'sequences', L, 1, sampler);
-  const batch = builder.build(builder.examples);
+  const batch = wholeBatch(exp.train, 'sequences', L, 1);
   const optimizer = tf.train.adam(0.01);
   const lossNow = (training: boolean) =>
     tf.tidy(() => {
@@ -122,7 +120,7 @@ test('scoreAll gives the logits of the last position of the user\'s latest items
   const history = userLists([[0, 1, 2, 3, 4, 5, 0], [2], [], [1, 2, 1, 2, 1, 2, 3, 4, 5]]);
   const users = Int32Array.from([0, 1, 2, 3]);
   const count = tf.memory().numTensors;
-  const scores = model.scoreAll(users, history);
+  const scores = scoreAll(model, users, history);
   const scored = scores.arraySync();
   scores.dispose();
   assert.equal(tf.memory().numTensors, count);
@@ -137,17 +135,15 @@ test('scoreAll gives the logits of the last position of the user\'s latest items
 });
 
 test('num_heads must divide dim', () => {
-  const config = resolveConfig(schemaProvider, null, [...SETTINGS, 'model.num_heads=3']);
-  const exp = prepareExperiment(DATA, config, 0);
-  assert.throws(() => initialized(new SasRec(config), exp.train), ConfigError);
+  assert.throws(() => loadConfig(null, [...SETTINGS, 'model.num_heads=3']), /model\.num_heads: 3 heads do not divide model\.dim 8/);
 });
 
 test('scoreAll trims padding to the batch: a user scores the same alone as beside a longer history', () => {
   const { model } = setup();
   const history = userLists([[3, 1], [0, 1, 2, 3, 4, 5, 0], [4]]);
   const [alone, together] = tf.tidy(() => [
-    model.scoreAll(Int32Array.from([0]), history).arraySync()[0],
-    model.scoreAll(Int32Array.from([2, 0, 1]), history).arraySync()[1],
+    scoreAll(model, Int32Array.from([0]), history).arraySync()[0],
+    scoreAll(model, Int32Array.from([2, 0, 1]), history).arraySync()[1],
   ]);
   assert.deepEqual(alone, together);
   model.dispose();
@@ -229,7 +225,7 @@ test('pytorch_port: padding changes the scores, so scoreAll always feeds max_len
   assert.ok(padded.some((value, i) => Math.abs(value - bare[i]) > 1e-3), 'padding should matter in the port');
   // items 2, 0, 1 are inputs 3, 1, 2 (0 is padding)
   const history = userLists([[2, 0, 1], [0, 1, 2, 3, 4, 5, 0]]);
-  const alone = tf.tidy(() => model.scoreAll(Int32Array.from([0]), history).arraySync()[0]);
+  const alone = tf.tidy(() => scoreAll(model, Int32Array.from([0]), history).arraySync()[0]);
   assertClose(alone, padded, 'a short history alone is scored at full width');
   model.dispose();
 });

@@ -1,7 +1,6 @@
+import { loadConfig } from '../../src/schema/config-flags';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
 import { generateSynthetic, DEFAULT_SYNTHETIC_PARAMS } from '../../src/data/synthetic';
 import { STREAM_NAMES, stream } from '../../src/random/streams';
 import { prepareExperiment } from '../../src/run/experiment';
@@ -19,7 +18,7 @@ test('a stream is a pure function of seed, name and sub-names', () => {
 test('the split depends on the seed and split keys only: model, eval and init draws do not move it', () => {
   const data = generateSynthetic({ ...DEFAULT_SYNTHETIC_PARAMS, numUsers: 60 }, stream(3, 'synthetic'));
   const splitOf = (sets: string[]) => {
-    const config = resolveConfig(schemaProvider, null, ['split.method=ratio_random', 'split.valid_ratio=0.1', ...sets]);
+    const config = loadConfig(null, ['split.method=ratio_random', 'split.valid_ratio=0.1', ...sets]);
     return prepareExperiment(data, config, 0).split;
   };
   const base = splitOf([]);

@@ -1,7 +1,6 @@
+import { loadConfig } from '../../src/schema/config-flags';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
 import { listOf, type Interactions, type UserLists } from '../../src/data/interactions';
 import { stream } from '../../src/random/streams';
 import { prepareExperiment, type Experiment } from '../../src/run/experiment';
@@ -144,7 +143,7 @@ function leakCheckData(): Interactions {
 }
 
 function configFor(method: string) {
-  return resolveConfig(schemaProvider, null, [`split.method=${method}`, 'split.train_ratio=0.6', 'split.valid_ratio=0.2']);
+  return loadConfig(null, [`split.method=${method}`, 'split.train_ratio=0.6', 'split.valid_ratio=0.2']);
 }
 
 function disjoint(a: readonly number[], b: readonly number[]): boolean {
@@ -165,10 +164,10 @@ function assertNoLeak(data: Interactions, exp: Experiment): void {
     const start = exp.train.sequences.offsets[u];
     const trainTimes = Array.from(exp.train.timestamps.subarray(start, start + train.length));
     assert.deepEqual(trainTimes, train.map((p) => data.timestamps[p]), `${where}: training timestamps`);
-    assert.deepEqual(userList(exp.parts.valid.history), trainItems, `${where}: validation history`);
+    assert.deepEqual(userList(exp.parts.valid.history.lists), trainItems, `${where}: validation history`);
     assert.deepEqual(userList(exp.parts.valid.targets), itemsAt(data, valid), `${where}: validation targets`);
     const testHistory = itemsAt(data, [...train, ...valid].sort((a, b) => a - b));
-    assert.deepEqual(userList(exp.parts.test.history), testHistory, `${where}: test history`);
+    assert.deepEqual(userList(exp.parts.test.history.lists), testHistory, `${where}: test history`);
     assert.deepEqual(userList(exp.parts.test.targets), itemsAt(data, testPart), `${where}: test targets`);
     // With unique items per user, a held-out item showing up among the training items would be a leak.
     assert.ok(disjoint(trainItems, itemsAt(data, testPart)), `${where}: a test item among the training items`);

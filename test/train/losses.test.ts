@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { lossOf } from '../../src/train/losses';
+import { lossOf } from '../../src/models/losses';
 import { clipByGlobalNorm } from '../../src/train/optimizers';
 import { useCpu } from '../helpers/backend';
 

@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ResolvedConfig } from '../../src/config/resolved';
 import { DATA_SOURCES } from '../../src/data/sources';
-import { MODELS } from '../../src/models/registry';
+import { createModel } from '../../src/models/registry';
 import type { NeuralModel } from '../../src/models/neural-model';
 import { prepareExperiment } from '../../src/run/experiment';
 import { Reporter } from '../../src/util/reporter';
 import { useCpu } from '../helpers/backend';
-import { neuralModelNames, tinyConfig } from '../helpers/tiny-models';
+import { neuralModelNames, tinyConfig, scoreAll, fitModel } from '../helpers/tiny-models';
 import { TrainingSession } from '../../src/train/trainer';
+import { TRAIN_KEYS } from '../../src/train/schema';
 
 before(useCpu);
 
@@ -17,8 +18,8 @@ async function trained(config: ResolvedConfig, validate: ((m: unknown) => number
   const reporter = new Reporter(true);
   const data = await DATA_SOURCES.synthetic.load(config, reporter);
   const exp = prepareExperiment(data, config, 0);
-  const model = MODELS[config.str('model.name')].create(config) as NeuralModel;
-  await model.fit({ train: exp.train, config, reporter, validate });
+  const model = createModel(config) as NeuralModel;
+  await fitModel(model, exp.train, config, { reporter, validate });
   return { model, exp, reporter };
 }
 
@@ -39,8 +40,8 @@ for (const name of neuralModelNames()) {
     const b = await trained(config);
     assert.deepEqual(a.model.state(), b.model.state());
     const users = Int32Array.from([0, 1, 2, 3]);
-    const sa = a.model.scoreAll(users, a.exp.parts.test.history);
-    const sb = b.model.scoreAll(users, b.exp.parts.test.history);
+    const sa = scoreAll(a.model, users, a.exp.parts.test.history);
+    const sb = scoreAll(b.model, users, b.exp.parts.test.history);
     assert.deepEqual(sa.dataSync(), sb.dataSync());
     tf.dispose([sa, sb]);
     a.model.dispose();
@@ -61,8 +62,8 @@ test('early stopping keeps the best validated epoch and stops after `patience` v
   const reporter = new Reporter(true);
   const data = await DATA_SOURCES.synthetic.load(config, reporter);
   const exp = prepareExperiment(data, config, 0);
-  model = MODELS.bpr.create(config) as NeuralModel;
-  await model.fit({ train: exp.train, config, reporter, validate });
+  model = createModel(config) as NeuralModel;
+  await fitModel(model, exp.train, config, { reporter, validate });
   assert.equal(calls, 4, 'epochs 3 and 4 bring no gain over epoch 2: stop after epoch 4');
   assert.deepEqual(model.state(), states[1], 'the weights of epoch 2 are restored');
   model.dispose();
@@ -72,10 +73,10 @@ test('train.adam_beta1 and train.adam_beta2 reach the Adam optimizer', async () 
   const config = tinyConfig('bpr', ['train.optimizer=adam', 'train.adam_beta1=0.8', 'train.adam_beta2=0.98']);
   const data = await DATA_SOURCES.synthetic.load(config, new Reporter(true));
   const exp = prepareExperiment(data, config, 0);
-  const model = MODELS.bpr.create(config) as NeuralModel;
-  model.initialize(exp.train);
-  const session = new TrainingSession(model, config, exp.train);
-  const settings = session.optimizer.getConfig();
+  const model = createModel(config) as NeuralModel;
+  model.init(exp.train);
+  const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), exp.train, config.int('seed'));
+  const settings = session.optimizers[0].getConfig();
   assert.equal(settings.beta1, 0.8);
   assert.equal(settings.beta2, 0.98);
   session.dispose();

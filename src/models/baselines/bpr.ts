@@ -1,22 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int, num } from '../../config/spec';
-import type { UserLists } from '../../data/interactions';
-import type { ModelEntry, TrainData } from '../model';
-import { NeuralModel, type BatchTensors } from '../neural-model';
+import { int, num, type ParamsOf } from '../../config/spec';
+import type { BatchTensors } from '../batch';
+import { modelEntry, type ScoreQuery, type TrainData } from '../model';
+import { NeuralModel } from '../neural-model';
 import { normalInit } from '../layers/init';
+import { scoreItems } from '../layers/item-scores';
+
+const KEYS = {
+  dim: int(64, 'latent factors', { min: 1 }),
+  init_std: num(0.1, 'standard deviation of the normal initial factors (LibRec and MyMediaLite use 0.1)', { above: 0 }),
+};
 
 /**
  * BPR-MF (Rendle et al., UAI 2009): score(u, i) = p_u · q_i, trained on (user, item) pairs with the BPR loss
  * against sampled items the user has not interacted with. Rendle's LearnBPR samples triples uniformly with
  * replacement; memrec shuffles all training pairs each epoch, the usual mini-batch form of the same objective.
  */
-export class BprMf extends NeuralModel {
-  readonly batchKind = 'pairs' as const;
+export class BprMf extends NeuralModel<ParamsOf<typeof KEYS>> {
+  readonly batchKind = 'pairs';
+  readonly inputLength = 0;
   readonly defaultLoss = 'bpr' as const;
 
   protected build(train: TrainData): void {
-    const dim = this.config.int('model.dim');
-    const std = this.config.num('model.init_std');
+    const { dim, init_std: std } = this.params;
     this.addWeight('user_factors', normalInit(this.initRng, [train.numUsers, dim], std));
     this.addWeight('item_factors', normalInit(this.initRng, [train.numItems, dim], std));
   }
@@ -31,20 +37,18 @@ export class BprMf extends NeuralModel {
     return tf.matMul(tf.gather(this.weight('user_factors'), batch.users), this.weight('item_factors'), false, true);
   }
 
-  scoreAll(users: Int32Array, _history: UserLists): tf.Tensor2D {
-    return tf.tidy(() =>
-      tf.matMul(tf.gather(this.weight('user_factors'), tf.tensor1d(users, 'int32')), this.weight('item_factors'), false, true),
-    );
+  score(query: ScoreQuery): tf.Tensor2D {
+    return tf.tidy(() => {
+      const users = tf.gather(this.weight('user_factors'), tf.tensor1d(query.users, 'int32')) as tf.Tensor2D;
+      return scoreItems(users, this.weight('item_factors') as tf.Tensor2D, null, query.candidates);
+    });
   }
 }
 
-export const bprEntry: ModelEntry = {
+export const bprEntry = modelEntry({
   name: 'bpr',
   title: 'BPR-MF: matrix factorisation with Bayesian personalised ranking',
   paper: 'Rendle, Freudenthaler, Gantner, Schmidt-Thieme. BPR: Bayesian Personalized Ranking from Implicit Feedback. UAI 2009',
-  keys: {
-    dim: int(64, 'latent factors', { min: 1 }),
-    init_std: num(0.1, 'standard deviation of the normal initial factors (LibRec and MyMediaLite use 0.1)', { above: 0 }),
-  },
-  create: (config) => new BprMf(config),
-};
+  keys: KEYS,
+  create: (context) => new BprMf(context),
+});

@@ -1,68 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int, num, oneOf } from '../../config/spec';
-import type { UserLists } from '../../data/interactions';
+import { int, num, oneOf, type ParamsOf } from '../../config/spec';
+import { lastWindows } from '../../data/windows';
 import { ConfigError } from '../../util/errors';
-import type { ModelEntry, TrainData } from '../model';
-import { NeuralModel, type BatchTensors } from '../neural-model';
+import type { BatchTensors } from '../batch';
+import { modelEntry, type ScoreQuery, type TrainData } from '../model';
+import { NeuralModel } from '../neural-model';
+import { ACTIVATIONS, horizontalConvolutions, verticalConvolution, type Activation } from '../layers/convolution';
 import { normalInit, uniformInit, zerosInit } from '../layers/init';
-import { lastItems } from '../layers/inputs';
+import { scoreItems } from '../layers/item-scores';
 
-export type Activation = (x: tf.Tensor) => tf.Tensor;
-
-/** The authors' activation_getter choices (iden, relu, tanh, sigm). */
-const ACTIVATIONS: Readonly<Record<string, Activation>> = {
-  relu: (x) => tf.relu(x),
-  tanh: (x) => tf.tanh(x),
-  sigmoid: (x) => tf.sigmoid(x),
-  identity: (x) => x,
+const KEYS = {
+  dim: int(50, 'embedding size d (item, user, and the fully connected layer\'s output)', { min: 1 }),
+  max_length: int(5, 'L: previous items in a window (horizontal filter heights are 1..L); the paper\'s T (targets per window) is fixed at 1 here', { min: 1 }),
+  num_h_filters: int(16, 'n_h: horizontal filters per height (0 drops the horizontal convolutions)', { min: 0 }),
+  num_v_filters: int(4, 'n_v: vertical filters (0 drops the vertical convolution)', { min: 0 }),
+  dropout: num(0.5, 'dropout rate on the concatenated convolution outputs', { min: 0, max: 0.99 }),
+  activation: oneOf(Object.keys(ACTIVATIONS), 'relu', 'activation of the horizontal convolutions and of the fully connected layer (the authors\' ac_conv and ac_fc)'),
 };
-
-/** The rows of every h-high window of an L-row matrix, window after window: s, s+1, ..., s+h-1 for s = 0..L-h. */
-function windowRows(length: number, height: number): Int32Array {
-  const rows = new Int32Array((length - height + 1) * height);
-  for (let s = 0, k = 0; s + height <= length; s++) for (let r = 0; r < height; r++) rows[k++] = s + r;
-  return rows;
-}
-
-/**
- * Caser's horizontal convolutions: for each height h = 1..L, n_h filters of h×d slide over the L rows of
- * `embeddings` [B, L, d]; each output goes through `activation` and is max-pooled over the L-h+1 positions.
- * kernels[h-1] is [h·d, n_h] (window row r, column j at r·d + j), biases[h-1] is [n_h]. Returns [B, L·n_h],
- * height-major. An h-high filter is a matmul over the stacked, flattened windows, because tfjs-backend-wasm
- * has no gradient for conv2d (Conv2DBackpropFilter); gathering the windows was also faster than conv2d on cpu.
- */
-export function horizontalConvolutions(
-  embeddings: tf.Tensor3D,
-  kernels: readonly tf.Tensor2D[],
-  biases: readonly tf.Tensor1D[],
-  activation: Activation,
-): tf.Tensor2D {
-  const [batch, length, dim] = embeddings.shape;
-  const pooled = kernels.map((kernel, index) => {
-    const height = index + 1;
-    const positions = length - height + 1;
-    // heights 1 and L take every row in order: the matrix itself is the stack of windows
-    const windows = height === 1 || height === length ? embeddings : tf.gather(embeddings, tf.tensor1d(windowRows(length, height), 'int32'), 1);
-    const flat = tf.reshape(windows, [batch * positions, height * dim]);
-    const conv = activation(tf.add(tf.matMul(flat, kernel), biases[index]));
-    return tf.max(tf.reshape(conv, [batch, positions, -1]), 1);
-  });
-  return tf.concat(pooled, 1) as tf.Tensor2D;
-}
-
-/**
- * Caser's vertical convolution: n_v filters of L×1, each a weighted sum of the L rows of `embeddings`
- * [B, L, d] plus a bias, with no activation. kernel [L, n_v], bias [n_v]. Returns [B, n_v·d], filter-major
- * (the authors' view(-1, n_v·d) of the conv output).
- */
-export function verticalConvolution(embeddings: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
-  const [batch, length, dim] = embeddings.shape;
-  const filters = kernel.shape[1];
-  const columns = tf.reshape(tf.transpose(embeddings, [0, 2, 1]), [batch * dim, length]);
-  const summed = tf.reshape(tf.matMul(columns, kernel), [batch, dim, filters]);
-  const out = tf.add(tf.transpose(summed, [0, 2, 1]), tf.reshape(bias, [1, filters, 1]));
-  return tf.reshape(out, [batch, filters * dim]) as tf.Tensor2D;
-}
 
 /** PyTorch's default init of a Conv2d or Linear weight and bias: uniform in ±1/sqrt(fan_in). */
 function torchDefault(fanIn: number): number {
@@ -81,18 +35,16 @@ function torchDefault(fanIn: number): number {
  * (the authors embed padding as a trainable item 0). One `activation` key serves the horizontal convolutions
  * and the fully connected layer (the code's ac_conv and ac_fc, both relu by default).
  */
-export class Caser extends NeuralModel {
-  readonly batchKind = 'windows' as const;
+export class Caser extends NeuralModel<ParamsOf<typeof KEYS>> {
+  readonly batchKind = 'windows';
   readonly defaultLoss = 'bce' as const;
 
+  get inputLength(): number {
+    return this.params.max_length;
+  }
+
   protected build(train: TrainData): void {
-    const dim = this.config.int('model.dim');
-    const length = this.config.int('model.max_length');
-    const hFilters = this.config.int('model.num_h_filters');
-    const vFilters = this.config.int('model.num_v_filters');
-    if (hFilters + vFilters === 0) {
-      throw new ConfigError(`${this.config.source}: model.num_h_filters and model.num_v_filters cannot both be 0`);
-    }
+    const { dim, max_length: length, num_h_filters: hFilters, num_v_filters: vFilters } = this.params;
     // the authors' init: embeddings normal with std 1/(embedding width), output bias zero, the rest PyTorch's default
     this.addWeight('user_embedding', normalInit(this.initRng, [train.numUsers, dim], 1 / dim));
     this.addWeight('item_embedding', normalInit(this.initRng, [train.numItems, dim], 1 / dim));
@@ -116,7 +68,7 @@ export class Caser extends NeuralModel {
   }
 
   private get activation(): Activation {
-    return ACTIVATIONS[this.config.str('model.activation')];
+    return ACTIVATIONS[this.params.activation];
   }
 
   /**
@@ -124,7 +76,7 @@ export class Caser extends NeuralModel {
    * zeros and input v item v - 1 (cheaper than masking the rows, a broadcast multiply that is slow on cpu).
    */
   private embed(inputs: tf.Tensor2D): tf.Tensor3D {
-    const padded = tf.concat([tf.zeros([1, this.config.int('model.dim')]), this.weight('item_embedding')], 0);
+    const padded = tf.concat([tf.zeros([1, this.params.dim]), this.weight('item_embedding')], 0);
     return tf.gather(padded, inputs) as tf.Tensor3D;
   }
 
@@ -132,13 +84,13 @@ export class Caser extends NeuralModel {
   private query(users: tf.Tensor1D, inputs: tf.Tensor2D, training: boolean): tf.Tensor2D {
     const embeddings = this.embed(inputs);
     const length = inputs.shape[1];
-    const rate = this.config.num('model.dropout');
+    const rate = this.params.dropout;
     const terms: tf.Tensor[] = [];
-    if (this.config.int('model.num_v_filters') > 0) {
+    if (this.params.num_v_filters > 0) {
       const vertical = verticalConvolution(embeddings, this.weight('conv_v_kernel') as tf.Tensor2D, this.weight('conv_v_bias') as tf.Tensor1D);
       terms.push(tf.matMul(this.dropout(vertical, rate, training), this.weight('fc_v_kernel')));
     }
-    if (this.config.int('model.num_h_filters') > 0) {
+    if (this.params.num_h_filters > 0) {
       const heights = Array.from({ length }, (_, k) => k + 1);
       const kernels = heights.map((h) => this.weight(`conv_h${h}_kernel`) as tf.Tensor2D);
       const biases = heights.map((h) => this.weight(`conv_h${h}_bias`) as tf.Tensor1D);
@@ -149,8 +101,8 @@ export class Caser extends NeuralModel {
     return tf.concat([z, tf.gather(this.weight('user_embedding'), users)], 1) as tf.Tensor2D;
   }
 
-  private allItemLogits(query: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(tf.matMul(query, this.weight('output_weight'), false, true), this.weight('output_bias')) as tf.Tensor2D;
+  private allItemLogits(query: tf.Tensor2D, candidates: tf.Tensor2D | null = null): tf.Tensor2D {
+    return scoreItems(query, this.weight('output_weight') as tf.Tensor2D, this.weight('output_bias') as tf.Tensor1D, candidates);
   }
 
   logits(batch: BatchTensors, items: tf.Tensor2D, training: boolean): tf.Tensor2D {
@@ -164,10 +116,11 @@ export class Caser extends NeuralModel {
     return this.allItemLogits(this.query(batch.users, batch.inputs as tf.Tensor2D, training));
   }
 
-  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
+  score(query: ScoreQuery): tf.Tensor2D {
+    const { users } = query;
     return tf.tidy(() => {
-      const inputs = tf.tensor2d(lastItems(history, users, this.inputLength), [users.length, this.inputLength], 'int32');
-      return this.allItemLogits(this.query(tf.tensor1d(users, 'int32'), inputs, false));
+      const inputs = tf.tensor2d(lastWindows(query.history.lists, users, this.inputLength), [users.length, this.inputLength], 'int32');
+      return this.allItemLogits(this.query(tf.tensor1d(users, 'int32'), inputs, false), query.candidates);
     });
   }
 }
@@ -181,17 +134,15 @@ export class Caser extends NeuralModel {
  * (train.num_negatives=3), Adam lr 1e-3, weight decay 1e-6 (train.l2=5e-7 in memrec's sum-of-squares form),
  * batch 512; their BCE averages the negative terms where memrec's 'bce' sums them per target.
  */
-export const caserEntry: ModelEntry = {
+export const caserEntry = modelEntry({
   name: 'caser',
   title: 'Caser: horizontal and vertical convolutions over the last L item embeddings, plus the user embedding',
   paper: 'Tang, Wang. Personalized Top-N Sequential Recommendation via Convolutional Sequence Embedding. WSDM 2018',
-  keys: {
-    dim: int(50, 'embedding size d (item, user, and the fully connected layer\'s output)', { min: 1 }),
-    max_length: int(5, 'L: previous items in a window (horizontal filter heights are 1..L); the paper\'s T (targets per window) is fixed at 1 here', { min: 1 }),
-    num_h_filters: int(16, 'n_h: horizontal filters per height (0 drops the horizontal convolutions)', { min: 0 }),
-    num_v_filters: int(4, 'n_v: vertical filters (0 drops the vertical convolution)', { min: 0 }),
-    dropout: num(0.5, 'dropout rate on the concatenated convolution outputs', { min: 0, max: 0.99 }),
-    activation: oneOf(Object.keys(ACTIVATIONS), 'relu', 'activation of the horizontal convolutions and of the fully connected layer (the authors\' ac_conv and ac_fc)'),
+  keys: KEYS,
+  check(params, source) {
+    if (params.num_h_filters + params.num_v_filters === 0) {
+      throw new ConfigError(`${source}: model.num_h_filters and model.num_v_filters cannot both be 0`);
+    }
   },
-  create: (config) => new Caser(config),
-};
+  create: (context) => new Caser(context),
+});

@@ -1,15 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int, oneOf } from '../../config/spec';
-import type { UserLists } from '../../data/interactions';
-import type { ModelEntry, TrainData } from '../model';
-import { NeuralModel, type BatchTensors } from '../neural-model';
+import { int, oneOf, type ParamsOf } from '../../config/spec';
+import { lastWindows } from '../../data/windows';
+import type { BatchTensors } from '../batch';
+import { modelEntry, type ScoreQuery, type TrainData } from '../model';
+import { NeuralModel } from '../neural-model';
 import { addGruWeights, gruLastState, gruStates, gruWeightsOf } from '../layers/gru';
 import { uniformInit } from '../layers/init';
-import { lastItems } from '../layers/inputs';
+import { scoreItems } from '../layers/item-scores';
 import { addRnnWeights, rnnLastState, rnnStates, rnnWeightsOf, type RnnActivation } from '../layers/rnn';
 
 export const DREAM_CELLS = ['rnn', 'rnn_tanh', 'gru'] as const;
 export type DreamCell = (typeof DREAM_CELLS)[number];
+
+const KEYS = {
+  dim: int(50, 'd: size of the item representations and of the hidden state', { min: 1 }),
+  max_length: int(50, 'training items per user (the last max_length + 1, BPTT length) and history items read when scoring', { min: 1 }),
+  cell: oneOf(DREAM_CELLS, 'rnn', 'rnn: the paper\'s h_t = sigmoid(X b_t + R h_{t-1}), no bias; rnn_tanh: the same with tanh; gru: a GRU cell (with biases)'),
+};
 
 /** Half-width of the uniform initial item representations (a public DREAM port's init_weight uses 0.1). */
 export const DREAM_ITEM_INIT_RANGE = 0.1;
@@ -24,12 +31,16 @@ export const DREAM_ITEM_INIT_RANGE = 0.1;
  *   loss = −Σ_t log σ(o_{t,pos} − o_{t,neg})   BPR with sampled negatives, at every step (BPTT)
  * The user's recommendation is o from the final hidden state after the last max_length history items.
  */
-export class Dream extends NeuralModel {
-  readonly batchKind = 'sequences' as const;
+export class Dream extends NeuralModel<ParamsOf<typeof KEYS>> {
+  readonly batchKind = 'sequences';
   readonly defaultLoss = 'bpr' as const;
 
+  get inputLength(): number {
+    return this.params.max_length;
+  }
+
   private get cell(): DreamCell {
-    return this.config.str('model.cell') as DreamCell;
+    return this.params.cell;
   }
 
   /** f of the plain RNN cells: the paper's sigmoid, or tanh for rnn_tanh. */
@@ -38,7 +49,7 @@ export class Dream extends NeuralModel {
   }
 
   protected build(train: TrainData): void {
-    const dim = this.config.int('model.dim');
+    const { dim } = this.params;
     const add = (name: string, initial: tf.Tensor) => void this.addWeight(name, initial);
     // N: one d-vector per item, shared by the input (basket) and the output (scores) as in the paper
     this.addWeight('item_embedding', uniformInit(this.initRng, [train.numItems, dim], DREAM_ITEM_INIT_RANGE));
@@ -74,12 +85,12 @@ export class Dream extends NeuralModel {
 
   /** [B * L, d] state at every prediction point of a sequence batch. */
   private pointStates(batch: BatchTensors): tf.Tensor2D {
-    return tf.reshape(this.states(batch.inputs as tf.Tensor2D), [-1, this.config.int('model.dim')]);
+    return tf.reshape(this.states(batch.inputs as tf.Tensor2D), [-1, this.params.dim]);
   }
 
-  /** [rows, numItems] o = H Nᵀ: every item's score from states [rows, d], one matMul. */
-  private scoreEveryItem(states: tf.Tensor2D): tf.Tensor2D {
-    return tf.matMul(states, this.weight('item_embedding'), false, true);
+  /** [rows, numItems] o = H Nᵀ: every item's score from states [rows, d], one matMul (or [rows, C] of candidates). */
+  private scoreEveryItem(states: tf.Tensor2D, candidates: tf.Tensor2D | null = null): tf.Tensor2D {
+    return scoreItems(states, this.weight('item_embedding') as tf.Tensor2D, null, candidates);
   }
 
   logits(batch: BatchTensors, items: tf.Tensor2D): tf.Tensor2D {
@@ -92,11 +103,11 @@ export class Dream extends NeuralModel {
     return this.scoreEveryItem(this.pointStates(batch));
   }
 
-  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
+  score(query: ScoreQuery): tf.Tensor2D {
     return tf.tidy(() => {
-      const length = this.config.int('model.max_length');
-      const inputs = tf.tensor2d(lastItems(history, users, length), [users.length, length], 'int32');
-      return this.scoreEveryItem(this.lastState(inputs));
+      const length = this.params.max_length;
+      const inputs = tf.tensor2d(lastWindows(query.history.lists, query.users, length), [query.users.length, length], 'int32');
+      return this.scoreEveryItem(this.lastState(inputs), query.candidates);
     });
   }
 }
@@ -117,14 +128,10 @@ export class Dream extends NeuralModel {
  *   step (batch kind 'sequences'): BPTT truncated to max_length steps for longer users.
  * - Init: N uniform in ±0.1 (unstated in the paper; RUM says only "uniform"), X and R Glorot uniform.
  */
-export const dreamEntry: ModelEntry = {
+export const dreamEntry = modelEntry({
   name: 'dream',
   title: 'DREAM: an RNN over one-item baskets, the hidden state scoring the next item through the shared item matrix',
   paper: 'Yu, Liu, Wu, Wang, Tan. A Dynamic Recurrent Model for Next Basket Recommendation. SIGIR 2016 (as a baseline of Chen et al., WSDM 2018)',
-  keys: {
-    dim: int(50, 'd: size of the item representations and of the hidden state', { min: 1 }),
-    max_length: int(50, 'training items per user (the last max_length + 1, BPTT length) and history items read when scoring', { min: 1 }),
-    cell: oneOf(DREAM_CELLS, 'rnn', 'rnn: the paper\'s h_t = sigmoid(X b_t + R h_{t-1}), no bias; rnn_tanh: the same with tanh; gru: a GRU cell (with biases)'),
-  },
-  create: (config) => new Dream(config),
-};
+  keys: KEYS,
+  create: (context) => new Dream(context),
+});

@@ -1,10 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int, num } from '../../config/spec';
-import type { UserLists } from '../../data/interactions';
-import type { ModelEntry, TrainData } from '../model';
-import { NeuralModel, type BatchTensors } from '../neural-model';
+import { int, num, type ParamsOf } from '../../config/spec';
+import { lastWindows } from '../../data/windows';
+import type { BatchTensors } from '../batch';
+import { modelEntry, type ScoreQuery, type TrainData } from '../model';
+import { NeuralModel } from '../neural-model';
 import { normalInit } from '../layers/init';
-import { lastItems } from '../layers/inputs';
+import { scoreRows } from '../layers/item-scores';
+
+const KEYS = {
+  dim: int(64, 'latent factors of each of the four factor matrices', { min: 1 }),
+  init_std: num(0.1, 'standard deviation of the normal initial factors', { above: 0 }),
+};
 
 /**
  * FPMC (Rendle, Freudenthaler, Schmidt-Thieme, WWW 2010) with every basket a single item, as RUM's
@@ -12,13 +18,13 @@ import { lastItems } from '../layers/inputs';
  * Trained with S-BPR on (user, previous item, next item) transitions. A user with no earlier item (at the
  * start of a history) gets the padding row of V_LI, which is trained like any other.
  */
-export class Fpmc extends NeuralModel {
-  readonly batchKind = 'transitions' as const;
+export class Fpmc extends NeuralModel<ParamsOf<typeof KEYS>> {
+  readonly batchKind = 'transitions';
+  readonly inputLength = 1;
   readonly defaultLoss = 'bpr' as const;
 
   protected build(train: TrainData): void {
-    const dim = this.config.int('model.dim');
-    const std = this.config.num('model.init_std');
+    const { dim, init_std: std } = this.params;
     this.addWeight('user_item', normalInit(this.initRng, [train.numUsers, dim], std));
     this.addWeight('item_user', normalInit(this.initRng, [train.numItems, dim], std));
     this.addWeight('item_last', normalInit(this.initRng, [train.numItems, dim], std));
@@ -52,21 +58,21 @@ export class Fpmc extends NeuralModel {
     return tf.matMul(this.query(batch.users, previous), this.itemKeys(), false, true);
   }
 
-  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
+  score(query: ScoreQuery): tf.Tensor2D {
     return tf.tidy(() => {
-      const previous = tf.tensor1d(lastItems(history, users, 1), 'int32');
-      return tf.matMul(this.query(tf.tensor1d(users, 'int32'), previous), this.itemKeys(), false, true);
+      const previous = tf.tensor1d(lastWindows(query.history.lists, query.users, 1), 'int32');
+      const q = this.query(tf.tensor1d(query.users, 'int32'), previous);
+      if (!query.candidates) return tf.matMul(q, this.itemKeys(), false, true);
+      const keys = tf.concat([tf.gather(this.weight('item_user'), query.candidates), tf.gather(this.weight('item_last'), query.candidates)], 2);
+      return scoreRows(q, keys as tf.Tensor3D, null);
     });
   }
 }
 
-export const fpmcEntry: ModelEntry = {
+export const fpmcEntry = modelEntry({
   name: 'fpmc',
   title: 'FPMC: factorised personalised Markov chains, one-item baskets',
   paper: 'Rendle, Freudenthaler, Schmidt-Thieme. Factorizing Personalized Markov Chains for Next-Basket Recommendation. WWW 2010',
-  keys: {
-    dim: int(64, 'latent factors of each of the four factor matrices', { min: 1 }),
-    init_std: num(0.1, 'standard deviation of the normal initial factors', { above: 0 }),
-  },
-  create: (config) => new Fpmc(config),
-};
+  keys: KEYS,
+  create: (context) => new Fpmc(context),
+});

@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { FitContext, Model, ModelEntry, TrainData } from '../model';
-import type { NamedArrays } from '../../results/arrays-file';
-import type { UserLists } from '../../data/interactions';
-import { itemCounts } from './popularity';
+import { itemCounts } from '../../data/item-counts';
+import type { NamedArrays } from '../../util/named-arrays';
+import { modelEntry, type Model, type ScoreQuery, type TrainData } from '../model';
 
 /** MostPop: every user gets the items ranked by how often they occur in the training data. */
 export class MostPop implements Model {
   private popularity: tf.Tensor2D | null = null;
 
-  async fit(ctx: FitContext): Promise<void> {
-    this.setCounts(itemCounts(ctx.train));
+  init(train: TrainData): void {
+    this.setCounts(itemCounts(train.sequences, train.numItems));
   }
 
   private setCounts(counts: Float32Array): void {
@@ -17,14 +16,18 @@ export class MostPop implements Model {
     this.popularity = tf.tensor2d(counts, [1, counts.length]);
   }
 
-  scoreAll(users: Int32Array, _history: UserLists): tf.Tensor2D {
+  score(query: ScoreQuery): tf.Tensor2D {
     const popularity = this.popularity;
-    if (!popularity) throw new Error('mostpop: scoreAll before fit');
-    return tf.tidy(() => tf.tile(popularity, [users.length, 1]));
+    if (!popularity) throw new Error('mostpop: score before init');
+    return tf.tidy(() =>
+      query.candidates
+        ? (tf.gather(tf.reshape(popularity, [-1]) as tf.Tensor1D, query.candidates) as tf.Tensor as tf.Tensor2D)
+        : tf.tile(popularity, [query.users.length, 1]),
+    );
   }
 
   state(): NamedArrays {
-    if (!this.popularity) throw new Error('mostpop: state before fit');
+    if (!this.popularity) throw new Error('mostpop: state before init');
     return { popularity: { data: this.popularity.dataSync() as Float32Array, shape: [this.popularity.shape[1]] } };
   }
 
@@ -40,10 +43,10 @@ export class MostPop implements Model {
   }
 }
 
-export const mostpopEntry: ModelEntry = {
+export const mostpopEntry = modelEntry({
   name: 'mostpop',
   title: 'MostPop: global popularity',
   paper: 'the popularity baseline of every paper memrec reproduces',
   keys: {},
   create: () => new MostPop(),
-};
+});

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { FitContext, Model, ModelEntry, TrainData } from '../model';
-import type { NamedArrays } from '../../results/arrays-file';
-import type { UserLists } from '../../data/interactions';
+import { modelEntry, type Model, type ScoreQuery, type TrainData } from '../model';
+import type { NamedArrays } from '../../util/named-arrays';
 import { countMatrix, lengthsOf } from '../../data/user-lists';
+import { itemCounts } from '../../data/item-counts';
 import { RunError } from '../../util/errors';
-import { itemCounts } from './popularity';
 
 /** Largest integer that float32 represents exactly; scores must stay below it to keep the order exact. */
 const FLOAT32_EXACT = 2 ** 24;
@@ -19,8 +18,8 @@ export class PersonalPop implements Model {
   private globalLevel: tf.Tensor2D | null = null;
   private levels = 1;
 
-  async fit(ctx: FitContext): Promise<void> {
-    this.setCounts(itemCounts(ctx.train));
+  init(train: TrainData): void {
+    this.setCounts(itemCounts(train.sequences, train.numItems));
   }
 
   private setCounts(counts: Float32Array): void {
@@ -33,22 +32,25 @@ export class PersonalPop implements Model {
     this.globalLevel = tf.tensor2d(level, [1, counts.length]);
   }
 
-  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
+  score(query: ScoreQuery): tf.Tensor2D {
+    const { users, candidates } = query;
+    const history = query.history.lists;
     const globalLevel = this.globalLevel;
-    if (!globalLevel) throw new Error('ppop: scoreAll before fit');
+    if (!globalLevel) throw new Error('ppop: score before init');
     const longest = lengthsOf(history, users).reduce((a, b) => Math.max(a, b), 0);
     if ((longest + 1) * this.levels >= FLOAT32_EXACT) {
       throw new RunError(`ppop: a history of ${longest} items with ${this.levels} popularity levels exceeds float32's exact range`);
     }
     const levels = this.levels;
     return tf.tidy(() => {
+      if (candidates) return tf.add(tf.mul(candidateCounts(history, users, candidates), levels), tf.gather(tf.reshape(globalLevel, [-1]), candidates)) as tf.Tensor2D;
       const personal = countMatrix(history, users, globalLevel.shape[1]);
       return tf.add(tf.mul(personal, levels), globalLevel) as tf.Tensor2D;
     });
   }
 
   state(): NamedArrays {
-    if (!this.globalLevel) throw new Error('ppop: state before fit');
+    if (!this.globalLevel) throw new Error('ppop: state before init');
     return { global_level: { data: this.globalLevel.dataSync() as Float32Array, shape: [this.globalLevel.shape[1]] } };
   }
 
@@ -67,10 +69,23 @@ export class PersonalPop implements Model {
   }
 }
 
-export const ppopEntry: ModelEntry = {
+/**
+ * [B, C] how often each row's history holds each of its candidates: one comparison of [B, C, 1] with the
+ * padded histories [B, 1, H], so the catalogue is never materialised.
+ */
+function candidateCounts(history: ScoreQuery['history']['lists'], users: Int32Array, candidates: tf.Tensor2D): tf.Tensor2D {
+  const lengths = lengthsOf(history, users);
+  const width = Math.max(1, lengths.reduce((a, b) => Math.max(a, b), 0));
+  const padded = new Int32Array(users.length * width).fill(-1);
+  users.forEach((u, b) => padded.set(history.items.subarray(history.offsets[u], history.offsets[u + 1]), b * width));
+  const rows = tf.tensor3d(padded, [users.length, 1, width], 'int32');
+  return tf.sum(tf.cast(tf.equal(tf.expandDims(candidates, 2), rows), 'float32'), 2) as tf.Tensor2D;
+}
+
+export const ppopEntry = modelEntry({
   name: 'ppop',
   title: 'P-Pop: personal popularity',
   paper: 'the personal-popularity baseline of MTAM (Ji et al., CIKM 2020) and DMAN (Tan et al., AAAI 2021)',
   keys: {},
   create: () => new PersonalPop(),
-};
+});

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int, num, oneOf } from '../../config/spec';
-import type { UserLists } from '../../data/interactions';
+import { int, num, oneOf, type ParamsOf } from '../../config/spec';
 import { ConfigError } from '../../util/errors';
-import type { ModelEntry, TrainData } from '../model';
-import { NeuralModel, type BatchTensors } from '../neural-model';
+import type { BatchTensors } from '../batch';
+import { modelEntry, type ScoreQuery, type TrainData } from '../model';
+import { NeuralModel } from '../neural-model';
 import {
   addAttentionWeights,
   addFeedForwardWeights,
@@ -17,8 +17,22 @@ import {
   repeatLast,
 } from '../layers/attention';
 import { glorotInit } from '../layers/init';
-import { lastItems } from '../layers/inputs';
+import { scoreRows } from '../layers/item-scores';
+import { lastWindows } from '../../data/windows';
 import { lengthsOf } from '../../data/user-lists';
+
+const KEYS = {
+  dim: int(50, 'width d of the item and position embeddings and of every layer', { min: 1 }),
+  max_length: int(50, 'the last max_length training items of each user are the input (the paper uses 200 for ML-1M)', { min: 1 }),
+  num_blocks: int(2, 'self-attention blocks', { min: 1 }),
+  num_heads: int(1, 'attention heads (must divide dim)', { min: 1 }),
+  dropout: num(0.2, 'dropout rate on the embeddings, attention weights and feed-forward layers (paper: 0.2 for ML-1M, 0.5 for sparse data)', { min: 0, max: 0.9 }),
+  implementation: oneOf(
+    ['authors_tf', 'pytorch_port'],
+    'authors_tf',
+    "whose code the network follows: the authors' TensorFlow code (kang205/SASRec), or the PyTorch port (pmixer/SASRec.pytorch, post-norm blocks, output projection, no padding mask) for checks against it",
+  ),
+};
 
 /**
  * SASRec (Kang & McAuley, ICDM 2018), as in the authors' TensorFlow code (kang205/SASRec):
@@ -43,29 +57,29 @@ import { lengthsOf } from '../../data/user-lists';
  * so real positions attend to padded ones, and padded positions are not zeroed between blocks. Its input is
  * always max_length wide, as in the port, because there the amount of padding changes the scores.
  */
-export class SasRec extends NeuralModel {
-  readonly batchKind = 'sequences' as const;
+export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
+  readonly batchKind = 'sequences';
   readonly defaultLoss = 'bce' as const;
 
+  get inputLength(): number {
+    return this.params.max_length;
+  }
+
   private get dim(): number {
-    return this.config.int('model.dim');
+    return this.params.dim;
   }
 
   private get followsPort(): boolean {
-    return this.config.str('model.implementation') === 'pytorch_port';
+    return this.params.implementation === 'pytorch_port';
   }
 
   protected build(train: TrainData): void {
     const { dim } = this;
-    const heads = this.config.int('model.num_heads');
-    if (dim % heads !== 0) {
-      throw new ConfigError(`${this.config.source}: model.num_heads: ${heads} heads do not divide model.dim ${dim}`);
-    }
     const add = (name: string, initial: tf.Tensor) => void this.addWeight(name, initial);
     // row 0 is padding (always masked out); row i + 1 is item i
     this.addWeight('item_embedding', glorotInit(this.initRng, [train.numItems + 1, dim]));
     this.addWeight('position_embedding', glorotInit(this.initRng, [this.inputLength, dim]));
-    for (let b = 0; b < this.config.int('model.num_blocks'); b++) {
+    for (let b = 0; b < this.params.num_blocks; b++) {
       addLayerNormWeights(add, `block${b}_attention_norm`, dim);
       addAttentionWeights(add, `block${b}_attention`, this.initRng, dim, this.followsPort);
       addLayerNormWeights(add, `block${b}_ffn_norm`, dim);
@@ -82,7 +96,7 @@ export class SasRec extends NeuralModel {
   private encode(inputs: tf.Tensor2D, training: boolean): tf.Tensor3D {
     const { dim } = this;
     const [batch, width] = inputs.shape;
-    const rate = this.config.num('model.dropout');
+    const rate = this.params.dropout;
     const read = (name: string) => this.weight(name);
     const drop = <T extends tf.Tensor>(t: T) => this.dropout(t, rate, training);
     const real = tf.cast(tf.notEqual(inputs, 0), 'float32') as tf.Tensor2D;
@@ -90,8 +104,8 @@ export class SasRec extends NeuralModel {
     const items = tf.mul(tf.gather(this.weight('item_embedding'), inputs), Math.sqrt(dim));
     const positions = tf.slice(this.weight('position_embedding'), [this.inputLength - width, 0], [width, dim]);
     let x = tf.mul(drop(tf.add(items, positions)), timeline) as tf.Tensor3D;
-    const numHeads = this.config.int('model.num_heads');
-    for (let b = 0; b < this.config.int('model.num_blocks'); b++) {
+    const numHeads = this.params.num_heads;
+    for (let b = 0; b < this.params.num_blocks; b++) {
       const attention = attentionWeightsOf(read, `block${b}_attention`, this.followsPort);
       const attentionNorm = layerNormWeightsOf(read, `block${b}_attention_norm`);
       const ffn = feedForwardWeightsOf(read, `block${b}_ffn`);
@@ -137,14 +151,18 @@ export class SasRec extends NeuralModel {
    * max_length): the padding cut off on the left is masked anyway, and the evaluator batches users by
    * history length, so short-history batches cost a few positions instead of max_length.
    */
-  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
+  score(query: ScoreQuery): tf.Tensor2D {
+    const { users, candidates } = query;
+    const history = query.history.lists;
     return tf.tidy(() => {
       const longest = lengthsOf(history, users).reduce((a, b) => Math.max(a, b), 0);
       const L = this.followsPort ? this.inputLength : Math.max(1, Math.min(this.inputLength, longest));
-      const inputs = tf.tensor2d(lastItems(history, users, L), [users.length, L], 'int32');
+      const inputs = tf.tensor2d(lastWindows(history, users, L), [users.length, L], 'int32');
       // the last position as a gather: tfjs-cpu's (and so native's) strided Slice copies element by element
-      const last = tf.gather(this.encode(inputs, false), tf.tensor1d([L - 1], 'int32'), 1);
-      return tf.matMul(tf.reshape(last, [users.length, this.dim]), this.itemTable(), false, true);
+      const last = tf.reshape(tf.gather(this.encode(inputs, false), tf.tensor1d([L - 1], 'int32'), 1), [users.length, this.dim]) as tf.Tensor2D;
+      if (!candidates) return tf.matMul(last, this.itemTable(), false, true);
+      const rows = tf.gather(this.weight('item_embedding'), tf.add(candidates, tf.scalar(1, 'int32'))) as tf.Tensor3D;
+      return scoreRows(last, rows, null);
     });
   }
 }
@@ -153,21 +171,15 @@ export class SasRec extends NeuralModel {
  * SASRec's registry entry. Follows the authors' TF code where it and the PyTorch port differ: padded keys
  * masked, no output projection after the heads, Glorot-uniform init (see SasRec).
  */
-export const sasrecEntry: ModelEntry = {
+export const sasrecEntry = modelEntry({
   name: 'sasrec',
   title: 'SASRec: self-attentive sequential recommendation (causal Transformer over the item sequence)',
   paper: 'Kang, McAuley. Self-Attentive Sequential Recommendation. ICDM 2018',
-  keys: {
-    dim: int(50, 'width d of the item and position embeddings and of every layer', { min: 1 }),
-    max_length: int(50, 'the last max_length training items of each user are the input (the paper uses 200 for ML-1M)', { min: 1 }),
-    num_blocks: int(2, 'self-attention blocks', { min: 1 }),
-    num_heads: int(1, 'attention heads (must divide dim)', { min: 1 }),
-    dropout: num(0.2, 'dropout rate on the embeddings, attention weights and feed-forward layers (paper: 0.2 for ML-1M, 0.5 for sparse data)', { min: 0, max: 0.9 }),
-    implementation: oneOf(
-      ['authors_tf', 'pytorch_port'],
-      'authors_tf',
-      "whose code the network follows: the authors' TensorFlow code (kang205/SASRec), or the PyTorch port (pmixer/SASRec.pytorch, post-norm blocks, output projection, no padding mask) for checks against it",
-    ),
+  keys: KEYS,
+  check(params, source) {
+    if (params.dim % params.num_heads !== 0) {
+      throw new ConfigError(`${source}: model.num_heads: ${params.num_heads} heads do not divide model.dim ${params.dim}`);
+    }
   },
-  create: (config) => new SasRec(config),
-};
+  create: (context) => new SasRec(context),
+});

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int, num, type Schema } from '../../config/spec';
+import { int, num, type ParamsOf } from '../../config/spec';
 import type { TrainData } from '../model';
 import { NeuralModel } from '../neural-model';
 import { uniformInit } from '../layers/init';
@@ -11,28 +11,28 @@ import { uniformInit } from '../layers/init';
  * cross-entropy against sampled negatives (eq. 5: the trainer's `bce` on these logits). Each variant adds
  * its memory: what it stores, how it is written and how it is read.
  */
-export abstract class RumModel extends NeuralModel {
+export abstract class RumModel<P extends ParamsOf<typeof RUM_KEYS> = ParamsOf<typeof RUM_KEYS>> extends NeuralModel<P> {
   readonly defaultLoss = 'bce' as const;
 
   protected get dim(): number {
-    return this.config.int('model.dim');
+    return this.params.dim;
   }
 
   protected get slots(): number {
-    return this.config.int('model.memory_slots');
+    return this.params.memory_slots;
   }
 
   protected get alpha(): number {
-    return this.config.num('model.alpha');
+    return this.params.alpha;
   }
 
   protected get beta(): number {
-    return this.config.num('model.beta');
+    return this.params.beta;
   }
 
   /** p* and q; built first by both variants, so the same seed gives both the same p* and q. */
   protected buildEmbeddings(train: TrainData): void {
-    const range = this.config.num('model.init_range');
+    const range = this.params.init_range;
     this.addWeight('user_embedding', uniformInit(this.initRng, [train.numUsers, this.dim], range));
     this.addWeight('item_embedding', uniformInit(this.initRng, [train.numItems, this.dim], range));
   }
@@ -72,12 +72,10 @@ export abstract class RumModel extends NeuralModel {
 }
 
 /** The keys both variants read (see the README's RUM section for the reasons behind each default). */
-export function rumKeys(): Schema {
-  return {
-    dim: int(20, 'D: size of the user, item (and feature-key) embeddings; the paper searches 10..50', { min: 1 }),
-    memory_slots: int(20, 'K: memory slots (item-level: the K most recent items; feature-level: K latent features); paper 20', { min: 1 }),
-    alpha: num(0.2, 'α in MERGE p_u = p*_u + α·p^m_u (0 makes both variants plain MF); paper 0.2', { min: 0 }),
-    beta: num(1, 'β, the attention strength of the memory read softmax(β·w) (the paper gives no value)', { above: 0 }),
-    init_range: num(0.1, 'embeddings and feature keys start uniform in ±init_range (the paper says only "uniform")', { above: 0 }),
-  };
-}
+export const RUM_KEYS = {
+  dim: int(20, 'D: size of the user, item (and feature-key) embeddings; the paper searches 10..50', { min: 1 }),
+  memory_slots: int(20, 'K: memory slots (item-level: the K most recent items; feature-level: K latent features); paper 20', { min: 1 }),
+  alpha: num(0.2, 'α in MERGE p_u = p*_u + α·p^m_u (0 makes both variants plain MF); paper 0.2', { min: 0 }),
+  beta: num(1, 'β, the attention strength of the memory read softmax(β·w) (the paper gives no value)', { above: 0 }),
+  init_range: num(0.1, 'embeddings and feature keys start uniform in ±init_range (the paper says only "uniform")', { above: 0 }),
+};

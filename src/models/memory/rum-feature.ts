@@ -1,12 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int } from '../../config/spec';
+import { int, type ParamsOf } from '../../config/spec';
 import type { UserLists } from '../../data/interactions';
-import type { ModelEntry, TrainData } from '../model';
-import type { BatchTensors } from '../neural-model';
+import { lastWindows } from '../../data/windows';
+import type { BatchTensors } from '../batch';
+import { modelEntry, type ScoreQuery, type TrainData } from '../model';
 import { dense, repeatLast } from '../layers/attention';
 import { glorotInit, uniformInit, zerosInit } from '../layers/init';
-import { lastItems } from '../layers/inputs';
-import { RumModel, rumKeys } from './rum-base';
+import { RumModel, RUM_KEYS } from './rum-base';
+
+const KEYS = {
+  ...RUM_KEYS,
+  max_length: int(50, 'training window per user (the last max_length + 1 items, backpropagated through) and history items the memory reads when scoring', { min: 1 }),
+};
 import { featureWriteTerms, readMemory, slotAttention } from './rum-memory';
 
 /** What one write needs for each item written: attention over the keys, erase and add vectors. */
@@ -34,13 +39,17 @@ export interface WriteVectors {
  * then write v_j" order. BCE at every real position with the positive and the sampled negative(s), and
  * backpropagation through the whole window (max_length steps: the truncation the paper leaves open).
  */
-export class RumFeature extends RumModel {
-  readonly batchKind = 'sequences' as const;
+export class RumFeature extends RumModel<ParamsOf<typeof KEYS>> {
+  readonly batchKind = 'sequences';
+
+  get inputLength(): number {
+    return this.params.max_length;
+  }
 
   protected build(train: TrainData): void {
     this.buildEmbeddings(train);
     const dim = this.dim;
-    this.addWeight('feature_keys', uniformInit(this.initRng, [this.slots, dim], this.config.num('model.init_range')));
+    this.addWeight('feature_keys', uniformInit(this.initRng, [this.slots, dim], this.params.init_range));
     this.addWeight('erase_kernel', glorotInit(this.initRng, [dim, dim]));
     this.addWeight('erase_bias', zerosInit([dim]));
     this.addWeight('add_kernel', glorotInit(this.initRng, [dim, dim]));
@@ -109,8 +118,8 @@ export class RumFeature extends RumModel {
 
   /** [U, K, D] each user's memory after the last max_length items of `history` (zeros with no history). */
   memoryOf(users: Int32Array, history: UserLists): tf.Tensor3D {
-    const length = this.config.int('model.max_length');
-    return tf.tidy(() => this.runMemory(tf.tensor2d(lastItems(history, users, length), [users.length, length], 'int32')));
+    const length = this.params.max_length;
+    return tf.tidy(() => this.runMemory(tf.tensor2d(lastWindows(history, users, length), [users.length, length], 'int32')));
   }
 
   /**
@@ -118,9 +127,16 @@ export class RumFeature extends RumModel {
    * H [N, K·D] the per-item outer products z_i ⊗ q_i (user-independent), the memory term for all users and
    * items is one matMul of the flattened memories [U, K·D] with Hᵀ.
    */
-  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
+  score(query: ScoreQuery): tf.Tensor2D {
+    const { users, candidates } = query;
     return tf.tidy(() => {
-      const memory = this.memoryOf(users, history);
+      const memory = this.memoryOf(users, query.history.lists);
+      if (candidates) {
+        const [rows, width] = candidates.shape;
+        const q = tf.gather(this.items, candidates) as tf.Tensor as tf.Tensor3D; // [U, C, D]
+        const z = tf.reshape(this.featureAttention(tf.reshape(q, [-1, this.dim]) as tf.Tensor2D), [rows, width, this.slots]) as tf.Tensor3D;
+        return this.mergedLogits(this.userEmbeddings(tf.tensor1d(users, 'int32')), readMemory(z, memory), q);
+      }
       const z = this.featureAttention(this.items); // [N, K]
       const outer = tf.matMul(tf.expandDims(z, 2) as tf.Tensor3D, tf.expandDims(this.items, 1) as tf.Tensor3D); // [N, K, D]
       const flat = (x: tf.Tensor) => tf.reshape(x, [x.shape[0], this.slots * this.dim]) as tf.Tensor2D;
@@ -136,13 +152,10 @@ export class RumFeature extends RumModel {
  * test time is built the way it was in training; E and A start Glorot-uniform, the biases at zero, and the
  * keys F uniform in ±init_range like the embeddings.
  */
-export const rumFeatureEntry: ModelEntry = {
+export const rumFeatureEntry = modelEntry({
   name: 'rum_feature',
   title: 'RUM feature-level: a key-value memory of K latent features, written NTM-style after each item',
   paper: 'Chen, Xu, Zhang, Tang, Cao, Qin, Zha. Sequential Recommendation with User Memory Networks. WSDM 2018',
-  keys: {
-    ...rumKeys(),
-    max_length: int(50, 'training window per user (the last max_length + 1 items, backpropagated through) and history items the memory reads when scoring', { min: 1 }),
-  },
-  create: (config) => new RumFeature(config),
-};
+  keys: KEYS,
+  create: (context) => new RumFeature(context),
+});

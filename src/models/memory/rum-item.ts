@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { UserLists } from '../../data/interactions';
-import type { ModelEntry, TrainData } from '../model';
-import type { BatchTensors } from '../neural-model';
-import { lastItems } from '../layers/inputs';
-import { RumModel, rumKeys } from './rum-base';
+import { lastWindows } from '../../data/windows';
+import type { BatchTensors } from '../batch';
+import { modelEntry, type ScoreQuery, type TrainData } from '../model';
+import { RumModel, RUM_KEYS } from './rum-base';
 import { readMemory, slotAttention } from './rum-memory';
 
 /** Elements of the largest [N, users, K] attention tensor scoreAll builds at once (users are taken in chunks). */
@@ -19,9 +18,9 @@ const SCORE_CHUNK_ELEMENTS = 1 << 22;
  * with 0 when fewer exist. Empty slots are masked out of the softmax; with no item at all p^m = 0.
  */
 export class RumItem extends RumModel {
-  readonly batchKind = 'windows' as const;
+  readonly batchKind = 'windows';
 
-  override get inputLength(): number {
+  get inputLength(): number {
     return this.slots;
   }
 
@@ -53,9 +52,16 @@ export class RumItem extends RumModel {
    * so the memory term needs only the [N, users, K] scores w (one matMul of all items against all memory
    * rows), never a [users, N, D] tensor. Users go in chunks that keep w under SCORE_CHUNK_ELEMENTS.
    */
-  scoreAll(users: Int32Array, history: UserLists): tf.Tensor2D {
+  score(query: ScoreQuery): tf.Tensor2D {
+    const { users, candidates } = query;
     const K = this.slots;
-    const inputs = lastItems(history, users, K);
+    const inputs = lastWindows(query.history.lists, users, K);
+    if (candidates) {
+      return tf.tidy(() => {
+        const { memory, q, z } = this.attention(tf.tensor2d(inputs, [users.length, K], 'int32'), candidates);
+        return this.mergedLogits(this.userEmbeddings(tf.tensor1d(users, 'int32')), readMemory(z, memory), q);
+      });
+    }
     const numItems = this.items.shape[0];
     const chunk = Math.max(1, Math.floor(SCORE_CHUNK_ELEMENTS / (numItems * K)));
     const terms: tf.Tensor2D[] = [];
@@ -87,10 +93,10 @@ export class RumItem extends RumModel {
  *   attention mass with w = 0); with no history p^m = 0 (plain MF);
  * - the first item of each user's training sequence is never a target (nothing precedes it), only memory.
  */
-export const rumItemEntry: ModelEntry = {
+export const rumItemEntry = modelEntry({
   name: 'rum_item',
   title: 'RUM item-level: a FIFO memory of the last K items read by attention with the candidate item',
   paper: 'Chen, Xu, Zhang, Tang, Cao, Qin, Zha. Sequential Recommendation with User Memory Networks. WSDM 2018',
-  keys: rumKeys(),
-  create: (config) => new RumItem(config),
-};
+  keys: RUM_KEYS,
+  create: (context) => new RumItem(context),
+});

@@ -48,11 +48,3 @@ export function featureWriteTerms(z: tf.Tensor2D, erase: tf.Tensor2D, add: tf.Te
     };
   });
 }
-
-/** One feature-level write (eqs. 12–13): memory [B, K, D], z [B, K], erase and add [B, D] → [B, K, D]. */
-export function featureWrite(memory: tf.Tensor3D, z: tf.Tensor2D, erase: tf.Tensor2D, add: tf.Tensor2D): tf.Tensor3D {
-  return tf.tidy(() => {
-    const { keep, write } = featureWriteTerms(z, erase, add);
-    return tf.add(tf.mul(memory, keep), write) as tf.Tensor3D;
-  });
-}

@@ -1,16 +1,22 @@
 import { BACKEND_CHOICES } from '../compute/backend';
+import type { SchemaProvider } from '../config/load';
+import { bool, int, ints, num, oneOf, prefixed, someOf, str, strs, type Schema } from '../config/spec';
+import { checkStepText } from '../data/preprocess/registry';
 import { DATA_SOURCES, sourceKeys } from '../data/sources';
 import { METRICS } from '../eval/metrics';
+import { TIE_POLICIES } from '../eval/ties';
+import { LOSSES } from '../models/losses';
 import { MODELS } from '../models/registry';
 import { SPLIT_METHODS } from '../split/methods';
-import type { SchemaProvider } from './load';
-import { bool, int, ints, num, oneOf, prefixed, someOf, str, strs, type Schema } from './spec';
-import { checkStepText } from '../data/preprocess/registry';
 import { TRAIN_SCHEMA } from '../train/schema';
 
+/** train.loss: the shared losses and every model's own (a model refuses the ones it does not have). */
+const LOSS_CHOICES = ['auto', ...LOSSES, ...new Set(Object.values(MODELS).flatMap((entry) => entry.ownLosses ?? []))];
+
 /**
- * The keys every config has. Sections: seed, data, split, model, train, eval, output, compute. The chosen
- * data source adds `data.<source>.*` keys and the chosen model its `model.*` keys (see schemaFor).
+ * The whole config schema, assembled here from the registries (config/ itself knows none of them): the keys
+ * every config has, in sections seed, data, split, model, train, eval, output, compute. The chosen data source
+ * adds `data.<source>.*` keys and the chosen model its `model.*` keys (see schemaFor).
  */
 export const BASE_SCHEMA: Schema = {
   seed: int(42, 'the one seed; named streams (split, sampling, shuffle, init, dropout, synthetic) derive from it', { min: 0 }),
@@ -24,12 +30,14 @@ export const BASE_SCHEMA: Schema = {
   'split.repeats': int(1, 'independent random splits to run and average (ratio_random only), e.g. MARS\'s five', { min: 1 }),
   'model.name': oneOf(Object.keys(MODELS), 'mostpop', 'the model to train'),
   ...TRAIN_SCHEMA,
+  'train.loss': oneOf(LOSS_CHOICES, 'auto', `auto = the model's paper loss; bce and bpr use num_negatives sampled negatives per positive; bpr_max is GRU4Rec's own`),
   'eval.candidates': oneOf(['full', 'sampled'], 'full', 'full: rank all items; sampled: rank the targets among num_negatives sampled items'),
   'eval.num_negatives': int(100, 'negatives per user for sampled evaluation', { min: 1 }),
   'eval.negative_sampler': oneOf(['uniform', 'popularity'], 'uniform', 'how sampled-evaluation negatives are drawn'),
   'eval.exclude_history': bool(true, 'full ranking: remove the items the user had before the targets (MTAM keeps them: false)'),
   'eval.cutoffs': ints([5, 10, 20], 'list lengths N at which metrics are computed', { min: 1 }),
   'eval.metrics': someOf(Object.keys(METRICS), ['precision', 'recall', 'f1', 'hr', 'ndcg', 'map', 'mrr'], 'metrics to report at every cut-off'),
+  'eval.ties': oneOf(TIE_POLICIES, 'index', 'a target tied with other items: index = ranked by item index, lower first (tf.topk\'s order); conservative = below every item with an equal score (GRU4Rec\'s default); expected = the mean rank over the tied block'),
   'eval.batch_size': int(256, 'users scored per batch (does not change the metrics)', { min: 1 }),
   'output.dir': str('results', 'folder that receives one sub-folder per run'),
   'output.name': str('', 'optional label added to the run id'),
