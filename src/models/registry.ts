@@ -10,14 +10,25 @@ import { caserEntry } from './baselines/caser';
 import { dreamEntry } from './baselines/dream';
 import { rumFeatureEntry, rumItemEntry } from './memory/rum';
 
+const registered: Record<string, ModelEntry> = {};
+
+/**
+ * Adds a model to the registry (a test's or a plug-in's model; memrec's own are the list below). The config's
+ * `model.name` accepts it from then on.
+ */
+export function registerModel(entry: ModelEntry): void {
+  if (registered[entry.name]) throw new Error(`model ${entry.name} is registered twice`);
+  registered[entry.name] = entry;
+}
+
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
-export const MODELS: Readonly<Record<string, ModelEntry>> = Object.fromEntries(
-  [mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry].map((entry) => [entry.name, entry]),
-);
+[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry].forEach(registerModel);
+
+export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 
 /** The model that `config` names, built from its typed `model.*` keys, the seed and the training choices. */
-export function createModel(config: ResolvedConfig, registry: Readonly<Record<string, ModelEntry>> = MODELS): Model {
-  const entry = registry[config.str('model.name')];
+export function createModel(config: ResolvedConfig): Model {
+  const entry = MODELS[config.str('model.name')];
   return entry.create({
     seed: config.int('seed'),
     params: config.params('model', entry.keys),

@@ -56,7 +56,9 @@ export const schemaProvider: SchemaProvider = {
   schemaFor(given) {
     const modelName = String(given.get('model.name') ?? BASE_SCHEMA['model.name'].default);
     const sourceName = String(given.get('data.source') ?? BASE_SCHEMA['data.source'].default);
-    return { ...BASE_SCHEMA, ...sourceKeys(sourceName), ...modelKeys(modelName) };
+    // model.name's choices are read now, so that a model registered after this module loaded counts
+    const modelChoice = { ...BASE_SCHEMA['model.name'], allowed: Object.keys(MODELS) };
+    return { ...BASE_SCHEMA, 'model.name': modelChoice, ...sourceKeys(sourceName), ...modelKeys(modelName) };
   },
   ownersOf(path) {
     const owners: string[] = [];

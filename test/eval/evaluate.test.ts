@@ -114,3 +114,63 @@ test('evaluation leaves no tensor behind', () => {
   evaluate(request({ candidates: lists([[0, 2, 5], [0, 3, 4], [1, 4, 5], []]) }));
   assert.equal(tf.memory().numTensors, before);
 });
+
+// Ties, worked by hand. User 0: target 0 (0.5) tied with items 2 and 3, below item 1 (0.7): 1 item above, a
+// block of 3 equal scores. User 1: targets 0 and 2 tied with item 1 (0.2), below item 3 (0.9).
+const TIED = [
+  [0.5, 0.7, 0.5, 0.5, 0.1],
+  [0.2, 0.2, 0.2, 0.9, 0.0],
+];
+function tiedRun(ties: EvalRequest['ties'], candidates: EvalRequest['candidates'] = null) {
+  return evaluate(
+    request({
+      model: new FixedScores(TIED),
+      numItems: 5,
+      history: { lists: lists([[], []]), timestamps: new Float64Array(0) },
+      targets: lists([[0], [0, 2]]),
+      excludeHistory: false,
+      candidates,
+      ties,
+      metrics: metricGrid(['hr', 'recall', 'mrr', 'ndcg', 'map'], [2, 3, 8]),
+    }),
+  ).perUser;
+}
+const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} != ${b}`);
+
+test('eval.ties=index: the target takes its place by item index within the tied block (ranks 2; 2 and 4)', () => {
+  const v = tiedRun('index');
+  near(v['mrr@8'][0], 1 / 2, 'user 0 MRR');
+  near(v['hr@2'][0], 1, 'user 0 HR@2');
+  near(v['ndcg@8'][0], 1 / Math.log2(3), 'user 0 NDCG');
+  near(v['recall@3'][1], 1 / 2, 'user 1 recall@3');
+  near(v['map@8'][1], (1 / 2 + 2 / 4) / 2, 'user 1 MAP');
+});
+
+test('eval.ties=conservative: the target ranks below every tied item (ranks 4; 3 and 4)', () => {
+  const v = tiedRun('conservative');
+  near(v['mrr@8'][0], 1 / 4, 'user 0 MRR');
+  near(v['hr@3'][0], 0, 'user 0 HR@3');
+  near(v['ndcg@8'][0], 1 / Math.log2(5), 'user 0 NDCG');
+  near(v['recall@3'][1], 1 / 2, 'user 1 recall@3');
+  near(v['map@8'][1], (1 / 3 + 2 / 4) / 2, 'user 1 MAP');
+});
+
+test('eval.ties=expected: the target takes the mean rank of the tied block (ranks 3; 3 and 3)', () => {
+  const v = tiedRun('expected');
+  near(v['mrr@8'][0], 1 / 3, 'user 0 MRR');
+  near(v['hr@2'][0], 0, 'user 0 HR@2');
+  near(v['hr@3'][0], 1, 'user 0 HR@3');
+  near(v['ndcg@8'][0], 1 / Math.log2(4), 'user 0 NDCG');
+  near(v['recall@3'][1], 1, 'user 1 recall@3');
+  near(v['map@8'][1], (1 / 3 + 2 / 3) / 2, 'user 1 MAP');
+});
+
+test('ties under the sampled protocol count among the candidates only', () => {
+  // user 0's candidates 0, 2, 4: target 0 tied with item 2 (item 1 and 3, above or tied, are not candidates)
+  const candidates = lists([[0, 2, 4], [0, 1, 2]]);
+  near(tiedRun('index', candidates)['mrr@8'][0], 1, 'index');
+  near(tiedRun('conservative', candidates)['mrr@8'][0], 1 / 2, 'conservative');
+  near(tiedRun('expected', candidates)['mrr@8'][0], 1 / 1.5, 'expected');
+  // user 1: targets 0 and 2 tied with item 1: conservative ranks 2 and 3
+  near(tiedRun('conservative', candidates)['map@8'][1], (1 / 2 + 2 / 3) / 2, 'user 1 conservative MAP');
+});

@@ -4,7 +4,8 @@ import { createModel } from '../../src/models/registry';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { Gru4Rec } from '../../src/models/baselines/gru4rec';
+import { bprMaxLoss, Gru4Rec } from '../../src/models/baselines/gru4rec';
+import type { NeuralModel } from '../../src/models/neural-model';
 import { lastWindows as lastItems } from '../../src/data/windows';
 import type { TrainData } from '../../src/models/model';
 import type { BatchTensors } from '../../src/models/batch';
@@ -132,4 +133,32 @@ test('no tensor leaks around scoreAll and a training step', () => {
   assert.equal(tf.memory().numTensors, before);
   optimizer.dispose();
   model.dispose();
+});
+
+test('BPR-max: −log Σ s_j σ(r_i − r_j) + bpreg Σ s_j r_j², s = softmax over the negatives, as printed', () => {
+  const rows = [
+    [2, 1, 3, 0],
+    [0.5, 0.5, -1, 2],
+    [9, 9, 9, 9],
+  ];
+  const mask = [1, 1, 0];
+  const bpreg = 0.5;
+  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+  const perRow = rows.map(([pos, ...neg]) => {
+    const e = neg.map((r) => Math.exp(r - Math.max(...neg)));
+    const s = e.map((v) => v / e.reduce((a, b) => a + b, 0));
+    const ranking = -Math.log(s.reduce((sum, sj, j) => sum + sj * sigmoid(pos - neg[j]), 0) + 1e-24);
+    return ranking + bpreg * s.reduce((sum, sj, j) => sum + sj * neg[j] ** 2, 0);
+  });
+  const expected = (perRow[0] + perRow[1]) / 2;
+  const got = tf.tidy(() => bprMaxLoss(tf.tensor2d(rows), tf.tensor1d(mask), bpreg).dataSync()[0]);
+  assert.ok(Math.abs(got - expected) < 1e-5, `${got} != ${expected}`);
+});
+
+test('train.loss=bpr_max is GRU4Rec\'s own: other models refuse it by name', () => {
+  const gru = createModel(loadConfig(null, ['model.name=gru4rec', 'train.loss=bpr_max'])) as Gru4Rec;
+  assert.doesNotThrow(() => gru.checkTraining());
+  assert.equal(gru.lossName, 'bpr_max');
+  const sasrec = createModel(loadConfig(null, ['model.name=sasrec', 'train.loss=bpr_max'])) as NeuralModel;
+  assert.throws(() => sasrec.checkTraining(), /train\.loss: bpr_max is not available for this model/);
 });
