@@ -1,18 +1,26 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Interactions } from './interactions';
+import { isDeepStrictEqual } from 'node:util';
+import { RunError } from '../util/errors';
+import { datasetStats, validateInteractions, type Interactions } from './interactions';
+import type { BadLine, FileRead } from './loaders/bad-rows';
 import type { StepStats } from './preprocess/registry';
 
 /** Bumped whenever the layout below changes, so that older cache files are never read. */
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const MAGIC = 'MEMRECDC';
 const CHECKSUM_BYTES = 32;
 
-/** What a cache file holds: the preprocessed dataset and the statistics log of its preprocessing. */
+/**
+ * What a cache file holds: the preprocessed dataset, the statistics log of its preprocessing, and what
+ * reading each raw file found (its malformed lines), so that a warm run reports them and checks
+ * data.max_bad_share as the run that read the files did.
+ */
 export interface CachedData {
   readonly data: Interactions;
   readonly log: StepStats[];
+  readonly reads: FileRead[];
 }
 
 /** The sha256 of a file's bytes, streamed (a raw file may be several GB). */
@@ -46,10 +54,11 @@ const MAKERS: Record<ArrayName, (buffer: ArrayBuffer) => Int32Array | Float64Arr
 };
 
 /** Layout: magic, version (u32), header length (u32), header JSON, the arrays' bytes, sha256 of all before. */
-function encode(cached: CachedData): Buffer {
-  const { data, log } = cached;
+function encode(key: string, cached: CachedData): Buffer {
+  const { data, log, reads } = cached;
   const arrays = ARRAYS.map((name) => data[name]);
   const header = {
+    key,
     name: data.name,
     numUsers: data.numUsers,
     numItems: data.numItems,
@@ -60,6 +69,7 @@ function encode(cached: CachedData): Buffer {
     itemIds: data.itemIds,
     byteLengths: arrays.map((array) => (array === null ? -1 : array.byteLength)),
     log,
+    reads,
   };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(MAGIC.length + 8);
@@ -70,50 +80,107 @@ function encode(cached: CachedData): Buffer {
   return Buffer.concat([body, createHash('sha256').update(body).digest()]);
 }
 
-/** The cached data, or why the file cannot be trusted. */
-function decode(bytes: Buffer): CachedData | string {
+const NULLABLE: ReadonlySet<ArrayName> = new Set(['ratings', 'behaviors']);
+const isCount = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
+const isStrings = (value: unknown) => Array.isArray(value) && value.every((v) => typeof v === 'string');
+
+/** Why the statistics log or the file reads of an entry do not fit its data, or null. */
+function logProblem(data: Interactions, log: unknown, reads: unknown): string | null {
+  if (!Array.isArray(log) || log.length === 0 || !log.every((row) => typeof row?.step === 'string' && typeof row?.stats === 'object')) return 'no preprocessing log';
+  if (!isDeepStrictEqual(log[log.length - 1].stats, datasetStats(data))) return 'its statistics do not match its data';
+  const isBadLine = (line: unknown) => isCount((line as BadLine)?.lineNumber) && typeof (line as BadLine)?.reason === 'string';
+  const isRead = (read: FileRead) =>
+    typeof read?.file === 'string' && isCount(read.lines) && isCount(read.malformed) && read.malformed <= read.lines && Array.isArray(read.examples) && read.examples.every(isBadLine);
+  return Array.isArray(reads) && reads.every(isRead) ? null : 'no valid record of the files read';
+}
+
+/**
+ * The cached data, or why the file cannot be trusted: not a cache file, another version, a checksum
+ * mismatch, an entry written for another key (a file copied or renamed into place), or any inconsistency
+ * between its parts. The checksum catches damage; the other checks catch an entry whose bytes are intact
+ * but do not belong here, so that every such entry is rebuilt instead of failing the run.
+ */
+function decode(bytes: Buffer, key: string): CachedData | string {
   if (bytes.length < MAGIC.length + 8 + CHECKSUM_BYTES || bytes.toString('latin1', 0, MAGIC.length) !== MAGIC) return 'not a memrec cache file';
   if (bytes.readUInt32LE(MAGIC.length) !== FORMAT_VERSION) return 'written by another version of memrec';
   const body = bytes.subarray(0, bytes.length - CHECKSUM_BYTES);
   if (!createHash('sha256').update(body).digest().equals(bytes.subarray(body.length))) return 'checksum mismatch (truncated or corrupt)';
   const headerLength = body.readUInt32LE(MAGIC.length + 4);
   let offset = MAGIC.length + 8;
-  const header = JSON.parse(body.toString('utf8', offset, offset + headerLength));
+  if (offset + headerLength > body.length) return 'inconsistent: the header runs past the end';
+  let header;
+  try {
+    header = JSON.parse(body.toString('utf8', offset, offset + headerLength));
+  } catch {
+    return 'inconsistent: the header is not JSON';
+  }
+  if (typeof header !== 'object' || header === null) return 'inconsistent: the header is not an object';
+  if (header.key !== key) return `written for another key (${String(header.key)}), e.g. another dataset's entry copied here`;
   offset += headerLength;
+  const { byteLengths } = header;
+  if (!Array.isArray(byteLengths) || byteLengths.length !== ARRAYS.length) return 'inconsistent: no array sizes';
   const arrays: Partial<Record<ArrayName, Int32Array | Float64Array | Uint8Array | null>> = {};
-  ARRAYS.forEach((name, k) => {
-    const length: number = header.byteLengths[k];
-    if (length < 0) {
+  for (const [k, name] of ARRAYS.entries()) {
+    const length: unknown = byteLengths[k];
+    if (length === -1 && NULLABLE.has(name)) {
       arrays[name] = null;
-      return;
+      continue;
     }
+    if (!isCount(length) || offset + (length as number) > body.length) return `inconsistent: the size of ${name}`;
     // a copy into a fresh buffer: the file's bytes need not be aligned for the typed array
-    const own = new ArrayBuffer(length);
-    new Uint8Array(own).set(body.subarray(offset, offset + length));
-    arrays[name] = MAKERS[name](own);
-    offset += length;
-  });
-  if (offset !== body.length) return 'sizes do not add up';
-  const data = { ...header, ...arrays } as Interactions & { byteLengths?: unknown; log?: unknown };
-  delete data.byteLengths;
-  delete data.log;
-  return { data, log: header.log };
+    const own = new ArrayBuffer(length as number);
+    new Uint8Array(own).set(body.subarray(offset, offset + (length as number)));
+    try {
+      arrays[name] = MAKERS[name](own);
+    } catch {
+      return `inconsistent: the size of ${name}`;
+    }
+    offset += length as number;
+  }
+  if (offset !== body.length) return 'inconsistent: sizes do not add up';
+  const { name, numUsers, numItems, numCategories, numTokens, behaviorNames, userIds, itemIds, log, reads } = header;
+  if (typeof name !== 'string' || ![numUsers, numItems, numCategories, numTokens].every(isCount) || ![behaviorNames, userIds, itemIds].every(isStrings)) {
+    return 'inconsistent: the header fields';
+  }
+  const data = { name, numUsers, numItems, numCategories, numTokens, behaviorNames, userIds, itemIds, ...arrays } as Interactions;
+  try {
+    validateInteractions(data);
+  } catch (err) {
+    return `inconsistent: ${(err as Error).message}`;
+  }
+  const problem = logProblem(data, log, reads);
+  return problem === null ? { data, log, reads } : `inconsistent: ${problem}`;
 }
 
 /** The entry for `key` in `dir`: the data, null when absent, or the reason it was not trusted. */
 export function readCache(dir: string, key: string): CachedData | null | { untrusted: string; file: string } {
   const file = join(dir, `${key}.bin`);
   if (!existsSync(file)) return null;
-  const decoded = decode(readFileSync(file));
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    return { untrusted: `cannot read it (${(err as Error).message})`, file };
+  }
+  const decoded = decode(bytes, key);
   return typeof decoded === 'string' ? { untrusted: decoded, file } : decoded;
 }
 
-/** Writes the entry through a temporary file and a rename, so a reader never sees half a file. */
+/**
+ * Writes the entry through a temporary file and a rename, so a reader never sees half a file. A failure
+ * (a full disk, say) removes the temporary file, so that it cannot fill the disk for later runs, and is a
+ * RunError naming the file.
+ */
 export function writeCache(dir: string, key: string, cached: CachedData): string {
-  mkdirSync(dir, { recursive: true });
   const file = join(dir, `${key}.bin`);
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, encode(cached));
-  renameSync(temporary, file);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temporary, encode(key, cached));
+    renameSync(temporary, file);
+  } catch (err) {
+    rmSync(temporary, { force: true });
+    throw new RunError(`cannot write the data cache entry ${file} (${(err as Error).message}); free space, or set data.cache_dir to another folder or to '' for no cache`);
+  }
   return file;
 }

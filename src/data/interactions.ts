@@ -81,6 +81,14 @@ export function validateInteractions(data: Interactions): void {
   if (data.itemCategory.length !== data.numItems) fail('itemCategory length');
   if (data.itemTokenOffsets.length !== data.numItems + 1) fail('itemTokenOffsets length');
   if (data.userIds.length !== data.numUsers || data.itemIds.length !== data.numItems) fail('raw id lengths');
+  if (data.itemTokenOffsets[0] !== 0 || data.itemTokenOffsets[data.numItems] !== data.itemTokens.length) fail('itemTokenOffsets bounds');
+  for (let i = 0; i < data.numItems; i++) {
+    if (data.itemTokenOffsets[i + 1] < data.itemTokenOffsets[i]) fail(`itemTokenOffsets decrease at item ${i}`);
+    const category = data.itemCategory[i];
+    if (category < -1 || category >= data.numCategories) fail(`category ${category} of item ${i} out of range`);
+  }
+  if (data.itemTokens.some((token) => token < 0 || token >= data.numTokens)) fail('token index out of range');
+  if (data.behaviors?.some((code) => code >= data.behaviorNames.length)) fail('behaviour code out of range');
   for (let u = 0; u < data.numUsers; u++) {
     const start = data.offsets[u];
     const end = data.offsets[u + 1];

@@ -1,18 +1,30 @@
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
 import type { ResolvedConfig } from '../config/resolved';
+import { InputError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
-import { cacheKey, fileHash, readCache, writeCache } from './cache';
+import { cacheKey, fileHash, readCache, writeCache, type CachedData } from './cache';
 import type { Interactions } from './interactions';
-import { applySteps, configuredSteps, type StepStats } from './preprocess/registry';
-import { DATA_SOURCES } from './sources';
+import { checkBadRows, type FileRead } from './loaders/bad-rows';
+import { applySteps, configuredSteps, describeStats, type StepStats } from './preprocess/registry';
+import { DATA_SOURCES, type DataSource } from './sources';
 
 /** The dataset a run uses, with the statistics as loaded and after each preprocessing step. */
 export interface PreparedData {
   readonly data: Interactions;
   readonly log: StepStats[];
+  /** what reading each raw file found, in the order of the source's input files (none for generated data) */
+  readonly reads: FileRead[];
+  /** the malformed lines of all files read, left out of the data (for metrics.json's data section) */
+  readonly badRows: number;
 }
 
-/** data.* keys that do not change the dataset, left out of the cache key. */
+/**
+ * data.* keys that do not change the dataset, left out of the cache key. data.max_bad_share decides
+ * whether a load may be used, not what it holds: an entry keeps its malformed-line counts, and every load,
+ * warm or cold, checks them against the current setting.
+ */
 const NOT_IN_KEY = new Set(['data.cache_dir', 'data.max_bad_share', 'data.paper_stats']);
 
 function dataSettings(config: ResolvedConfig, random: boolean): Record<string, unknown> {
@@ -24,13 +36,40 @@ function dataSettings(config: ResolvedConfig, random: boolean): Record<string, u
   return settings;
 }
 
-function describe(stats: StepStats['stats']): string {
-  return `${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`;
+function prepared(cached: CachedData): PreparedData {
+  return { ...cached, badRows: cached.reads.reduce((sum, read) => sum + read.malformed, 0) };
+}
+
+/**
+ * The entry for `key`, or null when there is none or it is not trusted (reported, to be rebuilt). A trusted
+ * entry must also record one read per input file of this run, in their order.
+ */
+function trustedEntry(dir: string, key: string, files: readonly string[], reporter: Reporter): CachedData | null {
+  const cached = readCache(dir, key);
+  if (cached === null) return null;
+  let problem: string | null;
+  if ('untrusted' in cached) problem = cached.untrusted;
+  else {
+    const recorded = cached.reads.map((read) => read.file);
+    problem = isDeepStrictEqual(recorded, files) ? null : `inconsistent: it records the files ${recorded.join(', ')}, this run reads ${files.join(', ')}`;
+  }
+  if (problem === null) return cached as CachedData;
+  reporter.info(`data cache ${join(dir, `${key}.bin`)}: ${problem}; rebuilding it`);
+  return null;
+}
+
+/** An InputError when a source loaded nothing: the file had no data lines (empty, a header only, every line skipped). */
+function checkLoaded(data: Interactions, source: DataSource, reads: readonly FileRead[]): void {
+  if (data.items.length > 0) return;
+  const counts = reads.map((read) => `${read.file}: ${read.lines} lines, ${read.malformed} malformed`).join('; ');
+  throw new InputError(`data source ${source.name} loaded no interactions${counts === '' ? '' : ` (${counts})`}: the file holds no data lines, or every line was left out`);
 }
 
 /**
  * Loads the configured source and applies data.preprocess, through the cache when the source reads files
- * and data.cache_dir is set: a hit skips both; an entry that fails its checks is reported and rebuilt.
+ * and data.cache_dir is set: a hit skips both, reporting the malformed lines the entry records and checking
+ * them against data.max_bad_share as a cold load does; an entry that fails its checks is reported and
+ * rebuilt. Data left empty by the load or by any step is an error naming that step.
  */
 export async function prepareData(config: ResolvedConfig, reporter: Reporter): Promise<PreparedData> {
   const steps = configuredSteps(config);
@@ -39,19 +78,22 @@ export async function prepareData(config: ResolvedConfig, reporter: Reporter): P
   let key: string | null = null;
   if (dir !== '' && source.inputFiles) {
     const started = performance.now();
-    const fileHashes = await Promise.all(source.inputFiles(config).map(fileHash));
+    const files = source.inputFiles(config);
+    const fileHashes = await Promise.all(files.map(fileHash));
     key = cacheKey({ fileHashes, settings: { source: source.name, ...dataSettings(config, steps.some((s) => s.step.random)) } });
-    const cached = readCache(dir, key);
-    if (cached && 'untrusted' in cached) reporter.info(`data cache ${cached.file}: ${cached.untrusted}; rebuilding it`);
-    else if (cached) {
+    const cached = trustedEntry(dir, key, files, reporter);
+    if (cached !== null) {
+      for (const read of cached.reads) checkBadRows(read, config.num('data.max_bad_share'), reporter);
       const seconds = (performance.now() - started) / 1000;
-      reporter.info(`data: ${describe(cached.log[cached.log.length - 1].stats)} from the cache (${dir}/${key}.bin, ${seconds.toFixed(2)} s)`);
-      return cached;
+      reporter.info(`data: ${describeStats(cached.log[cached.log.length - 1].stats)} from the cache (${join(dir, `${key}.bin`)}, ${seconds.toFixed(2)} s)`);
+      return prepared(cached);
     }
   }
-  const loaded = await source.load(config, reporter);
-  const prepared = applySteps(loaded, steps, config.int('seed'));
-  for (const { step, stats } of prepared.log) reporter.info(`data ${step === 'as loaded' ? 'as loaded' : `after ${step}`}: ${describe(stats)}`);
-  if (key !== null) writeCache(dir, key, prepared);
-  return prepared;
+  const reads: FileRead[] = [];
+  const loaded = await source.load(config, reporter, reads);
+  checkLoaded(loaded, source, reads);
+  const built = { ...applySteps(loaded, steps, config.int('seed')), reads };
+  for (const { step, stats } of built.log) reporter.info(`data ${step === 'as loaded' ? 'as loaded' : `after ${step}`}: ${describeStats(stats)}`);
+  if (key !== null) writeCache(dir, key, built);
+  return prepared(built);
 }

@@ -5,6 +5,7 @@ import { Progress } from '../util/progress';
 import type { Reporter } from '../util/reporter';
 import type { Interactions } from './interactions';
 import { amazon } from './loaders/amazon';
+import type { FileRead } from './loaders/bad-rows';
 import { delimited } from './loaders/delimited';
 import { movielens } from './loaders/movielens';
 import { s3rec } from './loaders/s3rec';
@@ -25,7 +26,8 @@ export interface DataSource {
   readonly keys: Schema;
   /** keys directly under `data.` that it shares with other sources (every file source's data.max_bad_share) */
   readonly dataKeys?: Schema;
-  load(config: ResolvedConfig, reporter: Reporter): Promise<Interactions>;
+  /** Loads the data; a file source adds what reading each file found (lines, malformed lines) to `reads`. */
+  load(config: ResolvedConfig, reporter: Reporter, reads?: FileRead[]): Promise<Interactions>;
   /**
    * The files that load reads (the main file and any side files such as metadata), for the cache key; none
    * for generated data.

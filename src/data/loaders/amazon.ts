@@ -3,6 +3,7 @@ import { int, oneOf, str } from '../../config/spec';
 import { requireFile } from '../../util/lines';
 import type { Reporter } from '../../util/reporter';
 import { InteractionsBuilder } from '../build-interactions';
+import type { FileRead } from './bad-rows';
 import type { Interactions } from '../interactions';
 import type { DataSource } from '../sources';
 import { isWholeNumber } from './fields';
@@ -126,7 +127,7 @@ function metaFile(config: ResolvedConfig): string | null {
 }
 
 /** Reads the review file into the builder, the format chosen by data.amazon.format or told by the first line. */
-async function readReviews(file: string, builder: InteractionsBuilder, config: ResolvedConfig, reporter: Reporter): Promise<void> {
+async function readReviews(file: string, builder: InteractionsBuilder, config: ResolvedConfig, reporter: Reporter, reads: FileRead[]): Promise<void> {
   const chosen = config.str('data.amazon.format');
   let parse = chosen === 'auto' ? null : REVIEW_PARSERS[chosen as Format];
   const parseLine: LineParser = (line) => {
@@ -136,11 +137,11 @@ async function readReviews(file: string, builder: InteractionsBuilder, config: R
     builder.add(review.user, review.item, review.timestamp, review.rating);
     return null;
   };
-  await parseLines(file, parseLine, config, reporter);
+  await parseLines(file, parseLine, config, reporter, reads);
 }
 
 /** Gives the builder each metadata item's category; items with no category path are left without one. */
-async function readMeta(file: string, builder: InteractionsBuilder, config: ResolvedConfig, reporter: Reporter): Promise<void> {
+async function readMeta(file: string, builder: InteractionsBuilder, config: ResolvedConfig, reporter: Reporter, reads: FileRead[]): Promise<void> {
   const level = config.int('data.amazon.category_level');
   const intern = categoryInterner();
   let python: boolean | null = null;
@@ -156,7 +157,7 @@ async function readMeta(file: string, builder: InteractionsBuilder, config: Reso
     if (category !== undefined) builder.setItemCategory(record.asin, intern(category));
     return null;
   };
-  await parseLines(file, parseLine, config, reporter);
+  await parseLines(file, parseLine, config, reporter, reads);
 }
 
 function reportCategories(data: Interactions, reporter: Reporter): void {
@@ -183,12 +184,12 @@ export const amazon: DataSource = {
     const meta = metaFile(config);
     return [sourceFile(config, 'amazon'), ...(meta === null ? [] : [meta])];
   },
-  async load(config, reporter) {
+  async load(config, reporter, reads = []) {
     const file = sourceFile(config, 'amazon');
     const meta = metaFile(config);
     const builder = new InteractionsBuilder({ ratings: true, behaviors: false });
-    await readReviews(file, builder, config, reporter);
-    if (meta !== null) await readMeta(meta, builder, config, reporter);
+    await readReviews(file, builder, config, reporter, reads);
+    if (meta !== null) await readMeta(meta, builder, config, reporter, reads);
     const data = builder.build(datasetName(file));
     if (meta !== null) reportCategories(data, reporter);
     return data;

@@ -140,11 +140,11 @@ export const delimited: DataSource = {
     behavior_column: column('0-based column of the behaviour type, kept as written, at most 256 types (-1: none)'),
   },
   inputFiles: (config) => [sourceFile(config, 'delimited')],
-  async load(config, reporter) {
+  async load(config, reporter, reads = []) {
     const layout = readLayout(config);
     const file = sourceFile(config, 'delimited');
     const builder = new InteractionsBuilder({ ratings: layout.rating !== UNSET, behaviors: layout.behavior !== UNSET });
-    await parseLines(file, lineParser(file, layout, builder), config, reporter);
+    await parseLines(file, lineParser(file, layout, builder), config, reporter, reads);
     return builder.build(datasetName(file));
   },
 };

@@ -6,7 +6,7 @@ import { ConfigError, InputError } from '../../util/errors';
 import { forEachLine, LineReadError, requireFile } from '../../util/lines';
 import { Progress } from '../../util/progress';
 import type { Reporter } from '../../util/reporter';
-import { BadRows } from './bad-rows';
+import { BadRows, checkBadRows, type FileRead } from './bad-rows';
 
 /** Keys directly under `data.` that every file source declares. */
 export const FILE_SOURCE_DATA_KEYS: Schema = {
@@ -49,24 +49,31 @@ export type LineParser = (line: string, lineNumber: number) => string | null;
 
 const PROGRESS_STEP_BYTES = 1 << 18;
 
+/** Why a final line without a newline is not loaded: a plain file cut at a byte boundary still parses. */
+export const UNTERMINATED = 'no newline at the end of the file';
+
 /**
  * Streams every line of `file` (gzip when it ends in .gz; text in `encoding`) through `parse`, with progress
- * and throughput. Malformed lines are counted and reported; the load fails with a RunError when their share
- * is above data.max_bad_share.
+ * and throughput, and adds what it found to `reads`. Malformed lines are counted and reported; the load
+ * fails with a RunError when their share is above data.max_bad_share. A final line without a newline is
+ * malformed in a plain file (a file cut short may end in a line that still parses: a timestamp cut to its
+ * first digits); a gzip file that reads to its end is complete, and one that does not is an InputError.
  */
 export async function parseLines(
   file: string,
   parse: LineParser,
   config: ResolvedConfig,
   reporter: Reporter,
+  reads: FileRead[],
   encoding: BufferEncoding = 'utf8',
 ): Promise<void> {
+  const gzip = file.endsWith('.gz');
   const progress = new Progress(reporter, `reading ${basename(file)}`, textBytes(file), 'bytes');
-  const bad = new BadRows(file);
+  const bad = new BadRows();
   let lineNumber = 0;
   let pendingBytes = 0;
-  const take = (line: string, number: number) => {
-    const reason = parse(line, number);
+  const take = (line: string, number: number, terminated: boolean) => {
+    const reason = terminated || gzip ? parse(line, number) : UNTERMINATED;
     if (reason !== null) bad.add(number, reason);
   };
   try {
@@ -78,12 +85,14 @@ export async function parseLines(
     }, encoding);
   } catch (err) {
     if (!(err instanceof LineReadError)) throw err;
-    throw new InputError(`${file}:${err.linesRead + 1}: cannot read (${err.message})`);
+    throw new InputError(`${file}:${err.linesRead + 1}: cannot read (${err.message})${gzip ? ': an incomplete (truncated) gzip file?' : ''}`);
   }
   progress.tick(pendingBytes);
   const seconds = progress.finish(true);
   if (lineNumber === 0) throw new InputError(`${file}: the file is empty`);
   const rate = seconds > 0 ? `, ${Math.round(lineNumber / seconds)} lines/s` : '';
   reporter.info(`read ${file}: ${lineNumber} lines in ${seconds.toFixed(2)} s${rate}`);
-  bad.check(lineNumber, config.num('data.max_bad_share'), reporter);
+  const read = bad.read(file, lineNumber);
+  reads.push(read);
+  checkBadRows(read, config.num('data.max_bad_share'), reporter);
 }

@@ -126,7 +126,7 @@ export const movielens: DataSource = {
     movies_path: str('', 'optional movie list of the same release: u.item (ml-100k), movies.dat (ml-1m) or movies.csv (ml-csv); each movie\'s genres string, whole, is its category'),
   },
   inputFiles: (config) => [sourceFile(config, 'movielens'), moviesFile(config)].filter((file) => file !== null),
-  async load(config, reporter) {
+  async load(config, reporter, reads = []) {
     const file = sourceFile(config, 'movielens');
     const movies = moviesFile(config);
     const chosen = config.str('data.movielens.format');
@@ -153,11 +153,12 @@ export const movielens: DataSource = {
       },
       config,
       reporter,
+      reads,
     );
     if (minRating > 0) reporter.info(`movielens: ${belowMin} ratings below data.movielens.min_rating ${minRating} left out`);
     // set by the first line: an empty file has already failed
     const read = format as Format;
-    if (movies !== null) await parseLines(movies, moviesParser(read, builder), config, reporter, MOVIES[read].encoding);
+    if (movies !== null) await parseLines(movies, moviesParser(read, builder), config, reporter, reads, MOVIES[read].encoding);
     return builder.build(read);
   },
 };

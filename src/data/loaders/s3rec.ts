@@ -13,7 +13,7 @@ export const s3rec: DataSource = {
   dataKeys: FILE_SOURCE_DATA_KEYS,
   keys: { path: str('', "S3-Rec's file, e.g. Beauty.txt (gzip when the name ends in .gz)") },
   inputFiles: (config) => [sourceFile(config, 's3rec')],
-  async load(config, reporter) {
+  async load(config, reporter, reads = []) {
     const file = sourceFile(config, 's3rec');
     const builder = new InteractionsBuilder();
     await parseLines(
@@ -28,6 +28,7 @@ export const s3rec: DataSource = {
       },
       config,
       reporter,
+      reads,
     );
     return builder.build(datasetName(file));
   },

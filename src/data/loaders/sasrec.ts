@@ -14,7 +14,7 @@ export const sasrec: DataSource = {
   dataKeys: FILE_SOURCE_DATA_KEYS,
   keys: { path: str('', "SASRec's or BERT4Rec's file, e.g. Video.txt or beauty.txt (gzip when the name ends in .gz)") },
   inputFiles: (config) => [sourceFile(config, 'sasrec')],
-  async load(config, reporter) {
+  async load(config, reporter, reads = []) {
     const file = sourceFile(config, 'sasrec');
     const builder = new InteractionsBuilder();
     await parseLines(
@@ -29,6 +29,7 @@ export const sasrec: DataSource = {
       },
       config,
       reporter,
+      reads,
     );
     return builder.build(datasetName(file));
   },

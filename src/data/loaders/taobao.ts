@@ -17,7 +17,7 @@ export const taobao: DataSource = {
   dataKeys: FILE_SOURCE_DATA_KEYS,
   keys: { path: str('', 'UserBehavior.csv (gzip when the name ends in .gz)') },
   inputFiles: (config) => [sourceFile(config, 'taobao')],
-  async load(config, reporter) {
+  async load(config, reporter, reads = []) {
     const file = sourceFile(config, 'taobao');
     const builder = new InteractionsBuilder({ ratings: false, behaviors: true });
     await parseLines(
@@ -36,6 +36,7 @@ export const taobao: DataSource = {
       },
       config,
       reporter,
+      reads,
     );
     return builder.build('taobao');
   },

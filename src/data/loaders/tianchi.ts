@@ -22,7 +22,7 @@ export const aliMobile: DataSource = {
   dataKeys: FILE_SOURCE_DATA_KEYS,
   keys: { path: str('', 'tianchi_mobile_recommend_train_user.csv (gzip when the name ends in .gz)') },
   inputFiles: (config) => [sourceFile(config, 'ali_mobile')],
-  async load(config, reporter) {
+  async load(config, reporter, reads = []) {
     const file = sourceFile(config, 'ali_mobile');
     const builder = new InteractionsBuilder({ ratings: false, behaviors: true });
     await parseLines(
@@ -43,6 +43,7 @@ export const aliMobile: DataSource = {
       },
       config,
       reporter,
+      reads,
     );
     return builder.build('ali_mobile');
   },

@@ -21,6 +21,18 @@ function detectFormat(file: string, firstLine: string): Format {
   throw new InputError(`${file}:1: cannot tell the YOOCHOOSE format (no tab, no comma); set data.yoochoose.format`);
 }
 
+/**
+ * Checks the first line against the format the config names: each format's every line is malformed in the
+ * other, so a file of the other format fails at once with the setting that reads it, not with a count of
+ * malformed lines (session-rec's prepared files are what most users have, and a preset may name clicks).
+ */
+function checkFormat(config: ResolvedConfig, file: string, chosen: Format, firstLine: string): void {
+  const actual: Format | null = firstLine.includes('\t') ? 'prepared' : firstLine.includes(',') ? 'clicks' : null;
+  if (actual === null || actual === chosen) return;
+  const what = actual === 'prepared' ? "session-rec's prepared format (a tab-separated header, SessionId ItemId Time)" : 'raw yoochoose-clicks.dat (session,time,item,category)';
+  throw new ConfigError(`${config.source}: data.yoochoose.format: ${chosen}, but ${file} is ${what}; set data.yoochoose.format=${actual} (--set data.yoochoose.format=${actual}) or auto`);
+}
+
 /** Why an ISO time field is malformed, or null. */
 const badTime = (time: string) => (isoSeconds(time) === null ? `time "${time}" is not ISO 8601 (YYYY-MM-DDTHH:MM:SS.sssZ)` : null);
 
@@ -110,7 +122,7 @@ export const yoochoose: DataSource = {
     buys_path: str('', 'optional yoochoose-buys.dat (raw clicks only): its rows join their sessions as behaviour buy, the clicks becoming click'),
   },
   inputFiles: (config) => [sourceFile(config, 'yoochoose'), buysFile(config)].filter((file) => file !== null),
-  async load(config, reporter) {
+  async load(config, reporter, reads = []) {
     const file = sourceFile(config, 'yoochoose');
     const buys = buysFile(config);
     const builder = new InteractionsBuilder({ ratings: false, behaviors: buys !== null });
@@ -123,17 +135,21 @@ export const yoochoose: DataSource = {
       return preparedParser(file, builder);
     };
     const chosen = config.str('data.yoochoose.format');
-    let parse = chosen === 'auto' ? null : parserFor(chosen as Format);
+    let parse: LineParser | null = null;
     await parseLines(
       file,
       (line, lineNumber) => {
-        parse ??= parserFor(detectFormat(file, line));
+        if (parse === null) {
+          if (chosen !== 'auto') checkFormat(config, file, chosen as Format, line);
+          parse = parserFor(chosen === 'auto' ? detectFormat(file, line) : (chosen as Format));
+        }
         return parse(line, lineNumber);
       },
       config,
       reporter,
+      reads,
     );
-    if (buys !== null) await parseLines(buys, buyParser(builder), config, reporter);
+    if (buys !== null) await parseLines(buys, buyParser(builder), config, reporter, reads);
     return builder.build(datasetName(file));
   },
 };

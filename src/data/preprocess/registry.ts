@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../../config/resolved';
-import { ConfigError } from '../../util/errors';
+import { ConfigError, RunError } from '../../util/errors';
 import { datasetStats, type DatasetStats, type Interactions } from '../interactions';
 import { parseStep, type ParsedStep, type PreprocessStep } from './step';
 import { kCore, minCount } from './steps/counts';
@@ -33,13 +33,27 @@ export interface StepStats {
   readonly stats: DatasetStats;
 }
 
-/** Applies the steps in order; returns the result and the statistics as loaded and after each step. */
+/** `N users, N items, N interactions`, as the log lines and messages write a dataset's size. */
+export function describeStats(stats: DatasetStats): string {
+  return `${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`;
+}
+
+/**
+ * Applies the steps in order; returns the result and the statistics as loaded and after each step. A step
+ * that leaves no interactions is a RunError naming it and the counts before it: nothing downstream can
+ * train or evaluate on empty data, and a run that went on would report empty results with exit 0.
+ */
 export function applySteps(data: Interactions, steps: readonly ParsedStep[], seed: number): { data: Interactions; log: StepStats[] } {
   const log: StepStats[] = [{ step: 'as loaded', stats: datasetStats(data) }];
   let current = data;
   steps.forEach((parsed, index) => {
-    current = parsed.step.apply(current, parsed.args, { seed, index, where: `data.preprocess[${index}] "${parsed.text}"` });
-    log.push({ step: parsed.text, stats: datasetStats(current) });
+    const where = `data.preprocess[${index}] "${parsed.text}"`;
+    current = parsed.step.apply(current, parsed.args, { seed, index, where });
+    const stats = datasetStats(current);
+    if (stats.interactions === 0) {
+      throw new RunError(`${where} left no interactions (before it: ${describeStats(log[log.length - 1].stats)}); relax it or use more data`);
+    }
+    log.push({ step: parsed.text, stats });
   });
   return { data: current, log };
 }

@@ -48,7 +48,7 @@ test('delimited, Diginetica layout: `;`, a header, dates as midnight UTC, ties i
 test('delimited: a multi-character separator, ratings, behaviours and categories; no time column: the line number', async () => {
   const file = tempFile(
     'events.dat',
-    ['u1::i1::4::click::c1', 'u2::i2::5::buy::c2', 'u1::i2::3::click::', 'u1::i3::x::click::c1', 'u2::i1::2::::c1', 'u2::i3::1::buy::c3'].join('\n'),
+    ['u1::i1::4::click::c1', 'u2::i2::5::buy::c2', 'u1::i2::3::click::', 'u1::i3::x::click::c1', 'u2::i1::2::::c1', 'u2::i3::1::buy::c3', ''].join('\n'),
   );
   const { data, messages } = await loadSource(
     delimited,

@@ -23,7 +23,7 @@ test('taobao: behaviours and categories kept, each user sorted by time with ties
   });
   assert.ok(messages.includes(`${FILE}: 2 of 9 lines malformed (22%), not loaded:`), messages.join('\n'));
   assert.ok(messages.includes(`  ${FILE}:5: behavior "like" is not one of pv, buy, cart, fav`));
-  assert.ok(messages.includes(`  ${FILE}:9: expected 5 fields (user,item,category,behavior,timestamp), got 4 (the last line: truncated file?)`));
+  assert.ok(messages.includes(`  ${FILE}:9: no newline at the end of the file (the last line: truncated file?)`));
 });
 
 test('taobao: the default data.max_bad_share fails on the fixture; an unset path is a ConfigError', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { yoochoose } from '../../../src/data/loaders/yoochoose';
-import { ConfigError, InputError, RunError } from '../../../src/util/errors';
+import { ConfigError, InputError } from '../../../src/util/errors';
 import { csr, fixture, LENIENT, loadSource, sourceConfig } from '../../helpers/source-load';
 
 const CLICKS = fixture('yoochoose', 'yoochoose-clicks.dat');
@@ -84,14 +84,18 @@ test('yoochoose: buys with a prepared file are a ConfigError naming the key', as
   );
 });
 
-test('yoochoose: the wrong format fails on the header or on every line; an unknown first line is an InputError', async () => {
+test('yoochoose: a file of the other format fails at once with the format to set; an unknown first line is an InputError', async () => {
   await assert.rejects(
     loadSource(yoochoose, `data.yoochoose.path=${PREPARED}`, 'data.yoochoose.format=clicks', LENIENT),
-    (err: unknown) => err instanceof RunError && err.message.includes('7 of 7 lines malformed (100%)'),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.message.endsWith(
+        `data.yoochoose.format: clicks, but ${PREPARED} is session-rec's prepared format (a tab-separated header, SessionId ItemId Time); set data.yoochoose.format=prepared (--set data.yoochoose.format=prepared) or auto`,
+      ),
   );
   await assert.rejects(
     loadSource(yoochoose, `data.yoochoose.path=${CLICKS}`, 'data.yoochoose.format=prepared'),
-    (err: unknown) => err instanceof InputError && err.message.includes(`${CLICKS}:1: expected a tab-separated header naming SessionId, ItemId, Time`),
+    (err: unknown) => err instanceof ConfigError && err.message.includes(`${CLICKS} is raw yoochoose-clicks.dat (session,time,item,category); set data.yoochoose.format=clicks`),
   );
   const file = join(mkdtempSync(join(tmpdir(), 'memrec-yoochoose-')), 'clicks.txt');
   writeFileSync(file, '1 2 3\n');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { validateInteractions, type Interactions } from '../../../src/data/interactions';
 import { applySteps, PREPROCESS_STEPS } from '../../../src/data/preprocess/registry';
 import { parseStep, type ParsedStep } from '../../../src/data/preprocess/step';
-import { ConfigError } from '../../../src/util/errors';
+import { ConfigError, RunError } from '../../../src/util/errors';
 import { tinyData } from '../../helpers/tiny-data';
 
 function steps(...texts: string[]): ParsedStep[] {
@@ -88,7 +88,8 @@ test('min_count filters users and items counted once on the input', () => {
 
 test('k_core repeats until every user and item meets its threshold', () => {
   // after one pass (users >= 3, items >= 3): u0 [i0 i1], u1 [i0 i1] - both users below 3, so the core is empty
-  const empty = applySteps(COUNTS, steps('k_core users=3 items=3'), 7).data;
+  const [kCore] = steps('k_core users=3 items=3');
+  const empty = kCore.step.apply(COUNTS, kCore.args, { seed: 7, index: 0, where: 'k_core' });
   assert.equal(empty.numUsers, 0);
   assert.equal(empty.items.length, 0);
   const core = run(COUNTS, 'k_core users=2 items=2');
@@ -138,4 +139,15 @@ test('step syntax errors say what is wrong', () => {
   assert.match(error('dedupe scope=some'), /scope: "some" is not one of all, consecutive/);
   assert.match(error('keep_users fraction=1.5'), /fraction: 1.5 is above the maximum 1/);
   assert.match(error('recent 5'), /"5": parameters are written name=value/);
+});
+
+test('a step that leaves no interactions is a RunError naming it and the counts before it', () => {
+  // recent n=3 leaves u0 [i1 i2 i3], u1 [i0 i1 i2], u2 [i0 i1], u3 [i0]; then the 3-core is empty (see above)
+  assert.throws(
+    () => applySteps(COUNTS, steps('recent n=3', 'k_core users=3 items=3'), 7),
+    (err: unknown) =>
+      err instanceof RunError &&
+      err.exitCode === 1 &&
+      err.message === 'error: data.preprocess[1] "k_core users=3 items=3" left no interactions (before it: 4 users, 4 items, 9 interactions); relax it or use more data',
+  );
 });
