@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PACKAGE_ROOT } from '../results/environment';
+import { PACKAGE_ROOT } from '../util/package-root';
 import { ConfigError } from '../util/errors';
 import type { DatasetStats } from './interactions';
 

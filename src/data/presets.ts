@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PACKAGE_ROOT } from '../results/environment';
+import { PACKAGE_ROOT } from '../util/package-root';
 import { didYouMean } from '../util/did-you-mean';
 import { UsageError } from '../util/errors';
 

@@ -1,12 +1,9 @@
-import type { ResolvedConfig } from '../config/resolved';
 import { int, num, prefixed, type Schema } from '../config/spec';
 import { stream } from '../random/streams';
 import { Progress } from '../util/progress';
-import type { Reporter } from '../util/reporter';
-import type { Interactions } from './interactions';
 import { amazon } from './loaders/amazon';
-import type { FileRead } from './loaders/bad-rows';
 import { delimited } from './loaders/delimited';
+import type { DataSource } from './loaders/source';
 import { movielens } from './loaders/movielens';
 import { s3rec } from './loaders/s3rec';
 import { sasrec } from './loaders/sasrec';
@@ -15,25 +12,7 @@ import { aliMobile } from './loaders/tianchi';
 import { yoochoose } from './loaders/yoochoose';
 import { DEFAULT_SYNTHETIC_PARAMS, generateSynthetic, validateSyntheticParams, type SyntheticParams } from './synthetic';
 
-/**
- * A data source: where `data.source` points. It declares its own keys (under `data.<name>.`) and turns the
- * config into the in-memory Interactions. Raw-file loaders join with one file and one registry line.
- */
-export interface DataSource {
-  readonly name: string;
-  readonly doc: string;
-  /** keys under `data.<name>.` */
-  readonly keys: Schema;
-  /** keys directly under `data.` that it shares with other sources (every file source's data.max_bad_share) */
-  readonly dataKeys?: Schema;
-  /** Loads the data; a file source adds what reading each file found (lines, malformed lines) to `reads`. */
-  load(config: ResolvedConfig, reporter: Reporter, reads?: FileRead[]): Promise<Interactions>;
-  /**
-   * The files that load reads (the main file and any side files such as metadata), for the cache key; none
-   * for generated data.
-   */
-  inputFiles?(config: ResolvedConfig): string[];
-}
+export type { DataSource } from './loaders/source';
 
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const d = DEFAULT_SYNTHETIC_PARAMS;

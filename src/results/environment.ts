@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { PACKAGE_ROOT } from '../util/package-root';
 
-/** The memrec package root (two levels above dist/src/results). */
-export const PACKAGE_ROOT = join(__dirname, '..', '..', '..');
+export { PACKAGE_ROOT };
 
 function git(args: string[]): string | null {
   try {

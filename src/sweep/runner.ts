@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../results/environment';
+import { PACKAGE_ROOT } from '../util/package-root';
 import { Progress } from '../util/progress';
 import type { Reporter } from '../util/reporter';
 import type { TrialRecord } from './index-file';

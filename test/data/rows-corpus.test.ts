@@ -22,7 +22,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { resolveConfig } from '../../src/config/load';
-import { schemaProvider } from '../../src/config/schema';
+import { schemaProvider } from '../../src/schema/schema';
 import { prepareData, type PreparedData } from '../../src/data/pipeline';
 import { DATA_SOURCES } from '../../src/data/sources';
 import { MemrecError } from '../../src/util/errors';

@@ -5,7 +5,7 @@ import type { Reporter } from '../../util/reporter';
 import { InteractionsBuilder } from '../build-interactions';
 import type { FileRead } from './bad-rows';
 import type { Interactions } from '../interactions';
-import type { DataSource } from '../sources';
+import type { DataSource } from './source';
 import { isWholeNumber } from './fields';
 import { datasetName, FILE_SOURCE_DATA_KEYS, parseLines, sourceFile, type LineParser } from './line-file';
 import { parsePythonLiteral, PythonLiteralError, type PythonValue } from './python-literal';

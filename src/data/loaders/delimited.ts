@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../../config/resolved';
 import { bool, int, oneOf, str } from '../../config/spec';
 import { ConfigError, InputError } from '../../util/errors';
 import { InteractionsBuilder } from '../build-interactions';
-import type { DataSource } from '../sources';
+import type { DataSource } from './source';
 import { isWholeNumber } from './fields';
 import { datasetName, FILE_SOURCE_DATA_KEYS, parseLines, sourceFile, type LineParser } from './line-file';
 import { dateSeconds, decimalNumber, isoSeconds } from './times';

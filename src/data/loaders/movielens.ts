@@ -3,7 +3,7 @@ import { num, oneOf, str } from '../../config/spec';
 import { InputError } from '../../util/errors';
 import { requireFile } from '../../util/lines';
 import { InteractionsBuilder } from '../build-interactions';
-import type { DataSource } from '../sources';
+import type { DataSource } from './source';
 import { isWholeNumber, nonNumericId } from './fields';
 import { FILE_SOURCE_DATA_KEYS, parseLines, sourceFile, type LineParser } from './line-file';
 

@@ -1,6 +1,6 @@
 import { str } from '../../config/spec';
 import { InteractionsBuilder } from '../build-interactions';
-import type { DataSource } from '../sources';
+import type { DataSource } from './source';
 import { nonNumericId, whitespaceFields } from './fields';
 import { datasetName, FILE_SOURCE_DATA_KEYS, parseLines, sourceFile } from './line-file';
 

@@ -3,7 +3,7 @@ import { oneOf, str } from '../../config/spec';
 import { ConfigError, InputError } from '../../util/errors';
 import { requireFile } from '../../util/lines';
 import { InteractionsBuilder } from '../build-interactions';
-import type { DataSource } from '../sources';
+import type { DataSource } from './source';
 import { nonNumericId } from './fields';
 import { datasetName, FILE_SOURCE_DATA_KEYS, parseLines, sourceFile, type LineParser } from './line-file';
 import { decimalNumber, isoSeconds } from './times';
