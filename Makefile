@@ -3,7 +3,7 @@ NODE_MODULES_STAMP := node_modules/.installed
 TS_SOURCES := $(shell find src test scripts -name '*.ts' 2>/dev/null) tsconfig.json
 BUILD_STAMP := dist/.built
 
-.PHONY: install native build test quickstart docs bench bench-data reproduce-tables clean
+.PHONY: install native build test quickstart docs bench bench-data bench-sampled reproduce-tables clean
 
 install: $(NODE_MODULES_STAMP)
 
@@ -57,6 +57,12 @@ clean:
 bench: build
 	node dist/scripts/bench/bench.js
 	node --expose-gc dist/scripts/bench/data-load.js
+	node dist/scripts/bench/sampled-eval.js
+
+# Sampled evaluation on a 1,000,000-item catalogue: candidates scored alone, beside the whole catalogue
+# scored and gathered (minutes; about 3 GB of memory).
+bench-sampled: build
+	node dist/scripts/bench/sampled-eval.js
 
 # The papers' tables rerun with the presets (resumable; QUICK=1 for one seed and 2 epochs, minutes), written to
 # results/tables/<paper>-<table>.{md,csv,html}. DATA=<folder of raw files> (default ../shared/datasets).
