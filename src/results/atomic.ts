@@ -1,17 +1,38 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { RunError } from '../util/errors';
+
+/** What a failed write means to the user, in words (the disk is full, the file system failed, ...). */
+export function writeFailure(file: string, err: unknown): RunError {
+  const e = err as NodeJS.ErrnoException;
+  const reason =
+    e.code === 'ENOSPC' ? 'no space left on the device' :
+    e.code === 'EDQUOT' ? 'disk quota exceeded' :
+    e.code === 'EIO' ? 'input/output error' :
+    e.code === 'EROFS' ? 'read-only file system' :
+    e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' :
+    e.code === 'ENOENT' ? 'its folder does not exist' :
+    e.message;
+  return new RunError(`${file}: cannot write (${reason})`);
+}
+
+/** Writes all of `bytes` to `fd` (writeSync may write less than asked). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
 
 /**
  * Writes `data` to `file` through a temporary file in the same folder and a rename, so a reader (or a run
- * killed half-way) sees either the old file, or no file, or the whole new one; never half of one.
+ * killed half-way) sees either the old file, or no file, or the whole new one; never half of one. On any
+ * failure (a full disk, an I/O error) the temporary file is removed and the error is a RunError naming
+ * `file`.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     const fd = openSync(tmp, 'w');
     try {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -19,6 +40,6 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
-    throw err;
+    throw writeFailure(file, err);
   }
 }
