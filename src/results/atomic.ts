@@ -1,19 +1,5 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { RunError } from '../util/errors';
-
-/** What a failed write means to the user, in words (the disk is full, the file system failed, ...). */
-export function writeFailure(file: string, err: unknown): RunError {
-  const e = err as NodeJS.ErrnoException;
-  const reason =
-    e.code === 'ENOSPC' ? 'no space left on the device' :
-    e.code === 'EDQUOT' ? 'disk quota exceeded' :
-    e.code === 'EIO' ? 'input/output error' :
-    e.code === 'EROFS' ? 'read-only file system' :
-    e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' :
-    e.code === 'ENOENT' ? 'its folder does not exist' :
-    e.message;
-  return new RunError(`${file}: cannot write (${reason})`);
-}
+import { writeFailure } from '../util/write-failure';
 
 /** Writes all of `bytes` to `fd` (writeSync may write less than asked). */
 export function writeAll(fd: number, bytes: Uint8Array): void {

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFailure } from '../results/atomic';
+import { writeFailure } from '../util/write-failure';
 
 /** One line of OUT/index.jsonl: a finished trial, successful or failed. */
 export interface TrialRecord {

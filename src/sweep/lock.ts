@@ -3,6 +3,7 @@ import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RunError } from '../util/errors';
+import { writeFailure } from '../util/write-failure';
 
 interface LockOwner {
   pid: number;
@@ -33,13 +34,13 @@ const readText = (file: string): string | null => {
 /** Creates `file` holding `text` only if it does not exist, whole or not at all (a hard link of a full temporary file). */
 function createWhole(file: string, text: string): boolean {
   const tmp = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
-  writeFileSync(tmp, text, { flag: 'wx' });
   try {
+    writeFileSync(tmp, text, { flag: 'wx' });
     linkSync(tmp, file);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
+    throw writeFailure(file, err);
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -60,15 +61,19 @@ export function takeOverStale(file: string, seen: string, text: string): boolean
     writeFileSync(token, text, { flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
+    rmSync(token, { force: true });
+    throw writeFailure(token, err);
   }
+  const tmp = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     if (readText(file) !== seen) return false;
-    const tmp = `${file}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
     writeFileSync(tmp, text, { flag: 'wx' });
     renameSync(tmp, file);
     return true;
+  } catch (err) {
+    throw writeFailure(file, err);
   } finally {
+    rmSync(tmp, { force: true });
     // the text `seen` (with its nonce) never comes back, so its token is of no further use
     rmSync(token, { force: true });
   }
