@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../helpers/cli';
@@ -82,18 +82,24 @@ process.stdin.once('data', () => {
   }
 });
 
-test('a sweep whose index cannot be written stops: no further trial starts and the error is thrown', async () => {
+test('a sweep whose index cannot be written stops: no further trial starts and the error is thrown; on a terminal each trial has its line', async () => {
   const out = join(DIR, 'stop-out');
   const file = join(DIR, 'stop.yaml');
   writeFileSync(file, `set:\n  data.synthetic.num_users: 30\n  data.cache_dir: ''\n  compute.backend: cpu\n  model.name: mostpop\ngrid:\n  train.lr: [0.1, 0.2, 0.3]\nselect: none\nout: ${out}\n`);
   const plan = planSweep(file);
+  const { reporter, messages } = capturingReporter();
+  (reporter.output as NodeJS.WriteStream).isTTY = true;
   let calls = 0;
-  const failing = () => {
+  // the first trial is recorded; recording the second fails as on a full disk
+  const record = () => {
     calls += 1;
-    throw new RunError(`${join(out, 'index.jsonl')}: cannot write (no space left on the device)`);
+    if (calls === 2) throw new RunError(`${join(out, 'index.jsonl')}: cannot write (no space left on the device)`);
   };
-  await assert.rejects(runTrials(plan, plan.trials, 1, capturingReporter().reporter, failing), /index\.jsonl: cannot write \(no space left on the device\)/);
-  assert.equal(calls, 1);
-  assert.equal(readdirSync(join(out, 'trials')).length, 1, 'only the first of 3 trials was started');
-  assert.ok(!existsSync(join(out, 'index.jsonl')));
+  await assert.rejects(runTrials(plan, plan.trials, 1, reporter, record), /index\.jsonl: cannot write \(no space left on the device\)/);
+  assert.equal(calls, 2);
+  assert.equal(readdirSync(join(out, 'trials')).length, 2, 'the third trial was not started');
+  assert.deepEqual(
+    messages.filter((m) => m.startsWith('trial ')).map((m) => m.replace(/: \d+\.\d s.*/, '')),
+    [`trial 1/3 ${plan.trials[0].id}`],
+  );
 });
