@@ -54,8 +54,8 @@ function sectionsOf(provider: SchemaProvider): Sections {
   };
 }
 
-/** A YAML syntax error at the line (and column) where the parser found it. */
-function syntaxError(file: string, text: string, lineCounter: LineCounter, errors: readonly YAMLError[]): ConfigError {
+/** A YAML syntax error at the line (and column) of the mistake: where the parser found it, or what it left open. */
+export function syntaxError(file: string, text: string, lineCounter: LineCounter, errors: readonly YAMLError[]): ConfigError {
   const error = errors[0];
   const message = error.message.split('\n')[0];
   // `seed: 1` followed by a line indented deeper: the parser blames the value on the first line

@@ -220,6 +220,7 @@ test("a sweep file's mistakes are one line with exit code 2, before anything run
     [`base: no-such.yaml\nselect: none\n`, /:1: base: no-such\.yaml: no such file/],
     [`${TINY}seeds: [1, -2]\nselect: ndcg@10\n`, /seeds: expected a non-empty list of integers >= 0/],
     [`${TINY}  output.dir: x\nselect: ndcg@10\n`, /set\.output\.dir: the sweep chooses each trial's output folder/],
+    [`${TINY}grid:\n  train.lr: [0.1, 0.2\nselect: ndcg@10\n`, /:8:13: invalid YAML: this \[ is never closed/],
   ];
   cases.forEach(([text, expected], i) => {
     const file = sweepFile(`bad-${i}`, `${text}out: ${out}\n`);
