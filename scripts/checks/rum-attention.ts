@@ -168,7 +168,7 @@ async function main(): Promise<void> {
   if (config.str('model.name') !== 'rum_item') throw new Error(`${dir}: a ${config.str('model.name')} run; Figure 4 needs rum_item`);
   const reporter = new Reporter(true);
   await activateBackend(undefined, config.str('compute.backend'), reporter);
-  const data = await loadData(config, reporter);
+  const { data } = await loadData(config, reporter);
   const exp = prepareExperiment(data, config, 0);
   const model = createModel(config) as RumItem;
   model.restore(readArrays(dir, repeatName('checkpoint', 0, config.int('split.repeats'))).arrays, exp.train);

@@ -1,4 +1,7 @@
 import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT, gitCommit } from '../results/environment';
 import { MemrecError } from '../util/errors';
 import { registerCompare } from './compare';
 import { registerConfig } from './config';
@@ -25,7 +28,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('experiment runner for memory-network sequential recommenders and their baselines')
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .version(versionLine(), '-V, --version', 'print the version (and the commit) of memrec');
   registerTrain(program, run);
   registerEval(program, run);
   registerCompare(program, run);
@@ -44,6 +48,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     return report(err);
   }
   return exitCode;
+}
+
+/** "memrec 0.1.0 (commit 0d7a1719ab)", the commit left out outside a git checkout. */
+function versionLine(): string {
+  const { version } = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
+  const commit = gitCommit();
+  return `memrec ${version}${commit === 'unknown' ? '' : ` (commit ${commit.slice(0, 10)})`}`;
 }
 
 function report(err: unknown): number {

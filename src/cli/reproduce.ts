@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PACKAGE_ROOT, gitCommit } from '../results/environment';
-import { writeReports } from '../reproduce/report';
+import { refuseOverFullTable, writeReports } from '../reproduce/report';
 import { reproduceTable } from '../reproduce/run';
 import { TABLES } from '../reproduce/tables';
 import { didYouMean } from '../util/did-you-mean';
@@ -17,7 +17,7 @@ interface ReproduceFlags {
   seeds?: string;
   jobs: string;
   out: string;
-  tables: string;
+  tables?: string;
 }
 
 function parseSeeds(text: string): number[] {
@@ -29,14 +29,14 @@ function parseSeeds(text: string): number[] {
 export function registerReproduce(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
   program
     .command('reproduce')
-    .description("rerun a paper's table with the presets and write results/tables/<paper>-<table>.{md,csv,html} beside the published figures")
+    .description("rerun a paper's table with the presets and write results/tables/<paper>-<table>.{md,csv,html} beside the published figures (--quick: results/tables-quick/)")
     .requiredOption('--paper <name>', `${Object.keys(TABLES).join(', ')} or all`)
     .option('--quick', 'one seed, 2 epochs (and a user sample where a table says so): checks the whole pipeline in minutes')
     .option('--data <dir>', 'folder of the raw files (default: MEMREC_DATA, else ../shared/datasets beside the project)')
     .option('--seeds <list>', 'seeds per cell (default 1,2,3; --quick: 1)')
     .option('--jobs <n>', 'trials run at once', '1')
     .option('--out <dir>', 'where the runs go (each column is a resumable sweep)', 'results/reproduce')
-    .option('--tables <dir>', 'where the tables go', 'results/tables')
+    .option('--tables <dir>', 'where the tables go (default results/tables; with --quick results/tables-quick)')
     .action((flags: ReproduceFlags) =>
       run(async () => {
         const papers = flags.paper === 'all' ? Object.keys(TABLES) : [flags.paper];
@@ -47,15 +47,17 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
         if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number >= 1`);
         const seeds = flags.seeds ? parseSeeds(flags.seeds) : flags.quick ? [1] : [1, 2, 3];
         const dataDir = flags.data ?? process.env.MEMREC_DATA ?? join(PACKAGE_ROOT, '..', 'shared', 'datasets');
+        const tablesDir = flags.tables ?? (flags.quick ? 'results/tables-quick' : 'results/tables');
+        if (flags.quick) for (const paper of papers) refuseOverFullTable(TABLES[paper], tablesDir);
         const reporter = new Reporter(false);
-        mkdirSync(flags.tables, { recursive: true });
+        mkdirSync(tablesDir, { recursive: true });
         for (const paper of papers) {
           const started = performance.now();
           const table = TABLES[paper];
           const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs }, reporter);
           const minutes = ((performance.now() - started) / 60000).toFixed(1);
           const header = `memrec reproduce --paper ${paper}${flags.quick ? ' --quick' : ''}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.`;
-          const { markdown, files } = writeReports(table, outcomes, flags.tables, header);
+          const { markdown, files } = writeReports(table, outcomes, tablesDir, header);
           process.stdout.write(`${markdown}\nwritten: ${files.join(', ')}\n`);
         }
         return 0;

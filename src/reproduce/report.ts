@@ -1,8 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../results/atomic';
 import { compareRuns } from '../run/compare-runs';
 import type { ColumnOutcome } from './run';
 import type { TableSpec } from './tables';
+import { UsageError } from '../util/errors';
 
 /** One cell of the written table: ours (mean and sd over seeds, in the paper's scale), the paper's, the gap. */
 interface Cell {
@@ -144,13 +146,27 @@ function html(table: TableSpec, reports: ColumnReport[], header: string): string
   return `${parts.join('\n')}\n`;
 }
 
-/** Writes results/tables/<paper>-<table>.{md,csv,html}; returns the Markdown. */
+const tableBase = (table: TableSpec, outDir: string) => join(outDir, `${table.paper}-${table.id}`);
+
+/**
+ * A --quick table (one seed, 2 epochs) must never replace a full one: refuses, before anything runs, a tables
+ * folder whose Markdown table of `table` was written without --quick.
+ */
+export function refuseOverFullTable(table: TableSpec, outDir: string): void {
+  const file = `${tableBase(table, outDir)}.md`;
+  if (!existsSync(file)) return;
+  if (!readFileSync(file, 'utf8').includes(`memrec reproduce --paper ${table.paper} --quick:`)) {
+    throw new UsageError(`--quick --tables ${outDir}: ${file} is a full table, which a --quick run must not replace; give another --tables folder (the default for --quick is results/tables-quick)`);
+  }
+}
+
+/** Writes <outDir>/<paper>-<table>.{md,csv,html}; returns the Markdown. */
 export function writeReports(table: TableSpec, outcomes: ColumnOutcome[], outDir: string, header: string): { markdown: string; files: string[] } {
   const reports = outcomes.map((outcome) => {
     const cells = cellsOf(table, outcome);
     return { outcome, cells, marks: marksOf(table, outcome, cells) };
   });
-  const base = join(outDir, `${table.paper}-${table.id}`);
+  const base = tableBase(table, outDir);
   const text = markdown(table, reports, header);
   writeFileAtomic(`${base}.md`, text);
   writeFileAtomic(`${base}.csv`, csv(table, reports));

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { writeFileAtomic } from '../results/atomic';
 import { readIndex, type TrialRecord } from '../sweep/index-file';
@@ -29,7 +29,8 @@ export interface ReproduceOptions {
   readonly jobs: number;
 }
 
-const firstExisting = (dataDir: string, files: readonly string[]) => files.map((f) => join(dataDir, f)).find((f) => existsSync(f)) ?? null;
+/** The first of `files` (relative to `dataDir`) that exists, as a path, or null. */
+export const firstExisting = (dataDir: string, files: readonly string[]) => files.map((f) => join(dataDir, f)).find((f) => existsSync(f)) ?? null;
 
 /** `key=value` texts as the values a sweep file holds (each read as --set would read it). */
 function settings(texts: readonly string[]): Record<string, unknown> {
@@ -50,8 +51,8 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
   mkdirSync(out, { recursive: true });
   const set = settings([...table.sets, ...(row.sets ?? []), ...(options.quick ? table.quickSets : []), `model.name=${row.model}`]);
   for (const side of column.sideFiles ?? []) {
-    const path = join(options.dataDir, side.file);
-    if (existsSync(path)) set[side.key] = resolve(path);
+    const path = [join(dirname(file), basename(side.file)), join(options.dataDir, side.file)].find((f) => existsSync(f));
+    if (path) set[side.key] = resolve(path);
   }
   const sweepFile = join(out, 'sweep.yaml');
   const spec = { preset: column.preset, path: resolve(file), set, seeds: [...options.seeds], select: 'none', out };
@@ -79,7 +80,7 @@ async function runColumn(table: TableSpec, column: ColumnSpec, options: Reproduc
   const cells: Record<string, CellOutcome> = {};
   for (const row of table.rows) {
     if (row.model === null) cells[row.label] = { kind: 'missing', why: 'model not in memrec' };
-    else if (file === null) cells[row.label] = { kind: 'missing', why: `data not available (${column.files[0]} not in ${options.dataDir})` };
+    else if (file === null) cells[row.label] = { kind: 'missing', why: `data not available (${column.files[0]} not in ${options.dataDir}, nor under its other names)` };
     else cells[row.label] = await runCell(table, column, row, file, options, reporter);
   }
   return { column, file, cells };

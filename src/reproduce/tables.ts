@@ -10,9 +10,9 @@ export interface ColumnSpec {
   /** the paper's column whose figures are printed beside ours (another key for a stand-in dataset) */
   readonly published: string;
   readonly preset: string;
-  /** the raw file, relative to the data folder; the first that exists is used */
+  /** the raw file, relative to the data folder, under every name users get it by; the first that exists is used */
   readonly files: readonly string[];
-  /** side files as `--set` overrides with `{data}` for the data folder, when they exist */
+  /** side files as `--set` overrides, looked for beside the raw file found, then under the data folder */
   readonly sideFiles?: readonly { readonly key: string; readonly file: string }[];
   /** what the reader must know about this column (a stand-in dataset, a sample) */
   readonly note?: string;
@@ -59,8 +59,17 @@ function lazy<T>(read: () => T): () => T {
 
 const QUICK = ['train.epochs=2'];
 
+/**
+ * Every `folder/name` of the given folders and names, in that order; the folder '' is the data folder itself
+ * (a file downloaded alone). Users get the same file under different folder names (the name of our shared
+ * folder, of the archive, of the site), so each column accepts them all.
+ */
+const anyOf = (folders: readonly string[], names: readonly string[]) => folders.flatMap((folder) => names.map((name) => (folder ? `${folder}/${name}` : name)));
+
 const rumTable2 = lazy(() => paperYaml('rum').table2 as Record<string, Record<string, number[]>>);
-const amazon2014 = (category: string) => [`amazon-2014/ratings_${category}.csv`, `amazon-2014/ratings_${category}.csv.gz`];
+const amazon2014 = (category: string) => anyOf(['amazon-2014', 'amazon', ''], [`ratings_${category}.csv`, `ratings_${category}.csv.gz`]);
+/** the 2014 5-core reviews: McAuley's site serves them alone; RUM's and MARS's folders differ */
+const amazon2014FiveCore = (category: string) => anyOf(['amazon-2014-5core', 'amazon-2014', 'amazon', ''], [`reviews_${category}_5.json.gz`, `reviews_${category}_5.json`]);
 
 const RUM: TableSpec = {
   paper: 'rum',
@@ -78,7 +87,7 @@ const RUM: TableSpec = {
       key: 'musical_instrument_5core',
       published: 'musical_instrument',
       preset: 'rum/musical-instruments-5core',
-      files: ['amazon-2014-5core/reviews_Musical_Instruments_5.json.gz'],
+      files: amazon2014FiveCore('Musical_Instruments'),
       note: "the 2014 5-core reviews of the same category: a different filtering than the paper's (188 users with >= 10 reviews against 2,129), so the paper's column beside it is for orientation only",
     },
   ],
@@ -111,7 +120,7 @@ const DMAN: TableSpec = {
       key: 'movielens',
       published: 'movielens',
       preset: 'dman/movielens',
-      files: ['ml-1m/ratings.dat', 'movielens-1m/ratings.dat', 'movielens-1m/ratings.dat.gz'],
+      files: anyOf(['ml-1m', 'movielens-1m', ''], ['ratings.dat', 'ratings.dat.gz']),
       note: "where only movielens-1m/ratings.dat.gz (users 1-2,999, half of ML-1M) is at hand, the figures are for that half",
     },
   ],
@@ -133,12 +142,14 @@ const DMAN: TableSpec = {
 
 const mtamTable2 = lazy(() => paperYaml('mtam').table2 as { columns: string[] } & Record<string, Record<string, number[]>>);
 const MTAM_COLUMNS: [string, string, string[], { key: string; file: string }[]][] = [
-  ['ml25m', 'mtam/ml25m', ['ml-20m/ratings.csv'], [{ key: 'data.movielens.movies_path', file: 'ml-20m/movies.csv' }]],
-  ['electronics', 'mtam/electronics', ['amazon-2018/Electronics.json.gz'], [{ key: 'data.amazon.meta_path', file: 'amazon-2018/meta_Electronics.json.gz' }]],
-  ['cds_vinyl', 'mtam/cds-vinyl', ['amazon-2018/CDs_and_Vinyl.json.gz'], [{ key: 'data.amazon.meta_path', file: 'amazon-2018/meta_CDs_and_Vinyl.json.gz' }]],
-  ['movies_tv', 'mtam/movies-tv', ['amazon-2018/Movies_and_TV.json.gz'], [{ key: 'data.amazon.meta_path', file: 'amazon-2018/meta_Movies_and_TV.json.gz' }]],
-  ['yoochoose4', 'mtam/yoochoose4', ['yoochoose/yoochoose-clicks.dat'], []],
-  ['ali_mobile', 'mtam/ali-mobile', ['ali-mobile/tianchi_mobile_recommend_train_user.csv'], []],
+  ['ml25m', 'mtam/ml25m', anyOf(['ml-20m', 'movielens-20m'], ['ratings.csv']), [{ key: 'data.movielens.movies_path', file: 'ml-20m/movies.csv' }]],
+  ['electronics', 'mtam/electronics', anyOf(['amazon-2018', ''], ['Electronics.json.gz']), [{ key: 'data.amazon.meta_path', file: 'amazon-2018/meta_Electronics.json.gz' }]],
+  ['cds_vinyl', 'mtam/cds-vinyl', anyOf(['amazon-2018', ''], ['CDs_and_Vinyl.json.gz']), [{ key: 'data.amazon.meta_path', file: 'amazon-2018/meta_CDs_and_Vinyl.json.gz' }]],
+  ['movies_tv', 'mtam/movies-tv', anyOf(['amazon-2018', ''], ['Movies_and_TV.json.gz']), [{ key: 'data.amazon.meta_path', file: 'amazon-2018/meta_Movies_and_TV.json.gz' }]],
+  // yoochoose-data/: the RecSys Challenge 2015 archive's own folder
+  ['yoochoose4', 'mtam/yoochoose4', anyOf(['yoochoose', 'yoochoose-data', ''], ['yoochoose-clicks.dat']), []],
+  // tianchi-mobile/ and the archive's name tianchi_mobile_recommend_train_user/ hold the same Tianchi file
+  ['ali_mobile', 'mtam/ali-mobile', anyOf(['ali-mobile', 'tianchi-mobile', 'tianchi_mobile_recommend_train_user', ''], ['tianchi_mobile_recommend_train_user.csv']), []],
 ];
 
 const MTAM: TableSpec = {
@@ -184,8 +195,8 @@ const MARS: TableSpec = {
   primary: 'recall@50',
   scale: 1,
   columns: [
-    { key: 'video_games', published: 'video_games', preset: 'mars/video-games', files: ['amazon-2014/reviews_Video_Games_5.json.gz'], sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2014/meta_Video_Games.json.gz' }] },
-    { key: 'movies_and_tv', published: 'movies_and_tv', preset: 'mars/movies-tv', files: ['amazon-2014/reviews_Movies_and_TV_5.json.gz'] },
+    { key: 'video_games', published: 'video_games', preset: 'mars/video-games', files: amazon2014FiveCore('Video_Games'), sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2014/meta_Video_Games.json.gz' }] },
+    { key: 'movies_and_tv', published: 'movies_and_tv', preset: 'mars/movies-tv', files: amazon2014FiveCore('Movies_and_TV') },
   ],
   rows: ['BPR', 'NCF', 'CMF', 'CTR', 'DeepFM', 'CDL', 'Wide&Deep', 'MARS'].map((label) => ({
     label,

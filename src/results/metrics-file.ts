@@ -15,7 +15,8 @@ export const METRICS_FILE = 'metrics.json';
 export interface MetricsFile {
   format: 'memrec-metrics/1';
   model: string;
-  dataset: { source: string; name: string; stats: object };
+  /** malformed_rows: raw lines left out as malformed (see the log for which) */
+  dataset: { source: string; name: string; stats: object; malformed_rows: number };
   split: { method: string; repeats: number; interactions: Record<string, number> };
   seed: number;
   protocol: Record<string, unknown> & { metrics: string[]; description: string };
@@ -47,7 +48,7 @@ export function readMetrics(dir: string): MetricsFile {
   return metrics;
 }
 
-/** What must match for two runs' per-user values to be paired: protocol, data, split and seed. */
-export function pairingKey(metrics: MetricsFile): Pick<MetricsFile, 'protocol' | 'dataset' | 'split' | 'seed'> {
-  return { protocol: metrics.protocol, dataset: metrics.dataset, split: metrics.split, seed: metrics.seed };
+/** What must match for two runs' per-user values to be paired, by what it is called: protocol, data, split, seed. */
+export function pairingKey(metrics: MetricsFile): Record<'protocol' | 'data' | 'split' | 'seed', unknown> {
+  return { protocol: metrics.protocol, data: metrics.dataset, split: metrics.split, seed: metrics.seed };
 }

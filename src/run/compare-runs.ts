@@ -9,16 +9,18 @@ interface RunValues {
   /** "repeat:user" keys in file order */
   keys: string[];
   values: Float64Array;
-  protocol: unknown;
+  protocol: Pairing;
 }
 
-/** Everything that must match for two runs' per-user values to be paired. */
-const protocolOf = (dir: string) => pairingKey(readMetrics(dir));
+/** Everything that must match for two runs' per-user values to be paired, by what it is called. */
+type Pairing = ReturnType<typeof pairingKey>;
+
+const protocolOf = (dir: string): Pairing => pairingKey(readMetrics(dir));
 
 /** One run's per-user values of `metric` on `part`, over every repeat (read from its per_user_*.tsv files). */
 export function readPerUser(dir: string, part: string, metric: string): RunValues {
   const protocol = protocolOf(dir);
-  const repeats = protocol.split.repeats;
+  const repeats = (protocol.split as { repeats: number }).repeats;
   const keys: string[] = [];
   const values: number[] = [];
   for (let repeat = 0; repeat < repeats; repeat++) {
@@ -39,6 +41,37 @@ export function readPerUser(dir: string, part: string, metric: string): RunValue
   return { keys, values: Float64Array.from(values), protocol };
 }
 
+/** A value in a message, cut short past 40 characters. */
+function show(value: unknown): string {
+  const text = value === undefined ? 'none' : JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+/** The leaf paths (b.c) where two JSON values differ, each with both values. */
+function leafDifferences(a: unknown, b: unknown, path: string, out: string[]): void {
+  if (JSON.stringify(a) === JSON.stringify(b)) return;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (isObject(a) && isObject(b)) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) leafDifferences(a[key], b[key], path ? `${path}.${key}` : key, out);
+    return;
+  }
+  out.push(`${path ? `${path} ` : ''}${show(a)} against ${show(b)}`);
+}
+
+/**
+ * What keeps two runs' values from being pairs, one entry per part that differs (protocol, data, split,
+ * seed) with its first difference, e.g. `protocol (cutoffs [5,10,20] against [5,10,50])`, `seed (1 against 2)`.
+ */
+export function pairingDifferences(a: Pairing, b: Pairing): string[] {
+  const out: string[] = [];
+  for (const part of ['protocol', 'data', 'split', 'seed'] as const) {
+    const found: string[] = [];
+    leafDifferences(a[part], b[part], '', found);
+    if (found.length > 0) out.push(`${part} (${found[0]}${found.length > 1 ? `, and ${found.length - 1} more` : ''})`);
+  }
+  return out;
+}
+
 /**
  * Pairs two runs' per-user values of one metric and tests the difference. Runs whose protocol, data, split
  * or seed differ, or whose evaluated users differ, are refused: their per-user values are not pairs.
@@ -46,8 +79,9 @@ export function readPerUser(dir: string, part: string, metric: string): RunValue
 export function compareRuns(dirA: string, dirB: string, part: string, metric: string): PairedTestResult {
   const a = readPerUser(dirA, part, metric);
   const b = readPerUser(dirB, part, metric);
-  if (JSON.stringify(a.protocol) !== JSON.stringify(b.protocol)) {
-    throw new RunError(`${dirA} and ${dirB} differ in protocol, data, split or seed; their users cannot be paired`);
+  const differ = pairingDifferences(a.protocol, b.protocol);
+  if (differ.length > 0) {
+    throw new RunError(`${dirA} and ${dirB} differ in ${differ.join(', ')}; their users cannot be paired`);
   }
   if (a.keys.length !== b.keys.length || a.keys.some((key, i) => key !== b.keys[i])) {
     throw new RunError(`${dirA} and ${dirB} evaluated different users; their values cannot be paired`);

@@ -47,7 +47,7 @@ export async function evalRun(
   const reuseCandidates = sameValues(saved, config, SAMPLING_KEYS);
   const sameProtocol = sameValues(saved, config, evalKeys(saved));
   const savedMetrics = readMetrics(dir);
-  const data = await loadData(config, reporter);
+  const { data } = await loadData(config, reporter);
   const { protocol, metrics } = protocolOf(config);
   const protocolLine = describeProtocol(protocol, data.numItems);
   const repeats = config.int('split.repeats');

@@ -3,6 +3,7 @@ import type { Interactions, UserLists } from '../data/interactions';
 import { itemCounts } from '../data/item-counts';
 import { prepareData } from '../data/pipeline';
 import { sampleCandidates, type NegativeSampler } from '../eval/candidates';
+import { checkCutoffs } from '../eval/cutoff-check';
 import { tiePolicyText, type Protocol } from '../eval/evaluate';
 import { metricGrid, type MetricAt } from '../eval/metrics';
 import type { TiePolicy } from '../eval/ties';
@@ -12,8 +13,14 @@ import { SPLIT_METHODS } from '../split/methods';
 import { partItems, type Split, type SplitPart } from '../split/split';
 import type { Reporter } from '../util/reporter';
 
-export async function loadData(config: ResolvedConfig, reporter: Reporter): Promise<Interactions> {
-  return (await prepareData(config, reporter)).data;
+/**
+ * The config's data (through the cache), with the count of malformed rows left out of it, after checking
+ * what needs the data to check: the cut-offs against the catalogue.
+ */
+export async function loadData(config: ResolvedConfig, reporter: Reporter): Promise<{ data: Interactions; badRows: number }> {
+  const { data, badRows } = await prepareData(config, reporter);
+  checkCutoffs(config.ints('eval.cutoffs'), data.numItems, config.source);
+  return { data, badRows };
 }
 
 /** The protocol and metric grid that the config asks for. */

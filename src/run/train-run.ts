@@ -84,7 +84,7 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
   // The data is loaded before the run folder exists, so that a bad data path leaves no folder behind; the
   // reporter keeps the lines and writes them to the log once the folder exists.
   reporter.info(`model ${modelName}, data ${config.str('data.source')}, backend ${backend}, seed ${config.int('seed')}`);
-  const data = await loadData(config, reporter);
+  const { data, badRows } = await loadData(config, reporter);
   const stats = datasetStats(data);
   reporter.info(`data: ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
   const { id, dir } = createRunFolder(
@@ -132,7 +132,7 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
   writeMetrics(dir, {
     format: 'memrec-metrics/1',
     model: modelName,
-    dataset: { source: config.str('data.source'), name: data.name, stats },
+    dataset: { source: config.str('data.source'), name: data.name, stats, malformed_rows: badRows },
     split: { method: config.str('split.method'), repeats, interactions: counts },
     seed: config.int('seed'),
     protocol: { ...protocol, metrics: metrics.map((m) => m.key), description: protocolLine },

@@ -27,11 +27,27 @@ function recordCommand(plan: SweepPlan): string {
   return [program(), 'sweep', '--config', plan.spec.file, '--out', plan.out].map(shellQuote).join(' ');
 }
 
+/** What each Slurm array task asks for (`#SBATCH --time`, `--mem`, `--cpus-per-task`); unset: the cluster's defaults. */
+export interface SlurmResources {
+  time?: string;
+  mem?: string;
+  cpusPerTask?: number;
+}
+
+/** The #SBATCH lines of the resources that are set. */
+function resourceLines(resources: SlurmResources): string[] {
+  return [
+    ...(resources.time !== undefined ? [`#SBATCH --time=${resources.time}`] : []),
+    ...(resources.mem !== undefined ? [`#SBATCH --mem=${resources.mem}`] : []),
+    ...(resources.cpusPerTask !== undefined ? [`#SBATCH --cpus-per-task=${resources.cpusPerTask}`] : []),
+  ];
+}
+
 /**
  * Writes OUT/trials.txt (one `<id><TAB><command>` line per trial) and OUT/sweep.slurm, a job-array script whose
  * task k runs line k+1 of trials.txt and then records the trial in the index. Returns the script's path.
  */
-export function writeSlurm(plan: SweepPlan, trials: readonly Trial[], concurrency: number | null): string {
+export function writeSlurm(plan: SweepPlan, trials: readonly Trial[], concurrency: number | null, resources: SlurmResources = {}): string {
   const out = resolve(plan.out);
   mkdirSync(join(out, 'slurm'), { recursive: true });
   const list = join(plan.out, 'trials.txt');
@@ -47,6 +63,7 @@ export function writeSlurm(plan: SweepPlan, trials: readonly Trial[], concurrenc
     `#SBATCH --job-name=memrec-sweep-${plan.spec.name.replace(/[^A-Za-z0-9._-]+/g, '-')}`,
     `#SBATCH --array=0-${trials.length - 1}${concurrency ? `%${concurrency}` : ''}`,
     `#SBATCH --output=${join(out, 'slurm', '%A_%a.out')}`,
+    ...resourceLines(resources),
     `#SBATCH --chdir=${process.cwd()}`,
     'set -euo pipefail',
     `cd ${shellQuote(process.cwd())}`,

@@ -1,6 +1,6 @@
-import { closeSync, existsSync, fsyncSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { RunError } from '../util/errors';
+import { writeFailure } from '../util/write-failure';
 
 /** One line of OUT/index.jsonl: a finished trial, successful or failed. */
 export interface TrialRecord {
@@ -76,12 +76,22 @@ export function readIndex(out: string): IndexContents {
  * Appends one record as one line, with a single write to a file opened for appending (O_APPEND), then
  * fsync: several processes may append at once and no line is ever interleaved with another or half
  * written by a live process. After a crash that cut a line short, the new line starts on a line of its own.
+ * A write that fails (a full disk, an I/O error) is undone by truncating the file back to its length before
+ * it, unless another process appended meanwhile (then the torn line is ignored and reported when read), and
+ * is a RunError naming the file.
  */
 export function appendRecord(out: string, record: TrialRecord): void {
   const file = indexFile(out);
-  const fd = openSync(file, 'a+');
+  let fd: number;
   try {
-    const size = fstatSync(fd).size;
+    fd = openSync(file, 'a+');
+  } catch (err) {
+    throw writeFailure(file, err);
+  }
+  let size = 0;
+  let written = 0;
+  try {
+    size = fstatSync(fd).size;
     let lead = '';
     if (size > 0) {
       const last = Buffer.alloc(1);
@@ -89,9 +99,16 @@ export function appendRecord(out: string, record: TrialRecord): void {
       if (last[0] !== 0x0a) lead = '\n';
     }
     const bytes = Buffer.from(`${lead}${JSON.stringify(record)}\n`, 'utf8');
-    const written = writeSync(fd, bytes, 0, bytes.length);
-    if (written !== bytes.length) throw new RunError(`${file}: short write (${written} of ${bytes.length} bytes); the disk may be full`);
+    written = writeSync(fd, bytes, 0, bytes.length);
+    if (written !== bytes.length) throw Object.assign(new Error(`short write (${written} of ${bytes.length} bytes)`), { code: 'ENOSPC' });
     fsyncSync(fd);
+  } catch (err) {
+    try {
+      if (fstatSync(fd).size === size + written) ftruncateSync(fd, size);
+    } catch {
+      // the file cannot even be truncated; readIndex ignores and reports a torn line
+    }
+    throw writeFailure(file, err);
   } finally {
     closeSync(fd);
   }

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../util/package-root';
-import { Progress } from '../util/progress';
 import type { Reporter } from '../util/reporter';
 import type { TrialRecord } from './index-file';
 import { baseArgs, type SweepPlan } from './plan';
@@ -75,6 +74,13 @@ function describe(plan: SweepPlan, record: TrialRecord): string {
   return `${trial}${shown}${record.wall_seconds.toFixed(1)} s`;
 }
 
+/** ", eta N s" for the trials left at the mean time per trial so far (of the sweep's wall clock). */
+function eta(started: number, done: number, total: number): string {
+  if (done >= total) return '';
+  const seconds = ((Date.now() - started) / 1000 / done) * (total - done);
+  return `; eta ${Math.ceil(seconds)} s`;
+}
+
 export interface RunOutcome {
   /** the signal that stopped the sweep (SIGINT, SIGTERM), or null when every trial ran */
   interrupted: NodeJS.Signals | null;
@@ -82,9 +88,11 @@ export interface RunOutcome {
 
 /**
  * Runs the trials, up to `jobs` at once, and hands each finished trial's record to `record` (which appends it
- * to the index) as soon as its process has exited. Progress with an ETA goes to the reporter. On SIGINT or
- * SIGTERM the running trials get the same signal and nothing more is recorded: their folders are moved aside
- * when the sweep is started again.
+ * to the index) as soon as its process has exited. One line per finished trial, with an ETA, goes to the
+ * reporter (on a terminal too). On SIGINT or SIGTERM the running trials get the same signal and nothing more
+ * is recorded: their folders are moved aside when the sweep is started again. When `record` throws (the index cannot be written: a full disk), the
+ * running trials are stopped with SIGTERM, no further trial starts, and that error is thrown once every
+ * trial process has exited: a sweep never goes on without its index.
  */
 export async function runTrials(
   plan: SweepPlan,
@@ -96,6 +104,8 @@ export async function runTrials(
   if (trials.length === 0) return { interrupted: null };
   const children = new Set<ReturnType<typeof spawn>>();
   let interrupted: NodeJS.Signals | null = null;
+  let failure: unknown = null;
+  const stopped = () => interrupted !== null || failure !== null;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted === null) reporter.info(`sweep: ${signal}: stopping the running trials; start the sweep again to go on`);
     interrupted = signal;
@@ -103,26 +113,31 @@ export async function runTrials(
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const bar = !reporter.isQuiet && Boolean((reporter.output as NodeJS.WriteStream).isTTY);
-  const progress = new Progress(reporter, 'sweep', trials.length, 'trials');
+  const started = Date.now();
   const queue = [...trials];
   let done = 0;
   try {
     const worker = async () => {
-      for (let trial = queue.shift(); trial && interrupted === null; trial = queue.shift()) {
+      for (let trial = queue.shift(); trial && !stopped(); trial = queue.shift()) {
         const result = await runTrial(plan, trial, children);
-        if (interrupted !== null) return;
-        record(result);
+        if (stopped()) return;
+        try {
+          record(result);
+        } catch (err) {
+          failure = err;
+          for (const child of children) child.kill('SIGTERM');
+          return;
+        }
         done += 1;
-        if (!bar) reporter.info(`trial ${done}/${trials.length} ${describe(plan, result)}`);
-        progress.tick(1, result.status === 'failed' ? `${result.id} failed` : '');
+        reporter.info(`trial ${done}/${trials.length} ${describe(plan, result)}${eta(started, done, trials.length)}`);
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, trials.length)) }, worker));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    progress.finish(interrupted !== null);
+    if (!stopped()) reporter.info(`sweep: ${done} trials in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
+  if (failure !== null) throw failure;
   return { interrupted };
 }

@@ -4,6 +4,7 @@ import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Node }
 import { parseMetricAt, type MetricAt } from '../eval/metrics';
 import { didYouMean } from '../util/did-you-mean';
 import { ConfigError, InputError } from '../util/errors';
+import { syntaxError } from '../config/load';
 import { overrideText } from './override-text';
 
 /** One fixed override from the sweep file's `set`. */
@@ -76,8 +77,7 @@ export function parseSweepFile(file: string): SweepSpec {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const error = doc.errors[0];
-    throw new ConfigError(`${file}:${error.linePos?.[0].line ?? 1}: invalid YAML: ${error.message.split('\n')[0]}`);
+    throw syntaxError(file, text, lineCounter, doc.errors);
   }
   const lineOf = (node: unknown) => {
     const range = (node as Node | null | undefined)?.range;

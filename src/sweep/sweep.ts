@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { closest } from '../util/did-you-mean';
 import { RunError, UsageError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
-import { commandLine, writeSlurm } from './emit';
+import { commandLine, writeSlurm, type SlurmResources } from './emit';
 import { appendRecord, indexFile, readIndex, type TrialRecord } from './index-file';
 import { acquireLock } from './lock';
 import type { SweepPlan } from './plan';
@@ -123,7 +123,7 @@ export function dryRun(plan: SweepPlan, retryFailed: boolean, reporter: Reporter
 }
 
 /** `--emit list`: one command line per trial to run. `--emit slurm`: writes the job-array script. */
-export function emit(plan: SweepPlan, kind: string, jobs: number | null, retryFailed: boolean, reporter: Reporter): string {
+export function emit(plan: SweepPlan, kind: string, jobs: number | null, retryFailed: boolean, reporter: Reporter, resources: SlurmResources = {}): string {
   const records = loadIndex(plan, reporter);
   const trials = unfinished(plan, records, retryFailed);
   const failed = plan.trials.filter((t) => records.get(t.id)?.status === 'failed').length;
@@ -134,7 +134,7 @@ export function emit(plan: SweepPlan, kind: string, jobs: number | null, retryFa
     return trials.map((t) => `${commandLine(plan, t)}\n`).join('');
   }
   if (trials.length === 0) return `every trial of ${plan.spec.file} is recorded; nothing to submit\n`;
-  const script = writeSlurm(plan, trials, jobs);
+  const script = writeSlurm(plan, trials, jobs, resources);
   return `wrote ${script} (${trials.length} array tasks) and ${plan.out}/trials.txt; submit with: sbatch ${script}\n`;
 }
 

@@ -14,11 +14,18 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The closest candidate within a distance that scales with the word's length, or undefined. */
+const sameLetters = (a: string, b: string) => [...a].sort().join('') === [...b].sort().join('');
+
+/**
+ * The closest candidate within a distance that scales with the word's length, or undefined. A word of three
+ * letters or fewer with one letter replaced is more likely another word than a typo (gpu is not cpu), so
+ * short words are only matched with a letter added, dropped or swapped.
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {
+    if (word.length <= 3 && candidate.length === word.length && !sameLetters(word.toLowerCase(), candidate.toLowerCase())) continue;
     const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;

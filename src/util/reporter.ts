@@ -1,4 +1,14 @@
 import { appendFileSync } from 'node:fs';
+import { writeFailure } from './write-failure';
+
+/** Appends to the log; a failure (a full disk) is a RunError naming the log file. */
+function append(file: string, text: string): void {
+  try {
+    appendFileSync(file, text);
+  } catch (err) {
+    throw writeFailure(file, err);
+  }
+}
 
 /**
  * Where a run's messages go: stderr (unless quiet) and, once the run folder exists, its log file.
@@ -16,7 +26,7 @@ export class Reporter {
   /** Starts copying every message to `file`, including those already reported. */
   attachLog(file: string): void {
     this.logFile = file;
-    if (this.lines.length > 0) appendFileSync(file, this.lines.map((line) => `${line}\n`).join(''));
+    if (this.lines.length > 0) append(file, this.lines.map((line) => `${line}\n`).join(''));
   }
 
   info(message: string): void {
@@ -30,7 +40,7 @@ export class Reporter {
   }
 
   private record(message: string): void {
-    if (this.logFile) appendFileSync(this.logFile, `${message}\n`);
+    if (this.logFile) append(this.logFile, `${message}\n`);
     else this.lines.push(message);
   }
 

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { isOneLineError, memrec } from '../helpers/cli';
+import { firstExisting } from '../../src/reproduce/run';
+import { TABLES } from '../../src/reproduce/tables';
 
 /**
  * A data folder holding only RUM's stand-in file, amazon-2014-5core/reviews_Musical_Instruments_5.json.gz:
@@ -61,4 +63,44 @@ test('reproduce: an unknown paper is a one-line usage error', () => {
   const result = memrec(['reproduce', '--paper', 'rumm']);
   assert.ok(isOneLineError(result, 2), result.stderr);
   assert.match(result.stderr, /--paper rumm: expected rum, dman, mtam, mars or all \(did you mean rum\?\)/);
+});
+
+test('reproduce --quick refuses a tables folder holding a full table, before running anything', () => {
+  const root = mkdtempSync(join(tmpdir(), 'memrec-reproduce-full-'));
+  const tables = join(root, 'tables');
+  mkdirSync(tables);
+  const full = '# RUM\n\nmemrec reproduce --paper rum: seeds 1, 2, 3, 2026-12-01, commit 0d7a171, 50.0 min\n';
+  writeFileSync(join(tables, 'rum-table2.md'), full);
+  const result = memrec(['reproduce', '--paper', 'rum', '--quick', '--data', join(root, 'no-data'), '--out', join(root, 'runs'), '--tables', tables]);
+  assert.ok(isOneLineError(result, 2), result.stderr);
+  assert.match(result.stderr, /rum-table2\.md is a full table, which a --quick run must not replace; give another --tables folder \(the default for --quick is results\/tables-quick\)/);
+  assert.equal(readFileSync(join(tables, 'rum-table2.md'), 'utf8'), full);
+  assert.deepEqual(readdirSync(root).sort(), ['tables']);
+});
+
+test('reproduce finds a raw file under the names users get it by', () => {
+  const root = mkdtempSync(join(tmpdir(), 'memrec-reproduce-names-'));
+  const column = (paper: string, key: string) => TABLES[paper].columns.find((c) => c.key === key)?.files ?? [];
+  const cases: [string, string, string][] = [
+    ['mtam', 'ali_mobile', 'tianchi-mobile/tianchi_mobile_recommend_train_user.csv'],
+    ['mtam', 'ali_mobile', 'tianchi_mobile_recommend_train_user.csv'],
+    ['mtam', 'yoochoose4', 'yoochoose-data/yoochoose-clicks.dat'],
+    ['rum', 'baby_care', 'ratings_Baby.csv'],
+    ['mars', 'video_games', 'amazon-2014-5core/reviews_Video_Games_5.json.gz'],
+    ['dman', 'movielens', 'movielens-1m/ratings.dat.gz'],
+  ];
+  for (const [k, [paper, key, name]] of cases.entries()) {
+    const data = join(root, String(k));
+    mkdirSync(join(data, name, '..'), { recursive: true });
+    assert.equal(firstExisting(data, column(paper, key)), null);
+    writeFileSync(join(data, name), 'x');
+    assert.equal(firstExisting(data, column(paper, key)), join(data, name), `${paper} ${key}: ${name}`);
+  }
+  // the preferred name wins where both are present
+  const both = join(root, 'both');
+  for (const folder of ['ali-mobile', 'tianchi-mobile']) {
+    mkdirSync(join(both, folder), { recursive: true });
+    writeFileSync(join(both, folder, 'tianchi_mobile_recommend_train_user.csv'), 'x');
+  }
+  assert.equal(firstExisting(both, column('mtam', 'ali_mobile')), join(both, 'ali-mobile', 'tianchi_mobile_recommend_train_user.csv'));
 });

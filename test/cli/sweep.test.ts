@@ -171,10 +171,14 @@ test('--emit list prints runnable train commands; --record adds a finished one o
   assert.ok(isOneLineError(memrec(['sweep', '--config', GRID, '--out', out, '--record', 'no-such-trial']), 2));
 
   assert.equal(memrec(['sweep', '--config', GRID, '--out', out, '--emit', 'list']).stdout.trim().split('\n').length, 7);
-  const slurm = memrec(['sweep', '--config', GRID, '--out', out, '--emit', 'slurm', '--jobs', '2']);
+  const badTime = memrec(['sweep', '--config', GRID, '--out', out, '--emit', 'slurm', '--time', '2h']);
+  assert.ok(isOneLineError(badTime, 2), badTime.stderr);
+  assert.match(badTime.stderr, /--time 2h: expected Slurm's MINUTES, HH:MM:SS or DAYS-HH\[:MM\[:SS\]\]/);
+  const slurm = memrec(['sweep', '--config', GRID, '--out', out, '--emit', 'slurm', '--jobs', '2', '--time', '1-02:00:00', '--mem', '16G', '--cpus-per-task', '4']);
   assert.equal(slurm.status, 0, slurm.stderr);
   const script = readFileSync(join(out, 'sweep.slurm'), 'utf8');
   assert.match(script, /^#SBATCH --array=0-6%2$/m);
+  assert.match(script, /^#SBATCH --time=1-02:00:00\n#SBATCH --mem=16G\n#SBATCH --cpus-per-task=4$/m);
   assert.match(script, /SLURM_ARRAY_TASK_ID/);
   assert.match(script, /sweep --config \S+ --out \S+ --record "\$id"$/m);
   const trials = readFileSync(join(out, 'trials.txt'), 'utf8').trim().split('\n');
@@ -216,6 +220,7 @@ test("a sweep file's mistakes are one line with exit code 2, before anything run
     [`base: no-such.yaml\nselect: none\n`, /:1: base: no-such\.yaml: no such file/],
     [`${TINY}seeds: [1, -2]\nselect: ndcg@10\n`, /seeds: expected a non-empty list of integers >= 0/],
     [`${TINY}  output.dir: x\nselect: ndcg@10\n`, /set\.output\.dir: the sweep chooses each trial's output folder/],
+    [`${TINY}grid:\n  train.lr: [0.1, 0.2\nselect: ndcg@10\n`, /:8:13: invalid YAML: this \[ is never closed/],
   ];
   cases.forEach(([text, expected], i) => {
     const file = sweepFile(`bad-${i}`, `${text}out: ${out}\n`);

@@ -83,10 +83,10 @@ test('wrong types, out-of-range values and values not allowed are errors with wh
 
 test('invalid YAML, a missing file and a scalar where a section belongs are one-line errors', () => {
   const bad = writeConfig('seed: 1\nmodel: [\n');
-  assert.match(configError(() => resolveConfig(schemaProvider, bad)), /config\.yaml:\d+: invalid YAML/);
+  assert.match(configError(() => resolveConfig(schemaProvider, bad)), /config\.yaml:2:8: invalid YAML: this \[ is never closed/);
   assert.match(configError(() => resolveConfig(schemaProvider, '/nonexistent/memrec.yaml')), /\/nonexistent\/memrec\.yaml: cannot read config file \(no such file\)/);
   const scalar = writeConfig('model: ppop\n');
-  assert.match(configError(() => resolveConfig(schemaProvider, scalar)), /:1: model: unknown key/);
+  assert.match(configError(() => resolveConfig(schemaProvider, scalar)), /:1: model: a section of keys, not a value \(did you mean model\.name: ppop\?\)/);
 });
 
 test('rules across keys: repeats need ratio_random, ratios must leave a test part', () => {
