@@ -13,9 +13,10 @@ namespace {
 constexpr double kMinParallelMacs = 1 << 18;
 constexpr double kMinParallelAdds = 1 << 17;
 // Larger products are cut into this many blocks: the default pool's size, so that it runs each product at
-// full speed. Finer cuts would let larger pools share single products too, but each block packs the other
-// operand again: 4 or 8 blocks cost 10-90% more work on 1 thread for long-k products such as the
-// [64 x 6400] @ [6400 x 64] of a weight gradient, where 2 cost 7-14%.
+// full speed and gives the bits that the earlier cut per thread gave it. Finer cuts would let larger pools
+// share single products too, but each block packs the other operand again: on 1 thread, 4 or 8 blocks took
+// 11-90% longer than one call for long-k products such as a weight gradient's [64 x 6400] @ [6400 x 64],
+// 2 blocks 3-16%.
 constexpr int64_t kBlocks = 2;
 
 // C [M x N] (row stride ldc) = op(A) op(B), through OpenBLAS when loaded.
