@@ -17,7 +17,7 @@ constexpr double kMinParallelAdds = 1 << 17;
 // share single products too, but each block packs the other operand again: on 1 thread, 4 or 8 blocks took
 // 11-90% longer than one call for long-k products such as a weight gradient's [64 x 6400] @ [6400 x 64],
 // 2 blocks 3-16%.
-constexpr int64_t kBlocks = 2;
+constexpr int kBlocks = 2;
 
 // C [M x N] (row stride ldc) = op(A) op(B), through OpenBLAS when loaded.
 void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
@@ -48,34 +48,39 @@ void matmulSlice(const Matmul& op, int64_t bo, int64_t i0, int64_t i1, int64_t j
 
 }  // namespace
 
-// The output is cut into blocks, each computed by one single-threaded sgemm call, and the threads take whole
-// blocks. The cut depends on the shape alone, never on the thread count: OpenBLAS's result for an element
-// depends on the shape of the call that computes it (its kernels treat the edges of a call differently), so a
-// cut per thread gave different bits on 1 and 2 threads. (The builtin kernel's results depend on neither.)
+// A product is cut into blocks, whole matrices or slices of one, each computed by single-threaded sgemm calls.
+// The cut depends on the shape alone, never on the thread count: OpenBLAS's result for an element depends on
+// the shape of the call that computes it (its kernels treat the edges of a call differently), so a cut per
+// thread gave different bits on 1 and 2 threads. (The builtin kernel's results depend on neither.)
 void matmul(const Matmul& op) {
   if (op.batch == 0 || op.m == 0 || op.n == 0) return;
   const double macs = static_cast<double>(op.batch) * op.m * op.n * std::max<int64_t>(op.k, 1);
-  const bool small = macs < kMinParallelMacs;
-  // Whole matrices when the product is small or the batch gives kBlocks of them, else each matrix in slices
-  // of its longer side (the other operand, packed again by every slice, is then the smaller one).
-  const int slices = small || op.batch >= kBlocks ? 1 : static_cast<int>((kBlocks + op.batch - 1) / op.batch);
-  const bool byRows = op.m >= op.n;
-  const int64_t side = byRows ? op.m : op.n;
-  const auto block = [&](int64_t index) {
-    const int64_t bo = index / slices;
-    const int slice = static_cast<int>(index % slices);
-    const int64_t s0 = splitPoint(side, slice, slices), s1 = splitPoint(side, slice + 1, slices);
-    if (byRows) {
-      matmulSlice(op, bo, s0, s1, 0, op.n);
-    } else {
-      matmulSlice(op, bo, 0, op.m, s0, s1);
-    }
+  const auto wholeMatrices = [&](int64_t b0, int64_t b1) {
+    for (int64_t bo = b0; bo < b1; ++bo) matmulSlice(op, bo, 0, op.m, 0, op.n);
   };
-  const int64_t blocks = op.batch * slices;  // below 2^31: slices > 1 only when the batch is below kBlocks
-  if (small) {
-    for (int64_t index = 0; index < blocks; ++index) block(index);
+  if (macs < kMinParallelMacs) {
+    wholeMatrices(0, op.batch);
+  } else if (op.batch >= kBlocks) {
+    // Runs of whole matrices: one part per matrix would cost 7-18% more on 128 small ones (the parts'
+    // shared counters go back and forth between the cores).
+    pool().run(kBlocks, [&](int part) {
+      wholeMatrices(splitPoint(op.batch, part, kBlocks), splitPoint(op.batch, part + 1, kBlocks));
+    });
   } else {
-    pool().run(static_cast<int>(blocks), block);
+    // Each matrix in slices of its longer side (the other operand, packed again by every slice, is then the
+    // smaller one).
+    const int slices = static_cast<int>((kBlocks + op.batch - 1) / op.batch);
+    const bool byRows = op.m >= op.n;
+    const int64_t side = byRows ? op.m : op.n;
+    pool().run(static_cast<int>(op.batch) * slices, [&](int part) {
+      const int bo = part / slices, slice = part % slices;
+      const int64_t s0 = splitPoint(side, slice, slices), s1 = splitPoint(side, slice + 1, slices);
+      if (byRows) {
+        matmulSlice(op, bo, s0, s1, 0, op.n);
+      } else {
+        matmulSlice(op, bo, 0, op.m, s0, s1);
+      }
+    });
   }
 }
 
