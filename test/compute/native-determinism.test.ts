@@ -10,7 +10,7 @@ import { nativeAddon, nativeSkipReason, useNative } from '../helpers/native';
 
 /**
  * A few Adam steps of a small attention-and-softmax recommender written in tfjs ops, at shapes large enough that
- * every threaded native kernel splits its work: the products are cut into 8 blocks over the rows, over the
+ * every threaded native kernel splits its work: the products are cut into blocks over their rows, over their
  * columns and over a batch of 256 matrices, and the gather's gradient, the softmax and the reductions are
  * split too. Weights from the same seed must be bit-identical on any number of the addon's threads and of
  * OpenBLAS's (OPENBLAS_NUM_THREADS, or OMP_NUM_THREADS for an OpenMP build, which OpenBLAS reads when it
