@@ -37,9 +37,17 @@ $(BUILD_STAMP): $(NODE_MODULES_STAMP) $(NATIVE_LOG) $(TS_SOURCES)
 	npx tsc -p tsconfig.json
 	touch $@
 
-# The whole suite: every test file under dist/test, on node's built-in runner.
+# The whole suite: every test file under dist/test, on node's built-in runner. Where a C++ compiler (g++ or
+# c++) is on PATH the native module must have built, and its tests run instead of skipping
+# (MEMREC_REQUIRE_NATIVE=1; MEMREC_NATIVE=off or MEMREC_REQUIRE_NATIVE=0 in the environment says otherwise).
+NATIVE_ADDON := build/Release/memrec_native.node
+MEMREC_REQUIRE_NATIVE ?= $(if $(filter off,$(MEMREC_NATIVE)),0,$(if $(shell command -v g++ || command -v c++),1,0))
 test: build
-	node --test --test-concurrency=2 $$(find dist/test -name '*.test.js' | sort)
+	@if [ "$(MEMREC_REQUIRE_NATIVE)" = 1 ] && [ ! -f $(NATIVE_ADDON) ]; then \
+	  echo "memrec: a C++ compiler is on PATH but $(NATIVE_ADDON) was not built: see $(NATIVE_LOG), fix it and run make native (MEMREC_NATIVE=off tests without it)" >&2; \
+	  exit 1; \
+	fi
+	MEMREC_REQUIRE_NATIVE=$(MEMREC_REQUIRE_NATIVE) node --test --test-concurrency=2 $$(find dist/test -name '*.test.js' | sort)
 
 # Train the default config on the built-in synthetic data and print its metrics table.
 quickstart: build

@@ -501,13 +501,19 @@ napi_value String(napi_env env, const char* text) {
   return value;
 }
 
-// info(): { blas: 'openblas' | 'builtin', blasPath?: string, threads: number, simd: string }
+// info(): { blas: 'openblas' | 'builtin', blasPath?, blasConfig?, blasThreads?, threads: number, simd: string }
 napi_value Info(napi_env env, napi_callback_info) {
   const memrec::Blas& blas = memrec::blas();
   napi_value result, threads;
   napi_create_object(env, &result);
   napi_set_named_property(env, result, "blas", String(env, blas.sgemm ? "openblas" : "builtin"));
   if (!blas.path.empty()) napi_set_named_property(env, result, "blasPath", String(env, blas.path.c_str()));
+  if (!blas.config.empty()) napi_set_named_property(env, result, "blasConfig", String(env, blas.config.c_str()));
+  if (blas.sgemm) {
+    napi_value blasThreads;
+    napi_create_int32(env, blas.threads, &blasThreads);
+    napi_set_named_property(env, result, "blasThreads", blasThreads);
+  }
   napi_create_int32(env, memrec::pool().size(), &threads);
   napi_set_named_property(env, result, "threads", threads);
   napi_set_named_property(env, result, "simd", String(env, memrec::builtinSimd()));

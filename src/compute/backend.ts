@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import './kernels';
 import { registerWasmMatMulLayout } from './kernels/wasm-matmul-layout';
-import { loadNativeAddon } from './native/addon';
-import { NATIVE_BACKEND, registerNativeBackend } from './native/backend';
+import { loadNativeAddon, NATIVE_BACKEND } from './native/addon';
+import { registerNativeBackend } from './native/backend';
 import { RunError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { PACKAGE_ROOT } from '../util/package-root';
+import { NATIVE_BACKEND, nativeEnvironment } from '../compute/native/addon';
 
 export { PACKAGE_ROOT };
 
@@ -19,13 +20,15 @@ export function gitCommit(): string {
   return git(['rev-parse', 'HEAD']) ?? 'unknown';
 }
 
-/** Versions and the code's commit, saved with every run. */
+/** Versions and the code's commit, saved with every run; on the native backend, which sgemm ran. */
 export function environment(backend: string): Record<string, unknown> {
+  const native = backend === NATIVE_BACKEND ? nativeEnvironment() : null;
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
   const commit = git(['rev-parse', 'HEAD']);
   const dirty = commit === null ? null : (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '';
   return {
     backend,
+    ...(native === null ? {} : { native }),
     memrec: pkg.version,
     tfjs: tf.version_core,
     node: process.version,

@@ -6,13 +6,15 @@ import { Reporter } from '../../src/util/reporter';
 /**
  * Why tests of the native backend are skipped, or false when they run. They fail when the addon does not load,
  * except when it is disabled (MEMREC_NATIVE=off) or was never built (a machine without a compiler) and
- * MEMREC_REQUIRE_NATIVE=1 does not say it must be there.
+ * MEMREC_REQUIRE_NATIVE=1 does not say it must be there (`make test` sets it where g++ or c++ is on PATH).
  */
 export function nativeSkipReason(): string | false {
   const loaded = loadNativeAddon();
   if ('addon' in loaded) return false;
   if (process.env.MEMREC_NATIVE === 'off') return 'MEMREC_NATIVE=off';
-  if (!existsSync(nativeAddonPath()) && process.env.MEMREC_REQUIRE_NATIVE !== '1') return `${nativeAddonPath()} was not built`;
+  if (!existsSync(nativeAddonPath()) && process.env.MEMREC_REQUIRE_NATIVE !== '1') {
+    return `${nativeAddonPath()} was not built (MEMREC_REQUIRE_NATIVE=1 would fail here)`;
+  }
   return false;
 }
 

@@ -6,11 +6,18 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+/** The name of the tfjs backend that runs on the addon's kernels. */
+export const NATIVE_BACKEND = 'native';
+
 export interface NativeInfo {
   /** The sgemm in use: OpenBLAS (dlopen'ed at load, one thread per call) or the addon's own kernel. */
   blas: 'openblas' | 'builtin';
   /** The OpenBLAS library file, when one is loaded. */
   blasPath?: string;
+  /** OpenBLAS's openblas_get_config(): its version, build options and the CPU core its kernels were chosen for. */
+  blasConfig?: string;
+  /** The threads OpenBLAS reports it uses per call (always 1: a library that cannot be held to one is not used). */
+  blasThreads?: number;
   /** The size of the addon's thread pool (the caller's thread included). */
   threads: number;
   /** The instruction set the builtin kernel was compiled for: 'avx512', 'avx2' or 'generic'. */
@@ -174,6 +181,26 @@ function load(): NativeLoad {
   const missing = EXPORTS.filter((name) => typeof module[name] !== 'function');
   if (missing.length > 0) return { reason: `${file} lacks ${missing.join(', ')} (stale build? run make native)` };
   return { addon: module as NativeAddon };
+}
+
+/**
+ * What decides the native backend's bits, for a run's metrics.json: the sgemm that ran (`openblas`, with its
+ * library file and openblas_get_config(), whose core name is the CPU its kernels were chosen for, and its
+ * threads per call; or the addon's `builtin` kernel), the size of the addon's thread pool (which does not change
+ * results) and the instruction set the addon was compiled for. Null when the addon does not load.
+ */
+export function nativeEnvironment(): Record<string, string | number> | null {
+  const loaded = loadNativeAddon();
+  if (!('addon' in loaded)) return null;
+  const info = loaded.addon.info();
+  return {
+    gemm: info.blas,
+    ...(info.blasPath === undefined ? {} : { gemm_library: info.blasPath }),
+    ...(info.blasConfig === undefined ? {} : { gemm_config: info.blasConfig }),
+    ...(info.blasThreads === undefined ? {} : { gemm_threads_per_call: info.blasThreads }),
+    threads: info.threads,
+    simd: info.simd,
+  };
 }
 
 function firstLine(err: unknown): string {

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import type { NativeAddon } from './addon';
+import { NATIVE_BACKEND, type NativeAddon } from './addon';
 import { nativeKernelConfigs } from './kernels';
-
-export const NATIVE_BACKEND = 'native';
 
 /**
  * The `native` backend: tfjs's cpu backend (tensors live in JS typed arrays, which the addon reads and writes
