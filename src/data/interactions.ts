@@ -107,7 +107,3 @@ export interface UserLists {
   readonly offsets: Int32Array;
   readonly items: Int32Array;
 }
-
-export function listOf(lists: UserLists, user: number): Int32Array {
-  return lists.items.subarray(lists.offsets[user], lists.offsets[user + 1]);
-}

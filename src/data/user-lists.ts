@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { UserLists } from './interactions';
 
 /**
@@ -21,35 +20,9 @@ export function rowItemPairs(lists: UserLists, users: Int32Array): { rows: Int32
   return { rows, cols };
 }
 
-/**
- * A dense [users.length, numItems] float32 tensor counting how often each user's list holds each item
- * (scatterND sums repeated pairs). Zero rows for users with empty lists.
- */
-export function countMatrix(lists: UserLists, users: Int32Array, numItems: number): tf.Tensor2D {
-  const { rows, cols } = rowItemPairs(lists, users);
-  if (rows.length === 0) return tf.zeros([users.length, numItems]);
-  return tf.tidy(() => {
-    const indices = tf.stack([tf.tensor1d(rows, 'int32'), tf.tensor1d(cols, 'int32')], 1);
-    return tf.scatterND(indices, tf.ones([rows.length]), [users.length, numItems]);
-  }) as tf.Tensor2D;
-}
-
 /** Per-user lengths of `lists` for `users`. */
 export function lengthsOf(lists: UserLists, users: Int32Array): Int32Array {
   const out = new Int32Array(users.length);
   for (let b = 0; b < users.length; b++) out[b] = lists.offsets[users[b] + 1] - lists.offsets[users[b]];
   return out;
-}
-
-/** Builds CSR lists from per-user lengths and a fill callback that writes user u's items at `at`. */
-export function buildLists(
-  numUsers: number,
-  lengthOf: (user: number) => number,
-  fill: (user: number, items: Int32Array, at: number) => void,
-): UserLists {
-  const offsets = new Int32Array(numUsers + 1);
-  for (let u = 0; u < numUsers; u++) offsets[u + 1] = offsets[u] + lengthOf(u);
-  const items = new Int32Array(offsets[numUsers]);
-  for (let u = 0; u < numUsers; u++) fill(u, items, offsets[u]);
-  return { offsets, items };
 }

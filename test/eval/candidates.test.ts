@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listOf, type Interactions, type UserLists } from '../../src/data/interactions';
+import type { Interactions, UserLists } from '../../src/data/interactions';
 import { sampleCandidates, type NegativeSampler } from '../../src/eval/candidates';
 import { stream } from '../../src/random/streams';
 import { leaveOneOut } from '../../src/split/methods';
 import { partItems } from '../../src/split/split';
 import { ConfigError } from '../../src/util/errors';
-import { plainLists, tinyData, userLists } from '../helpers/tiny-data';
+import { listOf, plainLists, tinyData, userLists } from '../helpers/tiny-data';
 
 function rngFor(name: string) {
   return stream(1, 'sampling', 'candidates-test', name);

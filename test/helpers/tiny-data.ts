@@ -41,3 +41,8 @@ export function plainLists(lists: UserLists): number[][] {
   }
   return out;
 }
+
+/** One user's items of a CSR list. */
+export function listOf(lists: UserLists, user: number): Int32Array {
+  return lists.items.subarray(lists.offsets[user], lists.offsets[user + 1]);
+}

@@ -1,12 +1,12 @@
 import { loadConfig } from '../../src/schema/config-flags';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listOf, type Interactions, type UserLists } from '../../src/data/interactions';
+import type { Interactions, UserLists } from '../../src/data/interactions';
 import { stream } from '../../src/random/streams';
 import { prepareExperiment, type Experiment } from '../../src/run/experiment';
 import { leaveOneOut, ratioChrono, ratioCounts, ratioRandom, SPLIT_METHODS } from '../../src/split/methods';
 import { partItems, partPositions, splitCounts, type Split, type SplitPart } from '../../src/split/split';
-import { plainLists, tinyData } from '../helpers/tiny-data';
+import { listOf, plainLists, tinyData } from '../helpers/tiny-data';
 
 const PARTS: readonly SplitPart[] = ['train', 'valid', 'test'];
 

@@ -93,6 +93,5 @@ export function parseStep(text: string, registry: Readonly<Record<string, Prepro
 
 export const intArg = (args: StepArgs, key: string) => args[key] as number;
 export const numArg = (args: StepArgs, key: string) => args[key] as number;
-export const boolArg = (args: StepArgs, key: string) => args[key] as boolean;
 export const strArg = (args: StepArgs, key: string) => args[key] as string;
 export const strsArg = (args: StepArgs, key: string) => args[key] as string[];

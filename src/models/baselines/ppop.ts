@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { modelEntry, type Model, type ScoreQuery, type TrainData } from '../model';
 import type { NamedArrays } from '../../util/named-arrays';
-import { countMatrix, lengthsOf } from '../../data/user-lists';
+import type { UserLists } from '../../data/interactions';
+import { lengthsOf, rowItemPairs } from '../../data/user-lists';
 import { itemCounts } from '../../data/item-counts';
 import { RunError } from '../../util/errors';
 
@@ -67,6 +68,19 @@ export class PersonalPop implements Model {
     this.globalLevel?.dispose();
     this.globalLevel = null;
   }
+}
+
+/**
+ * A dense [users.length, numItems] float32 tensor counting how often each user's list holds each item
+ * (scatterND sums repeated pairs). Zero rows for users with empty lists.
+ */
+function countMatrix(lists: UserLists, users: Int32Array, numItems: number): tf.Tensor2D {
+  const { rows, cols } = rowItemPairs(lists, users);
+  if (rows.length === 0) return tf.zeros([users.length, numItems]);
+  return tf.tidy(() => {
+    const indices = tf.stack([tf.tensor1d(rows, 'int32'), tf.tensor1d(cols, 'int32')], 1);
+    return tf.scatterND(indices, tf.ones([rows.length]), [users.length, numItems]);
+  }) as tf.Tensor2D;
 }
 
 /**

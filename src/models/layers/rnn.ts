@@ -4,7 +4,6 @@ import { glorotInit, zerosInit } from './init';
 
 /** The squashing function of a plain RNN cell: DREAM's sigmoid, or the Elman-network tanh. */
 export type RnnActivation = 'sigmoid' | 'tanh';
-export const RNN_ACTIVATIONS: readonly RnnActivation[] = ['sigmoid', 'tanh'];
 
 /**
  * The weights of one plain (Elman) RNN layer:
