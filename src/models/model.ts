@@ -98,6 +98,9 @@ export interface TrainableModel extends Model {
   initialState?(rows: number): Record<string, tf.Tensor>;
   /** Checks before any training that the config's training choices fit the model (e.g. the loss). */
   checkTraining?(): void;
+  /** The state of the model's own random streams during training (dropout), for a resumed run. */
+  randomState?(): object;
+  resumeRandom?(state: object): void;
   /** Restores saved weights; without `train`, into the weights as they are built (the trainer's best epoch). */
   restore(state: NamedArrays, train?: TrainData): void;
 }

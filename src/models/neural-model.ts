@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NamedArrays } from '../util/named-arrays';
-import { stream, type Rng } from '../random/streams';
+import { Rng, stream, type RngState } from '../random/streams';
 import { ConfigError } from '../util/errors';
 import type { BatchTensors } from './batch';
 import { LOSSES, lossOf, type LossName } from './losses';
@@ -19,7 +19,7 @@ let nextVariableId = 0;
 export abstract class NeuralModel<P = unknown> implements TrainableModel {
   private readonly weights = new Map<string, tf.Variable>();
   protected readonly initRng: Rng;
-  private readonly dropoutRng: Rng;
+  private dropoutRng: Rng;
   protected readonly params: P;
 
   abstract readonly batchKind: string;
@@ -100,6 +100,14 @@ export abstract class NeuralModel<P = unknown> implements TrainableModel {
   protected dropout<T extends tf.Tensor>(x: T, rate: number, training: boolean): T {
     if (!training || rate <= 0) return x;
     return tf.dropout(x, rate, undefined, this.dropoutRng.uint32()) as T;
+  }
+
+  randomState(): RngState {
+    return this.dropoutRng.state();
+  }
+
+  resumeRandom(state: RngState): void {
+    this.dropoutRng = Rng.resume(state);
   }
 
   variables(): tf.Variable[] {

@@ -7,12 +7,26 @@ import seedrandom from 'seedrandom';
 export const STREAM_NAMES = ['split', 'sampling', 'shuffle', 'init', 'dropout', 'synthetic'] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 
+/** The whole state of a stream, to continue it later exactly where it stopped (a resumed run). */
+export type RngState = object;
+
 /** A uniform generator on [0, 1) with a few helpers, all driven by one seedrandom (alea) state. */
 export class Rng {
-  private readonly next: () => number;
+  private readonly next: seedrandom.StatefulPRNG<seedrandom.State.Alea>;
 
-  constructor(seedKey: string) {
-    this.next = seedrandom.alea(seedKey);
+  /** The stream of `seedKey`, or, with `state`, a stream continuing from a saved state. */
+  constructor(seedKey: string, state?: RngState) {
+    this.next = seedrandom.alea(seedKey, { state: (state as seedrandom.State.Alea | undefined) ?? true });
+  }
+
+  /** This stream's state now (a copy). */
+  state(): RngState {
+    return this.next.state();
+  }
+
+  /** Continues from a saved state. */
+  static resume(state: RngState): Rng {
+    return new Rng('', state);
   }
 
   /** Uniform in [0, 1). */

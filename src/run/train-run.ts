@@ -1,23 +1,25 @@
-import { join } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../config/resolved';
-import { datasetStats } from '../data/interactions';
-import type { UserLists } from '../data/interactions';
+import { datasetStats, type Interactions, type UserLists } from '../data/interactions';
 import { describeProtocol, type EvalResult } from '../eval/evaluate';
 import { qrelsText, rankingsText } from '../eval/trec';
 import { isTrainable, type Model } from '../models/model';
 import { createModel } from '../models/registry';
-import { writeArrays } from '../results/arrays-file';
+import { readArrays, writeArrays } from '../results/arrays-file';
 import { writeFileAtomic } from '../results/atomic';
 import { environment } from '../results/environment';
-import { writeMetrics } from '../results/metrics-file';
-import { createRunFolder, perUserTsv, repeatName, runIdBase, writeConfig } from '../results/run-folder';
+import { tryReadMetrics, writeMetrics } from '../results/metrics-file';
+import { createRunFolder, perUserTsv, repeatName, runIdBase, writeConfig, writeJson } from '../results/run-folder';
 import { formatTable, summarisePart, type PartSummary } from '../results/summary';
 import { splitCounts } from '../split/split';
 import { TRAIN_KEYS } from '../train/schema';
 import { trainModel } from '../train/trainer';
+import { InterruptedError, UsageError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 import { EVAL_PARTS, evaluateParts, testTracker, validationScorer, type EvalPart } from './evaluate-parts';
 import { drawCandidates, loadData, prepareExperiment, protocolOf, type Experiment } from './experiment';
+import { readResumeState, removeResumeState, writeResumeState } from './resume-file';
 
 export interface TrainOutcome {
   runId: string;
@@ -51,16 +53,29 @@ function writeRepeatOutputs(
   }
 }
 
-/** Prepares `model` for the training part and, when it is trainable, runs the training loop on it. */
+/** How a run may be stopped and continued (see `memrec train --resume`). */
+export interface RunControl {
+  /** a run folder whose training was interrupted: continue it there */
+  readonly resumeDir?: string;
+  /** a signal's name once the user asked to stop (Ctrl-C, SIGTERM), else null */
+  readonly stopRequested?: () => string | null;
+}
+
+/**
+ * Prepares `model` for the training part and, when it is trainable, runs the training loop on it, from the
+ * repeat's saved state when there is one, saving its state after every epoch.
+ */
 async function fit(
   model: Model,
   exp: Experiment,
   config: ResolvedConfig,
   reporter: Reporter,
   candidates: Partial<Record<EvalPart, UserLists>>,
+  folder: { dir: string; repeats: number; resume: boolean; control: RunControl },
 ): Promise<void> {
   model.init(exp.train);
   if (!isTrainable(model)) return;
+  const { dir, repeats } = folder;
   await trainModel(model, {
     train: exp.train,
     settings: config.params('train', TRAIN_KEYS),
@@ -70,7 +85,20 @@ async function fit(
     source: config.source,
     validate: validationScorer(model, exp, config, candidates.valid ?? null),
     trackTest: testTracker(model, exp, config, candidates.test ?? null),
+    onEpoch: (state) => writeResumeState(dir, exp.repeat, repeats, state),
+    resumeFrom: folder.resume ? readResumeState(dir, exp.repeat, repeats) : null,
+    stopRequested: folder.control.stopRequested,
   });
+}
+
+/** The run folder to write: a new one, or, resuming, the interrupted one (which must not be finished). */
+function runFolder(config: ResolvedConfig, started: Date, control: RunControl): { id: string; dir: string } {
+  if (control.resumeDir === undefined) {
+    return createRunFolder(config.str('output.dir'), runIdBase(started, config.str('model.name'), config.str('data.source'), config.str('output.name')));
+  }
+  const dir = control.resumeDir;
+  if (tryReadMetrics(dir)) throw new UsageError(`--resume ${dir}: the run is finished (it has metrics.json); nothing to resume`);
+  return { id: basename(resolve(dir)), dir };
 }
 
 /**
@@ -78,7 +106,7 @@ async function fit(
  * test parts, and writes the run folder. metrics.json is written last: a folder without it is an
  * interrupted run. Every file goes through a temporary name and a rename.
  */
-export async function trainRun(config: ResolvedConfig, backend: string, reporter: Reporter): Promise<TrainOutcome> {
+export async function trainRun(config: ResolvedConfig, backend: string, reporter: Reporter, control: RunControl = {}): Promise<TrainOutcome> {
   const started = new Date();
   const modelName = config.str('model.name');
   // The data is loaded before the run folder exists, so that a bad data path leaves no folder behind; the
@@ -87,13 +115,37 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
   const { data, badRows } = await loadData(config, reporter);
   const stats = datasetStats(data);
   reporter.info(`data: ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
-  const { id, dir } = createRunFolder(
-    config.str('output.dir'),
-    runIdBase(started, modelName, config.str('data.source'), config.str('output.name')),
-  );
+  const resuming = control.resumeDir !== undefined;
+  const { id, dir } = runFolder(config, started, control);
   reporter.attachLog(join(dir, 'log.txt'));
-  reporter.info(`run ${id}`);
-  writeConfig(dir, config);
+  reporter.info(resuming ? `run ${id}, resumed` : `run ${id}`);
+  if (!resuming) writeConfig(dir, config);
+  try {
+    return await trainInFolder(config, backend, reporter, control, { id, dir, started, data, badRows });
+  } catch (err) {
+    if (!(err instanceof InterruptedError)) throw err;
+    const resume = `memrec train --resume ${dir}`;
+    writeJson(dir, INTERRUPTED_FILE, { signal: err.signal, at: err.where, time: new Date().toISOString(), resume });
+    reporter.info(`interrupted by ${err.signal} at ${err.where}; the last finished epoch is saved: ${resume}`);
+    throw new InterruptedError(err.signal, `${err.where} (resume with: ${resume})`);
+  }
+}
+
+/** A run folder marked by an interruption: what stopped it, where, and how to resume. */
+export const INTERRUPTED_FILE = 'interrupted.json';
+
+/** The repeats, their evaluation and metrics.json, in a folder that exists (see trainRun). */
+async function trainInFolder(
+  config: ResolvedConfig,
+  backend: string,
+  reporter: Reporter,
+  control: RunControl,
+  run: { id: string; dir: string; started: Date; data: Interactions; badRows: number },
+): Promise<TrainOutcome> {
+  const { id, dir, started, data, badRows } = run;
+  const modelName = config.str('model.name');
+  const stats = datasetStats(data);
+  const resuming = control.resumeDir !== undefined;
   const { protocol, metrics } = protocolOf(config);
   const protocolLine = describeProtocol(protocol, data.numItems);
   const repeats = config.int('split.repeats');
@@ -115,9 +167,19 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
       }
     }
     const model = createModel(config);
+    const checkpoint = repeatName('checkpoint', repeat, repeats);
     try {
-      await fit(model, exp, config, reporter, candidates);
-      writeArrays(dir, repeatName('checkpoint', repeat, repeats), model.state(), { model: modelName });
+      if (resuming && existsSync(join(dir, `${checkpoint}.json`))) {
+        // this repeat finished training before the interruption: its checkpoint is its result
+        model.restore(readArrays(dir, checkpoint).arrays, exp.train);
+        reporter.info(`repeat ${repeat + 1}: trained before the interruption, restored from ${checkpoint}`);
+      } else {
+        await fit(model, exp, config, reporter, candidates, { dir, repeats, resume: resuming, control });
+        writeArrays(dir, checkpoint, model.state(), { model: modelName });
+        removeResumeState(dir, repeat, repeats);
+      }
+      const signal = control.stopRequested?.();
+      if (signal) throw new InterruptedError(signal, `the end of repeat ${repeat + 1}'s training`);
       const results = evaluateParts(model, exp, config, reporter, (part) => candidates[part] ?? null, config.bool('output.rankings'));
       writeRepeatOutputs(dir, exp, config, results, protocolLine, repeats);
       for (const part of EVAL_PARTS) if (results[part]) perPart[part].push(results[part] as EvalResult);
@@ -129,6 +191,7 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
   const summary: Partial<Record<EvalPart, PartSummary>> = {};
   for (const part of EVAL_PARTS) if (perPart[part].length > 0) summary[part] = summarisePart(protocolLine, perPart[part]);
   const finished = new Date();
+  rmSync(join(dir, INTERRUPTED_FILE), { force: true });
   writeMetrics(dir, {
     format: 'memrec-metrics/1',
     model: modelName,

@@ -1,5 +1,5 @@
 import type { UserLists } from '../data/interactions';
-import type { Rng } from '../random/streams';
+import { Rng, type RngState } from '../random/streams';
 import { upperBound } from '../random/weighted';
 
 export type TrainSampler = 'uniform' | 'popularity';
@@ -19,7 +19,7 @@ export class NegativeSampler {
     numItems: number,
     private readonly sampler: TrainSampler,
     private readonly excludeSeen: boolean,
-    private readonly rng: Rng,
+    private rng: Rng,
   ) {
     const items = Int32Array.from(train.items);
     const numUsers = train.offsets.length - 1;
@@ -58,6 +58,15 @@ export class NegativeSampler {
         out[p * n + j] = item;
       }
     }
+  }
+
+  /** The draws' stream state, for a resumed run to continue it. */
+  randomState(): RngState {
+    return this.rng.state();
+  }
+
+  resumeRandom(state: RngState): void {
+    this.rng = Rng.resume(state);
   }
 
   get kind(): TrainSampler {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NamedArrays } from '../util/named-arrays';
 
 export const OPTIMIZERS = ['sgd', 'adam', 'adagrad', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -34,4 +35,38 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.
     const scale = tf.div(maxNorm, tf.maximum(norm, maxNorm));
     return Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, tf.mul(g, scale)]));
   });
+}
+
+/** Adam keeps β1^t and β2^t as variables that setWeights would recompute with pow (a few ulps apart). */
+type WithAdamPowers = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+
+/**
+ * An optimizer's whole state as named arrays, in its own order (`<index>|<name>` keys keep that order): the
+ * step count, the slots (moments, accumulators) and, for Adam, β1^t and β2^t as they were accumulated.
+ */
+export async function optimizerState(optimizer: Optimizer): Promise<NamedArrays> {
+  const out: NamedArrays = {};
+  (await optimizer.getWeights()).forEach(({ name, tensor }, k) => {
+    out[`${k}|${name}`] = { data: Float32Array.from(tensor.dataSync() as Float32Array), shape: tensor.shape };
+  });
+  const powers = optimizer as unknown as WithAdamPowers;
+  if (powers.accBeta1 && powers.accBeta2) {
+    out['adam|beta1_power'] = { data: Float32Array.from(powers.accBeta1.dataSync() as Float32Array), shape: [] };
+    out['adam|beta2_power'] = { data: Float32Array.from(powers.accBeta2.dataSync() as Float32Array), shape: [] };
+  }
+  return out;
+}
+
+/** Puts a state written by optimizerState back into a fresh optimizer of the same kind. */
+export async function restoreOptimizer(optimizer: Optimizer, state: NamedArrays): Promise<void> {
+  const slots = Object.entries(state)
+    .filter(([key]) => !key.startsWith('adam|'))
+    .map(([key, array]) => ({ name: key.slice(key.indexOf('|') + 1), tensor: tf.tensor(array.data, [...array.shape]) }));
+  await optimizer.setWeights(slots);
+  tf.dispose(slots.map((slot) => slot.tensor));
+  const powers = optimizer as unknown as WithAdamPowers;
+  if (powers.accBeta1 && powers.accBeta2 && state['adam|beta1_power']) {
+    powers.accBeta1.assign(tf.scalar(state['adam|beta1_power'].data[0]));
+    powers.accBeta2.assign(tf.scalar(state['adam|beta2_power'].data[0]));
+  }
 }

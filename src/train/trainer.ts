@@ -5,15 +5,18 @@ import type { MetricAt } from '../eval/metrics';
 import type { BatchTensors } from '../models/batch';
 import type { StepOutput, TrainableModel, TrainData, TrainStep } from '../models/model';
 import type { NamedArrays } from '../util/named-arrays';
-import { stream } from '../random/streams';
-import { RunError } from '../util/errors';
+import { Rng, stream, type RngState } from '../random/streams';
+import { InterruptedError, RunError } from '../util/errors';
 import { Progress } from '../util/progress';
 import type { Reporter } from '../util/reporter';
 import type { BatchSource, TrainBatch } from './batches/batch';
 import { BATCH_KINDS } from './batches/registry';
 import { NegativeSampler, type TrainSampler } from './negatives';
-import { clipByGlobalNorm, createOptimizer, type Optimizer, type OptimizerName } from './optimizers';
+import { clipByGlobalNorm, createOptimizer, optimizerState, restoreOptimizer, type Optimizer, type OptimizerName } from './optimizers';
 import { earlyStopMetric, type TrainSettings } from './schema';
+
+/** How often (ms) the loop lets the event loop run, so that Ctrl-C is seen within a batch or so. */
+const YIELD_EVERY_MS = 100;
 
 /** Everything one training run needs besides the model. */
 export interface TrainContext {
@@ -32,6 +35,27 @@ export interface TrainContext {
   readonly validate: ((metric: MetricAt) => number) | null;
   /** With `train.track_test`: the test part's means, for the learning curve in the log. Never used to choose. */
   readonly trackTest?: (() => Record<string, number>) | null;
+  /** Receives the whole training state after every epoch (the run keeps the latest, for --resume). */
+  readonly onEpoch?: (checkpoint: TrainingCheckpoint) => void;
+  /** A state from onEpoch to continue from: training goes on with the next epoch, as if never stopped. */
+  readonly resumeFrom?: TrainingCheckpoint | null;
+  /** Asked between batches: a signal's name when the user asked to stop (Ctrl-C, SIGTERM), else null. */
+  readonly stopRequested?: () => string | null;
+}
+
+/**
+ * Everything training needs to go on after `epoch` exactly as an uninterrupted run would: the weights, each
+ * optimizer's slots, the learning rate, early stopping's record, and the state of every random stream that
+ * training draws from (the epoch shuffle, the negatives, the model's dropout).
+ */
+export interface TrainingCheckpoint {
+  readonly epoch: number;
+  readonly learningRate: number;
+  readonly sinceBest: number;
+  readonly best: { readonly epoch: number; readonly value: number; readonly weights: NamedArrays } | null;
+  readonly weights: NamedArrays;
+  readonly optimizers: readonly NamedArrays[];
+  readonly random: { readonly shuffle: RngState; readonly sampling: RngState; readonly model: RngState | null };
 }
 
 /** A batch's typed arrays as the tensors a model's loss takes (the caller disposes them, e.g. in tf.tidy). */
@@ -105,6 +129,7 @@ function resetLanes(model: TrainableModel, state: Record<string, tf.Tensor> | nu
 export class TrainingSession {
   readonly source: BatchSource;
   readonly optimizers: Optimizer[];
+  readonly sampler: NegativeSampler;
   private readonly steps: readonly TrainStep[];
   private state: Record<string, tf.Tensor> | null = null;
 
@@ -117,13 +142,13 @@ export class TrainingSession {
     model.checkTraining?.();
     const kind = BATCH_KINDS[model.batchKind];
     if (!kind) throw new Error(`model asks for batch kind ${model.batchKind}, which is not registered`);
-    const sampler = new NegativeSampler(
+    const sampler = (this.sampler = new NegativeSampler(
       train.sequences,
       train.numItems,
       settings.negative_sampler as TrainSampler,
       settings.exclude_seen_negatives,
       stream(seed, 'sampling', 'train'),
-    );
+    ));
     this.source = kind.create(train, { inputLength: model.inputLength, numNegatives: model.negativesPerPoint, sampler });
     this.steps = model.trainSteps();
     this.optimizers = this.steps.map(() =>
@@ -182,19 +207,42 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
   const { settings, reporter } = ctx;
   const metric = earlyStopMetric(settings.early_stop_metric, ctx.source);
   const session = new TrainingSession(model, settings, ctx.train, ctx.seed);
-  const shuffle = stream(ctx.seed, 'shuffle');
+  let shuffle = stream(ctx.seed, 'shuffle');
   const { epochs, batch_size: batchSize, eval_every: evalEvery, patience } = settings;
   let best: { epoch: number; value: number; state: NamedArrays } | null = null;
   let sinceBest = 0;
+  let firstEpoch = 1;
   reporter.info(`training ${ctx.label}: ${session.source.examples} ${session.source.unit} per epoch, loss ${model.lossName}, ${settings.optimizer} lr ${settings.lr}`);
+  const resume = ctx.resumeFrom;
+  if (resume) {
+    model.restore(resume.weights);
+    for (const [k, optimizer] of session.optimizers.entries()) await restoreOptimizer(optimizer, resume.optimizers[k]);
+    for (const optimizer of session.optimizers) optimizer.learningRate = resume.learningRate;
+    shuffle = Rng.resume(resume.random.shuffle);
+    session.sampler.resumeRandom(resume.random.sampling);
+    if (resume.random.model) model.resumeRandom?.(resume.random.model);
+    best = resume.best && { epoch: resume.best.epoch, value: resume.best.value, state: resume.best.weights };
+    sinceBest = resume.sinceBest;
+    // a run stopped early by patience has nothing left to train
+    firstEpoch = patience > 0 && sinceBest >= patience ? epochs + 1 : resume.epoch + 1;
+    reporter.info(`resumed after epoch ${resume.epoch}`);
+  }
+  let lastYield = Date.now();
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
       const plan = session.source.epoch(shuffle, batchSize);
       const progress = new Progress(reporter, `epoch ${epoch}/${epochs}`, plan.batches, 'batches');
       let lossSum = 0;
       let weightSum = 0;
       session.resetState();
       for (let index = 0; index < plan.batches; index++) {
+        if (ctx.stopRequested && Date.now() - lastYield > YIELD_EVERY_MS) {
+          // let the event loop run, so that a signal handler can set its flag
+          await new Promise((resolve) => setImmediate(resolve));
+          lastYield = Date.now();
+        }
+        const signal = ctx.stopRequested?.();
+        if (signal) throw new InterruptedError(signal, `epoch ${epoch}, batch ${index + 1} of ${plan.batches}`);
         const batch = plan.build(index);
         const value = session.run(batch);
         if (!Number.isFinite(value)) {
@@ -208,6 +256,7 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
       }
       const seconds = progress.finish(true);
       session.scaleLearningRate(settings.lr_decay);
+      let stop = false;
       let line = `epoch ${epoch}/${epochs}: loss ${(lossSum / Math.max(1, weightSum)).toFixed(4)}, ${seconds.toFixed(1)} s, ${Math.round(session.source.examples / Math.max(seconds, 1e-9))} ${session.source.unit}/s`;
       if (ctx.validate && evalEvery > 0 && (epoch % evalEvery === 0 || epoch === epochs)) {
         const value = ctx.validate(metric);
@@ -224,12 +273,24 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
           line += `; test ${means.join(' ')}`;
         }
         reporter.info(line);
-        if (patience > 0 && sinceBest >= patience) {
-          reporter.info(`early stop: no improvement of valid ${metric.key} in ${patience} validations`);
-          break;
-        }
+        stop = patience > 0 && sinceBest >= patience;
       } else {
         reporter.info(line);
+      }
+      if (ctx.onEpoch) {
+        ctx.onEpoch({
+          epoch,
+          learningRate: session.optimizers[0].learningRate,
+          sinceBest,
+          best: best && { epoch: best.epoch, value: best.value, weights: best.state },
+          weights: model.state(),
+          optimizers: await Promise.all(session.optimizers.map(optimizerState)),
+          random: { shuffle: shuffle.state(), sampling: session.sampler.randomState(), model: model.randomState?.() ?? null },
+        });
+      }
+      if (stop) {
+        reporter.info(`early stop: no improvement of valid ${metric.key} in ${patience} validations`);
+        break;
       }
     }
   } finally {

@@ -3,7 +3,7 @@
  * Exit code 2: the user's command, config or input file is wrong. Exit code 1: a failure at run time.
  */
 export class MemrecError extends Error {
-  constructor(message: string, readonly exitCode: 1 | 2) {
+  constructor(message: string, readonly exitCode: 1 | 2 | 130 | 143) {
     super(message);
     this.name = new.target.name;
   }
@@ -34,5 +34,12 @@ export class InputError extends MemrecError {
 export class RunError extends MemrecError {
   constructor(message: string) {
     super(`error: ${message}`, 1);
+  }
+}
+
+/** The user stopped a run (Ctrl-C: SIGINT, exit 130; SIGTERM, exit 143); `where` says how far it got. */
+export class InterruptedError extends MemrecError {
+  constructor(readonly signal: string, readonly where: string) {
+    super(`interrupted by ${signal} at ${where}`, signal === 'SIGTERM' ? 143 : 130);
   }
 }
