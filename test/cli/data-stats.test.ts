@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isOneLineError, memrec, REPO } from '../helpers/cli';
+import { isOneLineError, memrec, REPO, memrecInProcess } from '../helpers/cli';
 
 const FIXTURE = join(REPO, 'datasets', 'fixtures', 'ml-1m.dat');
 const NO_CACHE = ['--set', 'data.cache_dir=', '--set', 'data.max_bad_share=0.5'];
@@ -28,13 +28,13 @@ test('data stats with the DMAN MovieLens preset prints our statistics, the paper
   assert.equal(rows[6].join(' '), 'paper also gives: T 20, K 10');
 });
 
-test('data stats: usage and config mistakes are one-line errors with exit 2', () => {
-  const unknown = memrec(['data', 'stats', '--preset', 'dman/movielen', '--path', FIXTURE]);
+test('data stats: usage and config mistakes are one-line errors with exit 2', async () => {
+  const unknown = await memrecInProcess(['data', 'stats', '--preset', 'dman/movielen', '--path', FIXTURE]);
   assert.ok(isOneLineError(unknown, 2), unknown.stderr);
   assert.match(unknown.stderr, /--preset dman\/movielen: no such preset \(did you mean dman\/movielens\?\)/);
-  const both = memrec(['data', 'stats', '--preset', 'dman/movielens', '--config', 'configs/quickstart.yaml']);
+  const both = await memrecInProcess(['data', 'stats', '--preset', 'dman/movielens', '--config', 'configs/quickstart.yaml']);
   assert.ok(isOneLineError(both, 2));
-  const badStep = memrec(['data', 'stats', '--set', 'data.preprocess=["k_core users=5", "dedup"]']);
+  const badStep = await memrecInProcess(['data', 'stats', '--set', 'data.preprocess=["k_core users=5", "dedup"]']);
   assert.ok(isOneLineError(badStep, 2), badStep.stderr);
   assert.match(badStep.stderr, /data\.preprocess\[1\]: unknown step "dedup".*did you mean dedupe/);
   const missing = memrec(['data', 'stats', '--preset', 'dman/movielens', '--path', '/nonexistent/ratings.dat', ...NO_CACHE], { MEMREC_PAPER_TABLES: paperTables() });

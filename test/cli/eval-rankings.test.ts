@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isOneLineError, memrec } from '../helpers/cli';
+import { isOneLineError, memrec, memrecInProcess } from '../helpers/cli';
 import { SMALL_EXPECTED, SMALL_QRELS, SMALL_RUN } from '../fixtures/trec/small';
 
 const TMP = mkdtempSync(join(tmpdir(), 'memrec-eval-rankings-'));
@@ -47,7 +47,7 @@ test('without --json: the number of truth users, then one line per metric', () =
   assert.equal(result.stdout, `4 users in ${SMALL_QRELS}\nhr@3   0.500000\nmrr@5  0.333333\n`);
 });
 
-test('each malformed line: exit 2, one line on stderr naming file:line, no stack trace', () => {
+test('each malformed line: exit 2, one line on stderr naming file:line, no stack trace', async () => {
   const cases: Array<[string, 'run' | 'qrels', string, number]> = [
     ['run has 5 fields', 'run', 'u1 Q0 a 1 1.0 t\nu1 Q0 b 2 0.5\n', 2],
     ['run has 7 fields', 'run', 'u1 Q0 a 1 1.0 t x\n', 1],
@@ -68,7 +68,7 @@ test('each malformed line: exit 2, one line on stderr naming file:line, no stack
   });
 });
 
-test('a missing, empty or unreadable file: exit 2, one line naming the file', () => {
+test('a missing, empty or unreadable file: exit 2, one line naming the file', async () => {
   const missing = join(TMP, 'missing.trec');
   const empty = write('empty.qrels', '');
   const corrupt = write('corrupt.trec.gz', 'not gzip\n');
@@ -84,7 +84,7 @@ test('a missing, empty or unreadable file: exit 2, one line naming the file', ()
   }
 });
 
-test('usage mistakes on the --rankings path: exit 2, one line', () => {
+test('usage mistakes on the --rankings path: exit 2, one line', async () => {
   for (const args of [
     ['eval', '--rankings', GOOD_RUN, '--metrics', 'hr@10'],
     ['eval', '--rankings', GOOD_RUN, '--truth', GOOD_QRELS],
@@ -92,7 +92,7 @@ test('usage mistakes on the --rankings path: exit 2, one line', () => {
     ['eval', '--rankings', GOOD_RUN, '--truth', GOOD_QRELS, '--metrics', 'auc@10'],
     ['eval', '--rankings', GOOD_RUN, '--truth', GOOD_QRELS, '--metrics', ' , '],
   ]) {
-    const result = memrec(args);
+    const result = await memrecInProcess(args);
     assert.ok(isOneLineError(result, 2), `${args.join(' ')}: status ${result.status}, stderr ${result.stderr}`);
   }
 });

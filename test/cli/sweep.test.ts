@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isOneLineError, memrec, REPO } from '../helpers/cli';
+import { isOneLineError, memrec, REPO, memrecInProcess } from '../helpers/cli';
 import { appendRecord, readIndex, type TrialRecord } from '../../src/sweep/index-file';
 import { parseSweepFile } from '../../src/sweep/spec';
 import { expandTrials } from '../../src/sweep/trials';
@@ -207,7 +207,7 @@ test('a failing trial is recorded with its last stderr line, does not stop the o
   assert.match(again.stderr, /2 already recorded, 0 to run/);
 });
 
-test("a sweep file's mistakes are one line with exit code 2, before anything runs", () => {
+test("a sweep file's mistakes are one line with exit code 2, before anything runs", async () => {
   const out = join(DIR, 'errors-out');
   const cases: [string, RegExp][] = [
     [`${TINY}gird: {train.lr: [0.1]}\nselect: ndcg@10\n`, /:7: gird: unknown key \(did you mean grid\?\)/],
@@ -222,21 +222,21 @@ test("a sweep file's mistakes are one line with exit code 2, before anything run
     [`${TINY}  output.dir: x\nselect: ndcg@10\n`, /set\.output\.dir: the sweep chooses each trial's output folder/],
     [`${TINY}grid:\n  train.lr: [0.1, 0.2\nselect: ndcg@10\n`, /:8:13: invalid YAML: this \[ is never closed/],
   ];
-  cases.forEach(([text, expected], i) => {
+  for (const [i, [text, expected]] of cases.entries()) {
     const file = sweepFile(`bad-${i}`, `${text}out: ${out}\n`);
-    const result = memrec(['sweep', '--config', file]);
+    const result = await memrecInProcess(['sweep', '--config', file]);
     assert.ok(isOneLineError(result, 2), `case ${i}: status ${result.status}, stderr ${result.stderr}`);
     assert.match(result.stderr, /^config error: /, `case ${i}`);
     assert.match(result.stderr.trim(), expected, `case ${i}`);
-  });
+  }
   assert.ok(!existsSync(out), 'nothing was written');
   for (const args of [['sweep'], ['sweep', '--config', GRID, '--jobs', '0'], ['sweep', '--config', GRID, '--emit', 'pbs'], ['sweep', '--config', join(DIR, 'missing.yaml')]]) {
-    const result = memrec(args);
+    const result = await memrecInProcess(args);
     assert.ok(isOneLineError(result, 2), `${args.join(' ')}: status ${result.status}, stderr ${result.stderr}`);
   }
   // the RUM protocol has no validation part: select none lists every trial and chooses nothing
   const none = sweepFile('none', `${TINY}  split: {method: ratio_chrono, valid_ratio: 0}\ngrid:\n  train.lr: [0.1, 0.01]\nselect: none\nout: ${out}\n`);
-  const dry = memrec(['sweep', '--config', none, '--dry-run']);
+  const dry = await memrecInProcess(['sweep', '--config', none, '--dry-run']);
   assert.equal(dry.status, 0, dry.stderr);
   assert.match(dry.stdout, /2 trials \(2 grid points × 1 seed\): 0 done, 0 failed, 2 to run/);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isOneLineError, memrec } from '../helpers/cli';
+import { isOneLineError, memrec, memrecInProcess } from '../helpers/cli';
 import { nativeSkipReason } from '../helpers/native';
 
 const OUT = mkdtempSync(join(tmpdir(), 'memrec-cli-'));
@@ -95,10 +95,10 @@ test('output.rankings writes a TREC run and qrels that memrec eval --rankings sc
   assert.deepEqual(JSON.parse(result.stdout), Object.fromEntries(keys.map((key) => [key, saved[key]])));
 });
 
-test("a user's mistakes are one line on stderr with exit code 2", () => {
+test("a user's mistakes are one line on stderr with exit code 2", async () => {
   const config = join(OUT, 'typo.yaml');
   writeFileSync(config, 'model:\n  nmae: ppop\n');
-  const typo = memrec(['train', '--config', config]);
+  const typo = await memrecInProcess(['train', '--config', config]);
   assert.ok(isOneLineError(typo, 2), typo.stderr);
   assert.equal(typo.stderr.trim(), `config error: ${config}:2: model.nmae: unknown key (did you mean model.name?)`);
   for (const args of [
@@ -111,7 +111,7 @@ test("a user's mistakes are one line on stderr with exit code 2", () => {
     ['eval', '--run', join(OUT, 'no-run-here')],
     ['compare', OUT, OUT, '--metric', 'auc@3'],
   ]) {
-    const result = memrec(args);
+    const result = await memrecInProcess(args);
     assert.ok(isOneLineError(result, 2), `${args.join(' ')}: status ${result.status}, stderr ${result.stderr}`);
   }
 });
