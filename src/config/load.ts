@@ -168,5 +168,5 @@ export function resolveConfig(
   for (const [path, spec] of Object.entries(schema)) {
     if (!values.has(path)) values.set(path, spec.default);
   }
-  return new ResolvedConfig(schema, values, file ?? 'defaults');
+  return new ResolvedConfig(schema, values, file ?? 'defaults', new Map([...given].map(([path, entry]) => [path, entry.where])));
 }

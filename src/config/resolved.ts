@@ -10,7 +10,14 @@ export class ResolvedConfig {
     private readonly values: ReadonlyMap<string, ConfigValue>,
     /** where the config came from, for messages: a file path, or "defaults" */
     readonly source: string,
+    /** where each given key was written (`file:line`, `--set key=value`); keys left at their default have none */
+    private readonly origins: ReadonlyMap<string, string> = new Map(),
   ) {}
+
+  /** Where `path`'s value comes from, for a message about it: its file and line, its --set flag, or the default. */
+  whereIs(path: string): string {
+    return this.origins.get(path) ?? (this.source === 'defaults' ? 'defaults' : `${this.source} (default)`);
+  }
 
   has(path: string): boolean {
     return this.values.has(path);
@@ -96,6 +103,6 @@ export class ResolvedConfig {
       if (!this.schema[path]) throw new Error(`config key ${path} is not declared in the schema`);
       values.set(path, value);
     }
-    return new ResolvedConfig(this.schema, values, this.source);
+    return new ResolvedConfig(this.schema, values, this.source, this.origins);
   }
 }

@@ -129,8 +129,8 @@ export interface ModelEntry<K extends Readonly<Record<string, KeySpec>> = Readon
   readonly keys: K;
   /** losses the model writes itself, besides the shared ones (offered as train.loss values) */
   readonly ownLosses?: readonly string[];
-  /** rules across its keys, checked when the config is resolved; throws a ConfigError naming the key */
-  check?(params: ParamsOf<K>, source: string): void;
+  /** rules across its keys, checked when the config is resolved; throws a ConfigError naming the key and where(key) */
+  check?(params: ParamsOf<K>, where: (key: string) => string): void;
   create(context: ModelContext<ParamsOf<K>>): Model;
 }
 

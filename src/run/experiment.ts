@@ -11,16 +11,44 @@ import type { History, TrainData } from '../models/model';
 import { stream } from '../random/streams';
 import { SPLIT_METHODS } from '../split/methods';
 import { partItems, type Split, type SplitPart } from '../split/split';
+import { ConfigError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 
 /**
  * The config's data (through the cache), with the count of malformed rows left out of it, after checking
- * what needs the data to check: the cut-offs against the catalogue.
+ * what needs the data to check, before any run folder exists: the cut-offs against the catalogue, and the
+ * sampled protocol's negatives against what every user leaves to draw from.
  */
 export async function loadData(config: ResolvedConfig, reporter: Reporter): Promise<{ data: Interactions; badRows: number }> {
   const { data, badRows } = await prepareData(config, reporter);
-  checkCutoffs(config.ints('eval.cutoffs'), data.numItems, config.source);
+  checkCutoffs(config.ints('eval.cutoffs'), data.numItems, config.whereIs('eval.cutoffs'));
+  if (config.str('eval.candidates') === 'sampled') {
+    const asked = config.int('eval.num_negatives');
+    const most = mostItemsOfOneUser(data);
+    if (asked > data.numItems - most) {
+      throw new ConfigError(
+        `${config.whereIs('eval.num_negatives')}: eval.num_negatives: ${asked} negatives asked, but a user has touched ${most} of the ${data.numItems} items, which leaves ${data.numItems - most} to draw from`,
+      );
+    }
+  }
   return { data, badRows };
+}
+
+/** The most distinct items any one user has (one pass, a last-seen mark per item). */
+function mostItemsOfOneUser(data: Interactions): number {
+  const mark = new Int32Array(data.numItems).fill(-1);
+  let most = 0;
+  for (let u = 0; u < data.numUsers; u++) {
+    let count = 0;
+    for (let p = data.offsets[u]; p < data.offsets[u + 1]; p++) {
+      if (mark[data.items[p]] !== u) {
+        mark[data.items[p]] = u;
+        count++;
+      }
+    }
+    most = Math.max(most, count);
+  }
+  return most;
 }
 
 /** The protocol and metric grid that the config asks for. */

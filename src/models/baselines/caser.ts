@@ -139,9 +139,9 @@ export const caserEntry = modelEntry({
   title: 'Caser: horizontal and vertical convolutions over the last L item embeddings, plus the user embedding',
   paper: 'Tang, Wang. Personalized Top-N Sequential Recommendation via Convolutional Sequence Embedding. WSDM 2018',
   keys: KEYS,
-  check(params, source) {
+  check(params, where) {
     if (params.num_h_filters + params.num_v_filters === 0) {
-      throw new ConfigError(`${source}: model.num_h_filters and model.num_v_filters cannot both be 0`);
+      throw new ConfigError(`${where('num_h_filters')}: model.num_h_filters and model.num_v_filters (${where('num_v_filters')}) cannot both be 0`);
     }
   },
   create: (context) => new Caser(context),

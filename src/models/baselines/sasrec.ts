@@ -176,9 +176,9 @@ export const sasrecEntry = modelEntry({
   title: 'SASRec: self-attentive sequential recommendation (causal Transformer over the item sequence)',
   paper: 'Kang, McAuley. Self-Attentive Sequential Recommendation. ICDM 2018',
   keys: KEYS,
-  check(params, source) {
+  check(params, where) {
     if (params.dim % params.num_heads !== 0) {
-      throw new ConfigError(`${source}: model.num_heads: ${params.num_heads} heads do not divide model.dim ${params.dim}`);
+      throw new ConfigError(`${where('num_heads')}: model.num_heads: ${params.num_heads} heads do not divide model.dim ${params.dim} (from ${where('dim')})`);
     }
   },
   create: (context) => new SasRec(context),
