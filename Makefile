@@ -49,7 +49,7 @@ test: build
 	fi
 	MEMREC_REQUIRE_NATIVE=$(MEMREC_REQUIRE_NATIVE) node --test --test-concurrency=2 $$(find dist/test -name '*.test.js' | sort)
 
-# Train the default config on the built-in synthetic data and print its metrics table.
+# Train SASRec on the built-in synthetic data (configs/quickstart.yaml) and print its metrics table.
 quickstart: build
 	./bin/memrec train --config configs/quickstart.yaml
 
