@@ -14,7 +14,7 @@ import { prepareExperiment } from '../../src/run/experiment';
 import type { TrainBatch } from '../../src/train/batches/batch';
 import { ConfigError } from '../../src/util/errors';
 import { useCpu } from '../helpers/backend';
-import { assertClose, initialized, objective, SEQUENCE_DATA, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
+import { assertClose, initialized, SEQUENCE_DATA, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
 
 before(useCpu);
 
@@ -41,13 +41,6 @@ function windowBatch(train: TrainData): TrainBatch {
 }
 
 /** The trainer's BCE objective on one batch. */
-const bce = (model: Caser, batch: TrainBatch, training: boolean) => objective(model, batch, 'bce', training);
-
-function trainStep(model: Caser, batch: TrainBatch, optimizer: tf.Optimizer): void {
-  tf.tidy(() => {
-    optimizer.minimize(() => bce(model, batch, true), false, model.variables());
-  });
-}
 
 const allUsers = () => Int32Array.from({ length: DATA.numUsers }, (_, u) => u);
 
@@ -184,29 +177,3 @@ test('dropout acts only in training', () => {
   model.dispose();
 });
 
-test('a few Adam steps lower the BCE loss on a fixed batch', () => {
-  const { exp, model } = setup();
-  const batch = windowBatch(exp.train);
-  const lossNow = () => tf.tidy(() => bce(model, batch, false).dataSync()[0]);
-  const start = lossNow();
-  const optimizer = tf.train.adam(0.01);
-  for (let k = 0; k < 5; k++) trainStep(model, batch, optimizer);
-  const end = lossNow();
-  assert.ok(end < start, `loss ${start} -> ${end}`);
-  optimizer.dispose();
-  model.dispose();
-});
-
-test('no tensor leaks around scoreAll and a training step', () => {
-  const { exp, model } = setup();
-  const batch = windowBatch(exp.train);
-  const optimizer = tf.train.adam(0.01);
-  trainStep(model, batch, optimizer); // creates Adam's slots
-  const count = tf.memory().numTensors;
-  trainStep(model, batch, optimizer);
-  assert.equal(tf.memory().numTensors, count, 'training step');
-  scoreAll(model, allUsers(), exp.parts.test.history.lists).dispose();
-  assert.equal(tf.memory().numTensors, count, 'scoreAll');
-  optimizer.dispose();
-  model.dispose();
-});

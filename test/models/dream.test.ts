@@ -2,8 +2,6 @@ import { loadConfig } from '../../src/schema/config-flags';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ResolvedConfig } from '../../src/config/resolved';
-import { DATA_SOURCES } from '../../src/data/sources';
 import { Dream, DREAM_ITEM_INIT_RANGE } from '../../src/models/baselines/dream';
 import { lastWindows as lastItems } from '../../src/data/windows';
 import type { TrainData } from '../../src/models/model';
@@ -11,11 +9,10 @@ import type { BatchTensors } from '../../src/models/batch';
 import { createModel, MODELS } from '../../src/models/registry';
 import { prepareExperiment } from '../../src/run/experiment';
 import type { TrainBatch } from '../../src/train/batches/batch';
-import { Reporter } from '../../src/util/reporter';
 import { useCpu } from '../helpers/backend';
-import { assertClose, initialized, objective, SEQUENCE_DATA, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
+import { assertClose, initialized, SEQUENCE_DATA, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
 import { tinyData, userLists } from '../helpers/tiny-data';
-import { tinyConfig, scoreAll, fitModel } from '../helpers/tiny-models';
+import { scoreAll } from '../helpers/tiny-models';
 
 before(useCpu);
 
@@ -173,70 +170,5 @@ for (const cell of CELLS) {
     short.model.dispose();
     long.model.dispose();
   });
-
-  test(`${cell}: a few Adam steps lower the BPR loss on a fixed batch`, () => {
-    const { exp, model } = setup([`model.cell=${cell}`]);
-    const batch = sequenceBatch(exp.train, 4);
-    const optimizer = tf.train.adam(0.05);
-    const lossValue = () => tf.tidy(() => objective(model, batch, 'bpr').dataSync()[0]);
-    const start = lossValue();
-    for (let k = 0; k < 10; k++) optimizer.minimize(() => objective(model, batch, 'bpr'), false, model.variables());
-    const end = lossValue();
-    assert.ok(end < start - 0.05, `${cell}: ${start} -> ${end}`);
-    optimizer.dispose();
-    model.dispose();
-  });
-
-  test(`${cell}: no tensor leaks around scoreAll and a training step`, () => {
-    const { exp, model } = setup([`model.cell=${cell}`]);
-    const batch = sequenceBatch(exp.train, 4);
-    const optimizer = tf.train.adam(0.01);
-    const step = () => optimizer.minimize(() => objective(model, batch, 'bpr'), false, model.variables());
-    // the first step creates Adam's slot variables
-    step();
-    let before = tf.memory().numTensors;
-    step();
-    assert.equal(tf.memory().numTensors, before);
-    before = tf.memory().numTensors;
-    scoreAll(model, allUsers(), exp.parts.test.history.lists).dispose();
-    assert.equal(tf.memory().numTensors, before);
-    optimizer.dispose();
-    model.dispose();
-  });
 }
 
-/** Trains dream on tiny synthetic data through the shared loop. */
-async function trained(config: ResolvedConfig) {
-  const reporter = new Reporter(true);
-  const data = await DATA_SOURCES.synthetic.load(config, reporter);
-  const exp = prepareExperiment(data, config, 0);
-  const model = createModel(config) as Dream;
-  await fitModel(model, exp.train, config, { reporter });
-  return { model, exp };
-}
-
-for (const cell of CELLS) {
-  test(`${cell}: the tensor count after 3 epochs equals the count after 1`, async () => {
-    const counts: number[] = [];
-    for (const epochs of [1, 3]) {
-      const { model } = await trained(tinyConfig('dream', [`model.cell=${cell}`, `train.epochs=${epochs}`, 'train.eval_every=0']));
-      counts.push(tf.memory().numTensors);
-      model.dispose();
-    }
-    assert.equal(counts[1], counts[0]);
-  });
-
-  test(`${cell}: same config and seed on cpu give identical weights and scores`, async () => {
-    const config = tinyConfig('dream', [`model.cell=${cell}`, 'train.epochs=2', 'train.eval_every=0']);
-    const a = await trained(config);
-    const b = await trained(config);
-    assert.deepEqual(a.model.state(), b.model.state());
-    const users = Int32Array.from([0, 1, 2, 3]);
-    const sa = scoreAll(a.model, users, a.exp.parts.test.history.lists);
-    const sb = scoreAll(b.model, users, b.exp.parts.test.history.lists);
-    assert.deepEqual(sa.dataSync(), sb.dataSync());
-    tf.dispose([sa, sb]);
-    a.model.dispose();
-    b.model.dispose();
-  });
-}

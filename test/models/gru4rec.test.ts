@@ -118,23 +118,6 @@ for (const loss of ['sampled_softmax', 'bpr', 'full_softmax'] as const) {
   });
 }
 
-test('no tensor leaks around scoreAll and a training step', () => {
-  const { exp, model } = setup(['model.num_layers=2', 'model.dropout=0.2']);
-  const batch = sequenceBatch(exp.train, 4);
-  const optimizer = tf.train.adam(0.01);
-  const step = () => optimizer.minimize(() => objective(model, batch, 'sampled_softmax'), false, model.variables());
-  // the first step creates Adam's slot variables
-  step();
-  let before = tf.memory().numTensors;
-  step();
-  assert.equal(tf.memory().numTensors, before);
-  before = tf.memory().numTensors;
-  scoreAll(model, allUsers(), exp.parts.test.history.lists).dispose();
-  assert.equal(tf.memory().numTensors, before);
-  optimizer.dispose();
-  model.dispose();
-});
-
 test('BPR-max: −log Σ s_j σ(r_i − r_j) + bpreg Σ s_j r_j², s = softmax over the negatives, as printed', () => {
   const rows = [
     [2, 1, 3, 0],

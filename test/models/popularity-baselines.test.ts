@@ -1,8 +1,7 @@
 import { loadConfig } from '../../src/schema/config-flags';
-import { scoreAll, fitModel } from '../helpers/tiny-models';
+import { fitModel } from '../helpers/tiny-models';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import * as tf from '@tensorflow/tfjs-core';
 import { createModel } from '../../src/models/registry';
 import { evaluateParts } from '../../src/run/evaluate-parts';
 import { prepareExperiment } from '../../src/run/experiment';
@@ -79,20 +78,3 @@ test('P-Pop with history excluded falls back to MostPop on the remaining items',
   assert.deepEqual(ppop.test.perUser, mostpop.test.perUser);
 });
 
-test('the baselines restore from their saved state and score the same', async () => {
-  for (const name of ['mostpop', 'ppop']) {
-    const config = loadConfig(null, [`model.name=${name}`]);
-    const exp = prepareExperiment(DATA, config, 0);
-    const trained = createModel(config);
-    await fitModel(trained, exp.train, config, { reporter: new Reporter(true) });
-    const restored = createModel(config);
-    restored.restore(trained.state(), exp.train);
-    const users = Int32Array.from([0, 1, 2]);
-    const a = scoreAll(trained, users, exp.parts.test.history);
-    const b = scoreAll(restored, users, exp.parts.test.history);
-    assert.deepEqual(await a.array(), await b.array());
-    tf.dispose([a, b]);
-    trained.dispose();
-    restored.dispose();
-  }
-});

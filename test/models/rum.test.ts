@@ -21,9 +21,6 @@ import { createModel } from '../../src/models/registry';
 import type { NamedArrays } from '../../src/results/arrays-file';
 import { evaluateParts } from '../../src/run/evaluate-parts';
 import { prepareExperiment } from '../../src/run/experiment';
-import { TrainingSession } from '../../src/train/trainer';
-import { TRAIN_KEYS } from '../../src/train/schema';
-import { stream } from '../../src/random/streams';
 import { Reporter } from '../../src/util/reporter';
 import { useCpu } from '../helpers/backend';
 import { tinyData, userLists } from '../helpers/tiny-data';
@@ -324,45 +321,6 @@ test('α = 0 makes rum_item and rum_feature the same model: equal scores with th
   item.dispose();
   feature.dispose();
 });
-
-for (const name of ['rum_item', 'rum_feature']) {
-  const sizes = ['model.dim=4', 'model.memory_slots=3', ...(name === 'rum_feature' ? ['model.max_length=5'] : [])];
-  test(`${name}: the tensor count stays flat from one training epoch to the next`, () => {
-    const config = configOf(name, [...sizes, 'train.batch_size=2', 'train.optimizer=sgd', 'train.lr=0.5', 'train.l2=0.001']);
-    const exp = prepareExperiment(DATA, config, 0);
-    const model = createModel(config) as RumItem | RumFeature;
-    model.init(exp.train);
-    const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), exp.train, config.int('seed'));
-    const shuffle = stream(1, 'shuffle');
-    const counts: number[] = [];
-    for (let epoch = 0; epoch < 2; epoch++) {
-      const plan = session.source.epoch(shuffle, 2);
-      for (let index = 0; index < plan.batches; index++) {
-        const loss = session.run(plan.build(index));
-        assert.ok(Number.isFinite(loss));
-      }
-      counts.push(tf.memory().numTensors);
-    }
-    assert.equal(counts[1], counts[0]);
-    session.dispose();
-    model.dispose();
-  });
-
-  test(`${name}: two fits with the same seed on cpu give identical scores`, async () => {
-    const config = configOf(name, [...sizes, 'train.batch_size=2', 'train.epochs=2', 'train.eval_every=0']);
-    const exp = prepareExperiment(DATA, config, 0);
-    const scores: number[][] = [];
-    for (let run = 0; run < 2; run++) {
-      const model = createModel(config);
-      await fitModel(model, exp.train, config, { reporter: new Reporter(true) });
-      const s = scoreAll(model, Int32Array.from([0, 1, 2, 3]), exp.parts.test.history);
-      scores.push(Array.from(s.dataSync()));
-      s.dispose();
-      model.dispose();
-    }
-    assert.deepEqual(scores[0], scores[1]);
-  });
-}
 
 /**
  * Learning, on synthetic data whose users drift between four interests (each step a 0.2 chance to switch the

@@ -8,10 +8,9 @@ import type { BatchTensors } from '../../src/models/batch';
 import { SasRec } from '../../src/models/baselines/sasrec';
 import { lastWindows as lastItems } from '../../src/data/windows';
 import { prepareExperiment } from '../../src/run/experiment';
-import { lossOf } from '../../src/models/losses';
 import { useCpu } from '../helpers/backend';
 import { tinyData, userLists } from '../helpers/tiny-data';
-import { assertClose, initialized, tensorsOf, wholeBatch } from '../helpers/model-fixtures';
+import { assertClose, initialized } from '../helpers/model-fixtures';
 
 before(useCpu);
 
@@ -89,29 +88,6 @@ test('padding has no effect: the last position is the same with or without paddi
   ]);
   assertClose(padded, bare, 'two padding positions vs none');
   assertClose(otherPadding, bare, 'one padding position vs none');
-  model.dispose();
-});
-
-test('a few Adam steps lower the BCE loss on a tiny fixed batch', () => {
-  const { exp, model } = setup();
-  const batch = wholeBatch(exp.train, 'sequences', L, 1);
-  const optimizer = tf.train.adam(0.01);
-  const lossNow = (training: boolean) =>
-    tf.tidy(() => {
-      const t = tensorsOf(batch);
-      const negatives = tf.tensor2d(batch.negatives, [batch.positives.length, 1], 'int32');
-      const items = tf.concat([tf.expandDims(t.positives, 1), negatives], 1) as tf.Tensor2D;
-      return lossOf('bce', model.logits(t, items, training), t.mask);
-    });
-  const initial = tf.tidy(() => lossNow(false).dataSync()[0]);
-  for (let step = 0; step < 20; step++) tf.tidy(() => void optimizer.minimize(() => lossNow(true), false, model.variables()));
-  const final = tf.tidy(() => lossNow(false).dataSync()[0]);
-  assert.ok(final < initial * 0.8, `loss ${initial} -> ${final}`);
-  // no tensor is left behind by a training step (the optimizer's slots exist after the first)
-  const count = tf.memory().numTensors;
-  tf.tidy(() => void optimizer.minimize(() => lossNow(true), false, model.variables()));
-  assert.equal(tf.memory().numTensors, count);
-  optimizer.dispose();
   model.dispose();
 });
 
