@@ -15,11 +15,11 @@ interface RunValues {
 /** Everything that must match for two runs' per-user values to be paired, by what it is called. */
 type Pairing = ReturnType<typeof pairingKey>;
 
-const protocolOf = (dir: string): Pairing => pairingKey(readMetrics(dir));
+const pairingOf = (dir: string): Pairing => pairingKey(readMetrics(dir));
 
 /** One run's per-user values of `metric` on `part`, over every repeat (read from its per_user_*.tsv files). */
 export function readPerUser(dir: string, part: string, metric: string): RunValues {
-  const protocol = protocolOf(dir);
+  const protocol = pairingOf(dir);
   const repeats = (protocol.split as { repeats: number }).repeats;
   const keys: string[] = [];
   const values: number[] = [];
