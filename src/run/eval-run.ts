@@ -8,6 +8,7 @@ import { repeatName } from '../results/run-folder';
 import { formatTable, summarisePart, type PartSummary } from '../results/summary';
 import type { Reporter } from '../util/reporter';
 import { EVAL_PARTS, evaluateParts, type EvalPart } from './evaluate-parts';
+import { checkMemory } from './memory-guard';
 import { drawCandidates, loadData, prepareExperiment, protocolOf } from './experiment';
 
 function loadCandidates(dir: string, name: string): UserLists {
@@ -48,6 +49,7 @@ export async function evalRun(
   const sameProtocol = sameValues(saved, config, evalKeys(saved));
   const savedMetrics = readMetrics(dir);
   const { data } = await loadData(config, reporter);
+  checkMemory(config, data, { training: false });
   const { protocol, metrics } = protocolOf(config);
   const protocolLine = describeProtocol(protocol, data.numItems);
   const repeats = config.int('split.repeats');

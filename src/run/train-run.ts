@@ -18,6 +18,7 @@ import { trainModel } from '../train/trainer';
 import { InterruptedError, UsageError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 import { EVAL_PARTS, evaluateParts, testTracker, validationScorer, type EvalPart } from './evaluate-parts';
+import { checkMemory } from './memory-guard';
 import { drawCandidates, loadData, prepareExperiment, protocolOf, type Experiment } from './experiment';
 import { readResumeState, removeResumeState, writeResumeState } from './resume-file';
 
@@ -115,6 +116,7 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
   const { data, badRows } = await loadData(config, reporter);
   const stats = datasetStats(data);
   reporter.info(`data: ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
+  checkMemory(config, data, { training: true });
   const resuming = control.resumeDir !== undefined;
   const { id, dir } = runFolder(config, started, control);
   reporter.attachLog(join(dir, 'log.txt'));
