@@ -17,6 +17,7 @@ interface EvalOptions {
   set: string[];
   backend?: string;
   quiet?: boolean;
+  allowChangedData?: boolean;
 }
 
 /** Parses "ndcg@10,hr@10" into metric specs, keeping the user's spelling as the output name. */
@@ -64,7 +65,7 @@ async function evalSavedRun(opts: EvalOptions): Promise<number> {
   const config = loadConfig(file, opts.set);
   const reporter = new Reporter(Boolean(opts.quiet));
   await activateBackend(opts.backend, config.str('compute.backend'), reporter);
-  const outcome = await evalRun(dir, saved, config, reporter);
+  const outcome = await evalRun(dir, saved, config, reporter, { allowChangedData: opts.allowChangedData });
   if (opts.json) {
     const identical = outcome.differences === null ? null : outcome.differences.length === 0;
     process.stdout.write(`${JSON.stringify({ results: outcome.summaries, identical })}\n`);
@@ -94,6 +95,7 @@ export function registerEval(program: Command, run: (action: () => Promise<numbe
     .option('--json', 'print JSON: with --rankings {metric: mean}; with --run {results: {part: summary}, identical}')
     .option('--set <key=value>', 'with --run: evaluate under changed eval.* keys, e.g. --set eval.candidates=full (repeatable)', collect, [])
     .option('--backend <name>', 'backend for --run (default: the run\'s configured one)')
+    .option('--allow-changed-data', 'with --run: evaluate even when a data file changed since the run (refused otherwise)')
     .option('--quiet', 'print only the results')
     .action((opts: EvalOptions) =>
       run(async () => {

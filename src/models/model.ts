@@ -120,6 +120,26 @@ export interface ModelContext<P> {
   readonly source: string;
 }
 
+/** The sizes a memory estimate depends on besides the model's own keys (see ModelEntry.memory). */
+export interface MemoryShape {
+  readonly numUsers: number;
+  readonly numItems: number;
+  /** train.batch_size: examples (or users, or lanes) per training batch */
+  readonly batchSize: number;
+  /** eval.batch_size: users scored per batch */
+  readonly evalBatchSize: number;
+}
+
+/**
+ * A model's memory, in float32 values (not bytes): all its weights, and the largest single tensor it makes
+ * while training or scoring (a weight matrix, or an activation such as attention [batch, length, length]).
+ * The dominant terms are enough: the estimate only has to tell a run that fits from one that cannot.
+ */
+export interface MemoryNeed {
+  readonly parameters: number;
+  readonly largestTensor: number;
+}
+
 /** One registry line: a model's name, its source, its own config keys (under `model.`), and a factory. */
 export interface ModelEntry<K extends Readonly<Record<string, KeySpec>> = Readonly<Record<string, KeySpec>>> {
   readonly name: string;
@@ -131,6 +151,8 @@ export interface ModelEntry<K extends Readonly<Record<string, KeySpec>> = Readon
   readonly ownLosses?: readonly string[];
   /** rules across its keys, checked when the config is resolved; throws a ConfigError naming the key and where(key) */
   check?(params: ParamsOf<K>, where: (key: string) => string): void;
+  /** its memory for these keys and data sizes, checked before anything is allocated (without it: a generic guess) */
+  memory?(params: ParamsOf<K>, shape: MemoryShape): MemoryNeed;
   create(context: ModelContext<ParamsOf<K>>): Model;
 }
 

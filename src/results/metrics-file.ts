@@ -6,6 +6,13 @@ import { writeJson } from './run-folder';
 
 export const METRICS_FILE = 'metrics.json';
 
+/** A raw data file as a run read it: its absolute path, size and content hash. */
+export interface DataFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
 /**
  * A finished run's metrics.json: the one owner of its format, written by `train` and read by `eval`,
  * `compare`, `sweep` and `reproduce`. It is written last, so a run folder without it is an interrupted run.
@@ -15,8 +22,11 @@ export const METRICS_FILE = 'metrics.json';
 export interface MetricsFile {
   format: 'memrec-metrics/1';
   model: string;
-  /** malformed_rows: raw lines left out as malformed (see the log for which) */
-  dataset: { source: string; name: string; stats: object; malformed_rows: number };
+  /**
+   * malformed_rows: raw lines left out as malformed (see the log for which); files: the raw files read (none
+   * for generated data; absent in runs written before it was recorded), checked by `eval --run`
+   */
+  dataset: { source: string; name: string; stats: object; malformed_rows: number; files?: DataFile[] };
   split: { method: string; repeats: number; interactions: Record<string, number> };
   seed: number;
   protocol: Record<string, unknown> & { metrics: string[]; description: string };
@@ -48,7 +58,12 @@ export function readMetrics(dir: string): MetricsFile {
   return metrics;
 }
 
-/** What must match for two runs' per-user values to be paired, by what it is called: protocol, data, split, seed. */
+/**
+ * What must match for two runs' per-user values to be paired, by what it is called: protocol, data, split, seed.
+ * Data files count by content: the same file in another folder pairs.
+ */
 export function pairingKey(metrics: MetricsFile): Record<'protocol' | 'data' | 'split' | 'seed', unknown> {
-  return { protocol: metrics.protocol, data: metrics.dataset, split: metrics.split, seed: metrics.seed };
+  const { files, ...dataset } = metrics.dataset;
+  const data = files ? { ...dataset, sha256: files.map((file) => file.sha256) } : dataset;
+  return { protocol: metrics.protocol, data, split: metrics.split, seed: metrics.seed };
 }

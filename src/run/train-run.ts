@@ -9,7 +9,7 @@ import { createModel } from '../models/registry';
 import { readArrays, writeArrays } from '../results/arrays-file';
 import { writeFileAtomic } from '../results/atomic';
 import { environment } from '../results/environment';
-import { tryReadMetrics, writeMetrics } from '../results/metrics-file';
+import { tryReadMetrics, writeMetrics, type DataFile } from '../results/metrics-file';
 import { createRunFolder, perUserTsv, repeatName, runIdBase, writeConfig, writeJson } from '../results/run-folder';
 import { formatTable, summarisePart, type PartSummary } from '../results/summary';
 import { splitCounts } from '../split/split';
@@ -18,6 +18,8 @@ import { trainModel } from '../train/trainer';
 import { InterruptedError, UsageError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 import { EVAL_PARTS, evaluateParts, testTracker, validationScorer, type EvalPart } from './evaluate-parts';
+import { absoluteDataPaths, dataFiles } from './data-files';
+import { checkMemory } from './memory-guard';
 import { drawCandidates, loadData, prepareExperiment, protocolOf, type Experiment } from './experiment';
 import { readResumeState, removeResumeState, writeResumeState } from './resume-file';
 
@@ -106,8 +108,10 @@ function runFolder(config: ResolvedConfig, started: Date, control: RunControl): 
  * test parts, and writes the run folder. metrics.json is written last: a folder without it is an
  * interrupted run. Every file goes through a temporary name and a rename.
  */
-export async function trainRun(config: ResolvedConfig, backend: string, reporter: Reporter, control: RunControl = {}): Promise<TrainOutcome> {
+export async function trainRun(given: ResolvedConfig, backend: string, reporter: Reporter, control: RunControl = {}): Promise<TrainOutcome> {
   const started = new Date();
+  // saved with absolute data paths, so that eval --run and --resume find the data from any folder
+  const config = absoluteDataPaths(given);
   const modelName = config.str('model.name');
   // The data is loaded before the run folder exists, so that a bad data path leaves no folder behind; the
   // reporter keeps the lines and writes them to the log once the folder exists.
@@ -115,13 +119,15 @@ export async function trainRun(config: ResolvedConfig, backend: string, reporter
   const { data, badRows } = await loadData(config, reporter);
   const stats = datasetStats(data);
   reporter.info(`data: ${stats.users} users, ${stats.items} items, ${stats.interactions} interactions`);
+  checkMemory(config, data, { training: true });
+  const files = await dataFiles(config);
   const resuming = control.resumeDir !== undefined;
   const { id, dir } = runFolder(config, started, control);
   reporter.attachLog(join(dir, 'log.txt'));
   reporter.info(resuming ? `run ${id}, resumed` : `run ${id}`);
   if (!resuming) writeConfig(dir, config);
   try {
-    return await trainInFolder(config, backend, reporter, control, { id, dir, started, data, badRows });
+    return await trainInFolder(config, backend, reporter, control, { id, dir, started, data, badRows, files });
   } catch (err) {
     if (!(err instanceof InterruptedError)) throw err;
     const resume = `memrec train --resume ${dir}`;
@@ -140,9 +146,9 @@ async function trainInFolder(
   backend: string,
   reporter: Reporter,
   control: RunControl,
-  run: { id: string; dir: string; started: Date; data: Interactions; badRows: number },
+  run: { id: string; dir: string; started: Date; data: Interactions; badRows: number; files: DataFile[] },
 ): Promise<TrainOutcome> {
-  const { id, dir, started, data, badRows } = run;
+  const { id, dir, started, data, badRows, files } = run;
   const modelName = config.str('model.name');
   const stats = datasetStats(data);
   const resuming = control.resumeDir !== undefined;
@@ -195,7 +201,7 @@ async function trainInFolder(
   writeMetrics(dir, {
     format: 'memrec-metrics/1',
     model: modelName,
-    dataset: { source: config.str('data.source'), name: data.name, stats, malformed_rows: badRows },
+    dataset: { source: config.str('data.source'), name: data.name, stats, malformed_rows: badRows, files },
     split: { method: config.str('split.method'), repeats, interactions: counts },
     seed: config.int('seed'),
     protocol: { ...protocol, metrics: metrics.map((m) => m.key), description: protocolLine },

@@ -28,9 +28,9 @@ export function isOneLineError(result: CliResult, code: number): boolean {
 /**
  * Runs the CLI in this process, for cases that fail before any real work (usage, config and input errors):
  * the same exit code and output as `memrec`, without the ~1.7 s of a new node process. stdout and stderr are
- * captured while it runs.
+ * captured while it runs, in the repository root or in `cwd`.
  */
-export async function memrecInProcess(args: readonly string[]): Promise<CliResult> {
+export async function memrecInProcess(args: readonly string[], cwd = REPO): Promise<CliResult> {
   // required here, not imported above: the CLI module loads tfjs, which child-process tests need not
   const { main } = require('../../src/cli/main') as typeof import('../../src/cli/main');
   const out = { stdout: '', stderr: '' };
@@ -39,13 +39,13 @@ export async function memrecInProcess(args: readonly string[]): Promise<CliResul
   process.stderr.write = ((chunk: string | Uint8Array) => ((out.stderr += chunk.toString()), true)) as typeof process.stderr.write;
   const debug = process.env.MEMREC_DEBUG;
   delete process.env.MEMREC_DEBUG;
-  const cwd = process.cwd();
-  process.chdir(REPO);
+  const before = process.cwd();
+  process.chdir(cwd);
   try {
     const status = await main([process.execPath, 'memrec', ...args]);
     return { status, ...out };
   } finally {
-    process.chdir(cwd);
+    process.chdir(before);
     if (debug !== undefined) process.env.MEMREC_DEBUG = debug;
     process.stdout.write = writes.stdout;
     process.stderr.write = writes.stderr;

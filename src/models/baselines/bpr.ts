@@ -50,5 +50,6 @@ export const bprEntry = modelEntry({
   title: 'BPR-MF: matrix factorisation with Bayesian personalised ranking',
   paper: 'Rendle, Freudenthaler, Gantner, Schmidt-Thieme. BPR: Bayesian Personalized Ranking from Implicit Feedback. UAI 2009',
   keys: KEYS,
+  memory: (p, s) => ({ parameters: (s.numUsers + s.numItems) * p.dim, largestTensor: Math.max(s.numUsers, s.numItems) * p.dim }),
   create: (context) => new BprMf(context),
 });

@@ -144,5 +144,6 @@ export const caserEntry = modelEntry({
       throw new ConfigError(`${where('num_h_filters')}: model.num_h_filters and model.num_v_filters (${where('num_v_filters')}) cannot both be 0`);
     }
   },
+  memory: (p, s) => ({ parameters: (s.numUsers + 3 * s.numItems) * p.dim + p.max_length * p.num_h_filters * p.max_length * p.dim, largestTensor: Math.max(s.numUsers * p.dim, s.numItems * 2 * p.dim, s.batchSize * p.max_length * p.dim) }),
   create: (context) => new Caser(context),
 });

@@ -74,5 +74,6 @@ export const fpmcEntry = modelEntry({
   title: 'FPMC: factorised personalised Markov chains, one-item baskets',
   paper: 'Rendle, Freudenthaler, Schmidt-Thieme. Factorizing Personalized Markov Chains for Next-Basket Recommendation. WWW 2010',
   keys: KEYS,
+  memory: (p, s) => ({ parameters: (s.numUsers + 3 * s.numItems + 1) * p.dim, largestTensor: Math.max(s.numUsers, s.numItems + 1) * p.dim }),
   create: (context) => new Fpmc(context),
 });

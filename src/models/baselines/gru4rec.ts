@@ -146,5 +146,6 @@ export const gru4recEntry = modelEntry({
     'Hidasi, Karatzoglou. Recurrent Neural Networks with Top-k Gains for Session-based Recommendations. CIKM 2018',
   keys: KEYS,
   ownLosses: ['bpr_max'],
+  memory: (p, s) => ({ parameters: s.numItems * (p.embedding_dim + p.dim + 1) + 3 * p.num_layers * p.dim * (p.embedding_dim + 2 * p.dim), largestTensor: Math.max(s.numItems * p.dim, s.batchSize * p.max_length * Math.max(p.dim, s.batchSize), s.evalBatchSize * p.max_length * p.dim) }),
   create: (context) => new Gru4Rec(context),
 });

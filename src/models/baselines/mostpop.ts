@@ -48,5 +48,6 @@ export const mostpopEntry = modelEntry({
   title: 'MostPop: global popularity',
   paper: 'the popularity baseline of every paper memrec reproduces',
   keys: {},
+  memory: (_, s) => ({ parameters: s.numItems, largestTensor: s.numItems }),
   create: () => new MostPop(),
 });

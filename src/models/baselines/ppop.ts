@@ -101,5 +101,6 @@ export const ppopEntry = modelEntry({
   title: 'P-Pop: personal popularity',
   paper: 'the personal-popularity baseline of MTAM (Ji et al., CIKM 2020) and DMAN (Tan et al., AAAI 2021)',
   keys: {},
+  memory: (_, s) => ({ parameters: s.numItems, largestTensor: s.evalBatchSize * s.numItems }),
   create: () => new PersonalPop(),
 });

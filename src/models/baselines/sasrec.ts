@@ -181,5 +181,6 @@ export const sasrecEntry = modelEntry({
       throw new ConfigError(`${where('num_heads')}: model.num_heads: ${params.num_heads} heads do not divide model.dim ${params.dim} (from ${where('dim')})`);
     }
   },
+  memory: (p, s) => ({ parameters: (s.numItems + 1 + p.max_length) * p.dim + p.num_blocks * 6 * p.dim * p.dim, largestTensor: Math.max((s.numItems + 1) * p.dim, Math.max(s.batchSize, s.evalBatchSize) * p.max_length * Math.max(p.dim, p.num_heads * p.max_length)) }),
   create: (context) => new SasRec(context),
 });

@@ -98,5 +98,6 @@ export const rumItemEntry = modelEntry({
   title: 'RUM item-level: a FIFO memory of the last K items read by attention with the candidate item',
   paper: 'Chen, Xu, Zhang, Tang, Cao, Qin, Zha. Sequential Recommendation with User Memory Networks. WSDM 2018',
   keys: RUM_KEYS,
+  memory: (p, s) => ({ parameters: (s.numUsers + s.numItems) * p.dim, largestTensor: Math.max(s.numUsers, s.numItems, s.batchSize * p.memory_slots) * p.dim }),
   create: (context) => new RumItem(context),
 });
