@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { int, num, oneOf, type ParamsOf } from '../../config/spec';
+import { lastWindowAges, lastWindows } from '../../data/windows';
+import type { BatchTensors } from '../batch';
+import { modelEntry, type ScoreQuery, type TrainData } from '../model';
+import { NeuralModel } from '../neural-model';
+import { glorotInit, uniformInit, zerosInit } from '../layers/init';
+import { scoreItems } from '../layers/item-scores';
+import { multiHopRead, type TimeAttentionWeights } from '../layers/time-attention';
+import { timeGruStates, type TimeGruWeights } from '../layers/time-gru';
+
+/** Half-width of the uniform start of the time-gate weights (zeros would leave the gates without gradient). */
+const GATE_INIT = 0.1;
+
+const TGRU_KEYS = {
+  dim: int(128, 'd: behaviour embedding, recurrent state and every projection (paper: 128)', { min: 1 }),
+  max_length: int(50, 'the last max_length behaviours of a prefix are the input and the memory (paper: 50)', { min: 1 }),
+  dropout: num(0.5, 'dropout on the behaviour embeddings (paper: 0.5)', { min: 0, max: 0.99 }),
+  time_scale: num(3600, 'gaps are divided by this before log(gap + 1): 3600 turns Unix seconds into hours', { above: 0 }),
+};
+
+const MTAM_KEYS = {
+  ...TGRU_KEYS,
+  hops: int(4, 'k′: memory reads (0 = T-GRU alone, as the paper\'s Figure 5 defines; the authors\' configs use 6-8)', { min: 0 }),
+  unit: oneOf(['tgru', 'gru'], 'tgru', 'the recurrent unit: tgru (eqs. 6-13), or gru (the same cell with its time gate held at 1, Table 3\'s "without time-aware RNN")'),
+  attention: oneOf(['time_aware', 'dot'], 'time_aware', 'the memory read: time_aware (eqs. 16-20), or dot (its gate held at 1, Table 3\'s "without time-aware attention")'),
+  memory: oneOf(['embeddings', 'states'], 'embeddings', 'what the memory holds: the behaviour embeddings (the paper\'s), or the recurrent unit\'s states (Table 3\'s "via T-GRU" / "via GRU")'),
+};
+
+type MtamParams = ParamsOf<typeof MTAM_KEYS>;
+
+/**
+ * MTAM (Ji, Shen, Wu, Gao, Chen, Zhang; Multi-hop Time-aware Attentive Memory network, CIKM 2020):
+ *   b_s = dropout(E[x_s] + P[s]) on real steps            the behaviour embedding (item and position)
+ *   c⁰ = T-GRU(b, Δt)_last                                   the short-term intent (eqs. 6-13)
+ *   c^k = c^{k−1} + TimeAttention((c^{k−1} W_Q^k, t_target), (m W_K, t_m), (m W_V, t_m))   k = 1..hops
+ *   logit(i) = c^{hops} · Q_i                                (eqs. 23-25, then the scores)
+ * trained with full-softmax cross-entropy on every prefix (`prefixes` batches: the target's time is known, as
+ * the paper's protocol feeds it), the memory m being the same last max_length behaviours (ambiguity 14).
+ *
+ * Choices where the paper is open (model-notes §2.6), each also in the README:
+ * - Times: every time enters as the age before the target (the `prefixes` batch's `input_ages`; at scoring
+ *   the query's target time, or the last behaviour's when none is given), divided by model.time_scale.
+ *   The gap of a behaviour is the difference of its age and the previous one's; the first gets 0
+ *   (ambiguity 3). The attention's |t_target − t_m| is the memory slot's age.
+ * - The behaviour embedding sums the item's and a position's (counted from the right end): the category
+ *   embedding the authors' code concatenates is not used yet (ambiguity 9).
+ * - The output matrix Q is separate from the input embeddings (the paper defines both; untied).
+ * - The attention's position-pair parameters are [1, max_length] as printed (one query, max_length slots) and
+ *   shared by the hops; W_Q per hop, W_K and W_V shared (ambiguity 7); τ uses the projected query and keys.
+ * - Padded memory slots are masked (ambiguity 6). No residual layer norm or multi-head (the code's, not the paper's).
+ */
+export class Mtam extends NeuralModel<MtamParams> {
+  readonly batchKind = 'prefixes';
+  readonly defaultLoss = 'full_softmax' as const;
+
+  get inputLength(): number {
+    return this.params.max_length;
+  }
+
+  protected build(train: TrainData): void {
+    const { dim, max_length: length, hops } = this.params;
+    const gate = (shape: number[]) => uniformInit(this.initRng, shape, GATE_INIT);
+    this.addWeight('item_embedding', glorotInit(this.initRng, [train.numItems, dim]));
+    this.addWeight('position_embedding', glorotInit(this.initRng, [length, dim]));
+    for (const name of ['wz', 'wr', 'wh', 'wtau']) this.addWeight(`tgru_${name}`, glorotInit(this.initRng, [2 * dim, dim]));
+    for (const name of ['bz', 'br', 'bh', 'btau', 'bdelta', 'bg']) this.addWeight(`tgru_${name}`, zerosInit([dim]));
+    for (const name of ['wdelta', 'wgdelta', 'wgtau']) this.addWeight(`tgru_${name}`, gate([dim]));
+    if (hops > 0) {
+      for (let k = 0; k < hops; k++) this.addWeight(`hop${k}_query`, glorotInit(this.initRng, [dim, dim]));
+      this.addWeight('memory_key', glorotInit(this.initRng, [dim, dim]));
+      this.addWeight('memory_value', glorotInit(this.initRng, [dim, dim]));
+      this.addWeight('attention_wtau', glorotInit(this.initRng, [dim, dim]));
+      for (const name of ['bdelta', 'btau', 'bg']) this.addWeight(`attention_${name}`, zerosInit([1, length]));
+      for (const name of ['wdelta', 'wgdelta', 'wgtau']) this.addWeight(`attention_${name}`, gate([1, length]));
+    }
+    this.addWeight('output_items', glorotInit(this.initRng, [train.numItems, dim]));
+  }
+
+  private tgru(): TimeGruWeights {
+    const w = (name: string) => this.weight(`tgru_${name}`);
+    const gated = this.params.unit === 'tgru';
+    return {
+      wz: w('wz') as tf.Tensor2D, wr: w('wr') as tf.Tensor2D, wh: w('wh') as tf.Tensor2D, wtau: w('wtau') as tf.Tensor2D,
+      bz: w('bz') as tf.Tensor1D, br: w('br') as tf.Tensor1D, bh: w('bh') as tf.Tensor1D, btau: w('btau') as tf.Tensor1D,
+      wdelta: w('wdelta') as tf.Tensor1D, bdelta: w('bdelta') as tf.Tensor1D,
+      // the plain GRU: g = σ(large) = 1, whatever δ and τ
+      wgdelta: (gated ? w('wgdelta') : tf.zerosLike(w('wgdelta'))) as tf.Tensor1D,
+      wgtau: (gated ? w('wgtau') : tf.zerosLike(w('wgtau'))) as tf.Tensor1D,
+      bg: (gated ? w('bg') : tf.fill([this.params.dim], 50)) as tf.Tensor1D,
+    };
+  }
+
+  private attention(): TimeAttentionWeights {
+    const w = (name: string) => this.weight(`attention_${name}`) as tf.Tensor2D;
+    const timed = this.params.attention === 'time_aware';
+    return {
+      wtau: w('wtau'), wdelta: w('wdelta'), bdelta: w('bdelta'), btau: w('btau'),
+      wgdelta: timed ? w('wgdelta') : tf.zerosLike(w('wgdelta')),
+      wgtau: timed ? w('wgtau') : tf.zerosLike(w('wgtau')),
+      bg: timed ? w('bg') : (tf.fill([1, this.params.max_length], 50) as tf.Tensor2D),
+    };
+  }
+
+  /** The user vector c^{hops} [B, d] of shifted inputs [B, L] whose ages before the target are `ages` [B, L]. */
+  private userVector(inputs: tf.Tensor2D, ages: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    const { dim, time_scale: scale, dropout, hops } = this.params;
+    const [batch, length] = inputs.shape;
+    const real = tf.cast(tf.greater(inputs, 0), 'float32') as tf.Tensor2D;
+    const items = tf.gather(this.weight('item_embedding'), tf.relu(tf.sub(inputs, tf.scalar(1, 'int32'))));
+    const embedded = this.dropout(tf.add(items, this.weight('position_embedding')), dropout, training);
+    const behaviours = tf.mul(embedded, tf.expandDims(real, 2)) as tf.Tensor3D;
+    const scaled = tf.div(ages, scale) as tf.Tensor2D;
+    // gap of step s = age_{s−1} − age_s where both are real; the first real step gets 0
+    const previousAge = tf.concat([tf.zeros([batch, 1]), tf.slice(scaled, [0, 0], [-1, length - 1])], 1);
+    const previousReal = tf.concat([tf.zeros([batch, 1]), tf.slice(real, [0, 0], [-1, length - 1])], 1);
+    const gaps = tf.mul(tf.relu(tf.sub(previousAge, scaled)), tf.mul(previousReal, real)) as tf.Tensor2D;
+    const states = timeGruStates(behaviours, gaps, real, this.tgru());
+    const intent = tf.reshape(tf.slice(states, [0, length - 1, 0], [-1, 1, -1]), [batch, dim]) as tf.Tensor2D;
+    if (hops === 0) return intent;
+    const memory = this.params.memory === 'states' ? states : behaviours;
+    return multiHopRead(intent, tf.zeros([batch]) as tf.Tensor1D, memory, scaled, real, {
+      queries: Array.from({ length: hops }, (_, k) => this.weight(`hop${k}_query`) as tf.Tensor2D),
+      key: this.weight('memory_key') as tf.Tensor2D,
+      value: this.weight('memory_value') as tf.Tensor2D,
+      attention: this.attention(),
+    });
+  }
+
+  private batchVector(batch: BatchTensors, training: boolean): tf.Tensor2D {
+    return this.userVector(batch.inputs as tf.Tensor2D, batch.fields.input_ages as tf.Tensor2D, training);
+  }
+
+  logits(batch: BatchTensors, items: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    const user = tf.expandDims(this.batchVector(batch, training), 1);
+    return tf.sum(tf.mul(user, tf.gather(this.weight('output_items'), items)), 2) as tf.Tensor2D;
+  }
+
+  override fullLogits(batch: BatchTensors, training: boolean): tf.Tensor2D {
+    return scoreItems(this.batchVector(batch, training), this.weight('output_items') as tf.Tensor2D, null, null);
+  }
+
+  /**
+   * Scores from the last max_length history items with their ages at the target's time (the query's; the last
+   * behaviour's time where the query has none).
+   */
+  score(query: ScoreQuery): tf.Tensor2D {
+    const { users } = query;
+    const { lists, timestamps } = query.history;
+    const length = this.params.max_length;
+    const reference = Float64Array.from(users, (u, b) => {
+      const given = query.targetTimes?.[b];
+      if (given !== undefined && Number.isFinite(given)) return given;
+      const end = lists.offsets[u + 1];
+      return end > lists.offsets[u] ? timestamps[end - 1] : 0;
+    });
+    return tf.tidy(() => {
+      const inputs = tf.tensor2d(lastWindows(lists, users, length), [users.length, length], 'int32');
+      const ages = tf.tensor2d(lastWindowAges(lists, timestamps, users, length, reference), [users.length, length]);
+      return scoreItems(this.userVector(inputs, ages, false), this.weight('output_items') as tf.Tensor2D, null, query.candidates);
+    });
+  }
+}
+
+export const mtamEntry = modelEntry({
+  name: 'mtam',
+  title: 'MTAM: a time-aware GRU\'s short-term intent refined by multi-hop time-aware attention over the behaviour memory',
+  paper: 'Ji, Shen, Wu, Gao, Chen, Zhang. A Sequential Recommendation with Multi-hop Time-aware Attentive Memory Network. CIKM 2020',
+  keys: MTAM_KEYS,
+  create: (context) => new Mtam(context),
+});
+
+/** T-GRU, the paper's recurrent baseline: MTAM with no memory read (hops 0), the time-aware GRU alone. */
+export const tgruEntry = modelEntry({
+  name: 'tgru',
+  title: 'T-GRU: the time-aware GRU alone, its last state scoring every item (MTAM with 0 hops)',
+  paper: 'Ji et al., CIKM 2020 (the T-GRU row of Table 2)',
+  keys: TGRU_KEYS,
+  create: (context) => new Mtam({ ...context, params: { ...context.params, hops: 0, unit: 'tgru', attention: 'time_aware', memory: 'embeddings' } }),
+});
