@@ -147,6 +147,8 @@ export interface ModelEntry<K extends Readonly<Record<string, KeySpec>> = Readon
   readonly paper: string;
   /** keys under `model.` that this model reads, besides `model.name` */
   readonly keys: K;
+  /** the model reads the behaviours' times: a data source whose timestamps are stand-ins is refused */
+  readonly readsTime?: boolean;
   /** losses the model writes itself, besides the shared ones (offered as train.loss values) */
   readonly ownLosses?: readonly string[];
   /** rules across its keys, checked when the config is resolved; throws a ConfigError naming the key and where(key) */

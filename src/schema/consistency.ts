@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolved';
+import { DATA_SOURCES } from '../data/sources';
 import { MODELS } from '../models/registry';
 import { earlyStopMetric } from '../train/schema';
 import { ConfigError } from '../util/errors';
@@ -25,4 +26,10 @@ export function checkConsistency(config: ResolvedConfig): void {
   }
   const entry = MODELS[config.str('model.name')];
   entry.check?.(config.params('model', entry.keys), (key) => where(`model.${key}`));
+  const source = DATA_SOURCES[config.str('data.source')];
+  if (entry.readsTime && source.hasTimes && !source.hasTimes(config)) {
+    throw new ConfigError(
+      `${where('model.name')}: model.name: ${entry.name} reads the behaviours' times, but data.source ${source.name} (${where('data.source')}) has none (its line numbers stand in); use a source with timestamps`,
+    );
+  }
 }

@@ -35,3 +35,12 @@ test('cut-offs beyond the catalogue and sampled negatives beyond what a user lea
   assert.match(negatives.stderr.trim(), /^config error: --set eval\.num_negatives=55: eval\.num_negatives: 55 negatives asked, but a user has touched \d+ of the 60 items, which leaves \d+ to draw from$/);
   assert.ok(!existsSync(out) || readdirSync(out).length === 0, 'no run folder');
 });
+
+test('a time-aware model refuses a data source whose timestamps are stand-ins, naming both', () => {
+  assert.throws(() => loadConfig(null, ['model.name=mtam', 'data.source=sasrec']), {
+    message: "config error: --set model.name=mtam: model.name: mtam reads the behaviours' times, but data.source sasrec (--set data.source=sasrec) has none (its line numbers stand in); use a source with timestamps",
+  });
+  assert.throws(() => loadConfig(null, ['model.name=tgru', 'data.source=delimited']), /tgru reads the behaviours' times, but data.source delimited/);
+  assert.doesNotThrow(() => loadConfig(null, ['model.name=tgru', 'data.source=delimited', 'data.delimited.time_column=2']));
+  assert.doesNotThrow(() => loadConfig(null, ['model.name=mtam']), 'synthetic data has times');
+});

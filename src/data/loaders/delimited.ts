@@ -126,6 +126,7 @@ function lineParser(file: string, layout: Layout, builder: InteractionsBuilder):
 export const delimited: DataSource = {
   name: 'delimited',
   doc: 'any delimited file of interactions (one per line), its columns named by 0-based index: user, item and optionally time, rating, category, behaviour',
+  hasTimes: (config) => config.int('data.delimited.time_column') >= 0,
   dataKeys: FILE_SOURCE_DATA_KEYS,
   keys: {
     path: str('', 'the file (gzip when the name ends in .gz)'),

@@ -10,6 +10,7 @@ const role = (index: number) => (index === 0 ? 'user id' : `item id ${index}`);
 export const s3rec: DataSource = {
   name: 's3rec',
   doc: 'one user per line, `user item item ...` with the items in time order (S3-Rec\'s Beauty.txt etc.); the position in the file stands in for the missing timestamp',
+  hasTimes: () => false,
   dataKeys: FILE_SOURCE_DATA_KEYS,
   keys: { path: str('', "S3-Rec's file, e.g. Beauty.txt (gzip when the name ends in .gz)") },
   inputFiles: (config) => [sourceFile(config, 's3rec')],

@@ -11,6 +11,7 @@ const role = (index: number) => ROLES[index];
 export const sasrec: DataSource = {
   name: 'sasrec',
   doc: 'one `user item` pair per line, each user\'s lines in time order (SASRec\'s Video.txt, BERT4Rec\'s beauty.txt); the line number stands in for the missing timestamp',
+  hasTimes: () => false,
   dataKeys: FILE_SOURCE_DATA_KEYS,
   keys: { path: str('', "SASRec's or BERT4Rec's file, e.g. Video.txt or beauty.txt (gzip when the name ends in .gz)") },
   inputFiles: (config) => [sourceFile(config, 'sasrec')],

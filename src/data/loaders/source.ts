@@ -22,4 +22,9 @@ export interface DataSource {
    * for generated data.
    */
   inputFiles?(config: ResolvedConfig): string[];
+  /**
+   * Whether the loaded timestamps are real times, or stand-ins (a line number, a position) that only keep the
+   * order; left out: real. Time-aware models refuse stand-ins.
+   */
+  hasTimes?(config: ResolvedConfig): boolean;
 }

@@ -167,6 +167,7 @@ export const mtamEntry = modelEntry({
   title: 'MTAM: a time-aware GRU\'s short-term intent refined by multi-hop time-aware attention over the behaviour memory',
   paper: 'Ji, Shen, Wu, Gao, Chen, Zhang. A Sequential Recommendation with Multi-hop Time-aware Attentive Memory Network. CIKM 2020',
   keys: MTAM_KEYS,
+  readsTime: true,
   create: (context) => new Mtam(context),
 });
 
@@ -176,5 +177,6 @@ export const tgruEntry = modelEntry({
   title: 'T-GRU: the time-aware GRU alone, its last state scoring every item (MTAM with 0 hops)',
   paper: 'Ji et al., CIKM 2020 (the T-GRU row of Table 2)',
   keys: TGRU_KEYS,
+  readsTime: true,
   create: (context) => new Mtam({ ...context, params: { ...context.params, hops: 0, unit: 'tgru', attention: 'time_aware', memory: 'embeddings' } }),
 });
