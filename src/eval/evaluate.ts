@@ -152,8 +152,8 @@ function tieCounts(scores: tf.Tensor2D, itemOf: tf.Tensor2D | null, targets: tf.
  * and the relevance of each ranked item. Entries whose score is -Infinity (excluded, or padding) are cut from
  * the list: relevance 0 and item -1.
  */
-function rankBatch(req: EvalRequest, users: Int32Array, width: number, states: UserStates | null): BatchRanking {
-  const distinct = distinctTargets(req.targets, users);
+/** `distinct`: the batch rows' distinct targets (row b for users[b]). */
+function rankBatch(req: EvalRequest, users: Int32Array, distinct: UserLists, width: number, states: UserStates | null): BatchRanking {
   const batchTargets = paddedLists(distinct, Int32Array.from(users.keys()), NO_ITEM);
   const targetTimes = req.targetTimes ? Float64Array.from(users, (u) => (req.targetTimes as Float64Array)[u]) : null;
   const result = tf.tidy((): { rel: tf.Tensor; items: tf.Tensor; scores: tf.Tensor; counts?: ReturnType<typeof tieCounts> } => {
@@ -253,11 +253,12 @@ export function evaluate(req: EvalRequest): EvalResult {
     for (let start = 0; start < users.length; start += req.batchSize) {
       const rows = order.subarray(start, Math.min(users.length, start + req.batchSize));
       const batchUsers = Int32Array.from(rows, (r) => users[r]);
-      const ranked = rankBatch(req, batchUsers, width, states);
+      const batchTargets = distinctTargets(req.targets, batchUsers);
+      const ranked = rankBatch(req, batchUsers, batchTargets, width, states);
       const batchRanks =
         req.ties === 'index' || !ranked.counts
           ? ranksFromRelevance(ranked.rel, width, rankWidth)
-          : tiedRanks(req.ties, ranked.counts, distinctTargets(req.targets, batchUsers), rankWidth);
+          : tiedRanks(req.ties, ranked.counts, batchTargets, rankWidth);
       rows.forEach((row, b) => {
         ranks.set(batchRanks.subarray(b * rankWidth, (b + 1) * rankWidth), row * rankWidth);
         rankedItems?.set(ranked.items.subarray(b * width, (b + 1) * width), row * width);

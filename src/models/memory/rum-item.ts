@@ -5,7 +5,7 @@ import { modelEntry, type ScoreQuery, type TrainData } from '../model';
 import { RumModel, RUM_KEYS } from './rum-base';
 import { readMemory, slotAttention } from './rum-memory';
 
-/** Elements of the largest [N, users, K] attention tensor scoreAll builds at once (users are taken in chunks). */
+/** Elements of the largest [N, users, K] attention tensor full scoring builds at once (users are taken in chunks). */
 const SCORE_CHUNK_ELEMENTS = 1 << 22;
 
 /**
