@@ -39,6 +39,7 @@ export function writeResumeState(dir: string, repeat: number, repeats: number, s
   writeArrays(dir, name, arrays, {
     epoch: state.epoch,
     learning_rate: state.learningRate,
+    steps: state.steps,
     since_best: state.sinceBest,
     best: state.best && { epoch: state.best.epoch, value: state.best.value },
     optimizers: state.optimizers.length,
@@ -62,6 +63,8 @@ export function readResumeState(dir: string, repeat: number, repeats: number): T
   return {
     epoch: meta.epoch as number,
     learningRate: meta.learning_rate as number,
+    // states written before the step count was kept: only a per-epoch decay can have produced them
+    steps: (meta.steps as number | undefined) ?? 0,
     sinceBest: meta.since_best as number,
     best: best && { ...best, weights: underPrefix('best', arrays) },
     weights: underPrefix('weights', arrays),

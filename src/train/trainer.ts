@@ -51,6 +51,8 @@ export interface TrainContext {
 export interface TrainingCheckpoint {
   readonly epoch: number;
   readonly learningRate: number;
+  /** optimizer steps (mini-batches) taken so far, which a per-step learning-rate decay counts from */
+  readonly steps: number;
   readonly sinceBest: number;
   readonly best: { readonly epoch: number; readonly value: number; readonly weights: NamedArrays } | null;
   readonly weights: NamedArrays;
@@ -191,6 +193,10 @@ export class TrainingSession {
     for (const optimizer of this.optimizers) optimizer.learningRate *= factor;
   }
 
+  setLearningRate(rate: number): void {
+    for (const optimizer of this.optimizers) optimizer.learningRate = rate;
+  }
+
   dispose(): void {
     this.resetState();
     for (const optimizer of this.optimizers) optimizer.dispose();
@@ -199,7 +205,7 @@ export class TrainingSession {
 
 /**
  * The one training loop: epochs of mini-batches from the model's batch kind, an update per batch, a
- * learning-rate decay per epoch, validation every `train.eval_every` epochs with early stopping on
+ * learning-rate decay per epoch (or every `train.lr_decay_steps` updates), validation every `train.eval_every` epochs with early stopping on
  * `train.early_stop_metric`, and the best epoch's weights restored at the end (the last epoch's when nothing
  * was validated). A non-finite loss stops the run.
  */
@@ -208,16 +214,18 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
   const metric = earlyStopMetric(settings.early_stop_metric, ctx.source);
   const session = new TrainingSession(model, settings, ctx.train, ctx.seed);
   let shuffle = stream(ctx.seed, 'shuffle');
-  const { epochs, batch_size: batchSize, eval_every: evalEvery, patience } = settings;
+  const { epochs, batch_size: batchSize, eval_every: evalEvery, patience, lr_decay_steps: decaySteps } = settings;
   let best: { epoch: number; value: number; state: NamedArrays } | null = null;
   let sinceBest = 0;
   let firstEpoch = 1;
+  let steps = 0;
   reporter.info(`training ${ctx.label}: ${session.source.examples} ${session.source.unit} per epoch, loss ${model.lossName}, ${settings.optimizer} lr ${settings.lr}`);
   const resume = ctx.resumeFrom;
   if (resume) {
     model.restore(resume.weights);
     for (const [k, optimizer] of session.optimizers.entries()) await restoreOptimizer(optimizer, resume.optimizers[k]);
-    for (const optimizer of session.optimizers) optimizer.learningRate = resume.learningRate;
+    session.setLearningRate(resume.learningRate);
+    steps = resume.steps;
     shuffle = Rng.resume(resume.random.shuffle);
     session.sampler.resumeRandom(resume.random.sampling);
     if (resume.random.model) model.resumeRandom?.(resume.random.model);
@@ -245,6 +253,9 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
         if (signal) throw new InterruptedError(signal, `epoch ${epoch}, batch ${index + 1} of ${plan.batches}`);
         const batch = plan.build(index);
         const value = session.run(batch);
+        steps++;
+        // closed form rather than repeated products, so the rate depends on the step count alone
+        if (decaySteps > 0 && steps % decaySteps === 0) session.setLearningRate(settings.lr * settings.lr_decay ** (steps / decaySteps));
         if (!Number.isFinite(value)) {
           throw new RunError(
             `epoch ${epoch}, batch ${index + 1}: the loss is ${value}; training stopped (lower train.lr, or check the model's init keys)`,
@@ -255,7 +266,7 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
         progress.tick(1, `loss ${(lossSum / weightSum).toFixed(4)}`);
       }
       const seconds = progress.finish(true);
-      session.scaleLearningRate(settings.lr_decay);
+      if (decaySteps === 0) session.scaleLearningRate(settings.lr_decay);
       let stop = false;
       let line = `epoch ${epoch}/${epochs}: loss ${(lossSum / Math.max(1, weightSum)).toFixed(4)}, ${seconds.toFixed(1)} s, ${Math.round(session.source.examples / Math.max(seconds, 1e-9))} ${session.source.unit}/s`;
       if (ctx.validate && evalEvery > 0 && (epoch % evalEvery === 0 || epoch === epochs)) {
@@ -281,6 +292,7 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
         ctx.onEpoch({
           epoch,
           learningRate: session.optimizers[0].learningRate,
+          steps,
           sinceBest,
           best: best && { epoch: best.epoch, value: best.value, weights: best.state },
           weights: model.state(),
