@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int, num, oneOf, type ParamsOf } from '../../config/spec';
+import { bool, int, num, oneOf, type ParamsOf } from '../../config/spec';
 import { lastWindowAges, lastWindows } from '../../data/windows';
 import type { BatchTensors } from '../batch';
 import { modelEntry, type ScoreQuery, type TrainData } from '../model';
@@ -12,11 +12,16 @@ import { timeGruStates, type TimeGruWeights } from '../layers/time-gru';
 /** Half-width of the uniform start of the time-gate weights (zeros would leave the gates without gradient). */
 const GATE_INIT = 0.1;
 
+/** Seconds in each model.time_unit: every loader stores Unix seconds, whatever the raw file's resolution. */
+const SECONDS_PER = { seconds: 1, minutes: 60, hours: 3600, days: 86400 } as const;
+
 const TGRU_KEYS = {
   dim: int(128, 'd: behaviour embedding, recurrent state and every projection (paper: 128)', { min: 1 }),
   max_length: int(50, 'the last max_length behaviours of a prefix are the input and the memory (paper: 50)', { min: 1 }),
   dropout: num(0.5, 'dropout on the behaviour embeddings (paper: 0.5)', { min: 0, max: 0.99 }),
-  time_scale: num(3600, 'gaps are divided by this before log(gap + 1): 3600 turns Unix seconds into hours', { above: 0 }),
+  time_unit: oneOf(['seconds', 'minutes', 'hours', 'days'], 'hours', 'the unit of every gap before log(gap + 1), on every data source (the authors\' code: hours)'),
+  category: oneOf(['concat', 'sum', 'none'], 'concat', 'the behaviour embedding: concat = relu([item, category] W_b) + position (the authors\' code), sum = item + category + position, none = item + position; items without a category share a "no category" row'),
+  tie_output: bool(true, 'score items with the input item embeddings (the paper\'s one Q, and the authors\' code); false = a separate output matrix'),
 };
 
 const MTAM_KEYS = {
@@ -31,27 +36,34 @@ type MtamParams = ParamsOf<typeof MTAM_KEYS>;
 
 /**
  * MTAM (Ji, Shen, Wu, Gao, Chen, Zhang; Multi-hop Time-aware Attentive Memory network, CIKM 2020):
- *   b_s = dropout(E[x_s] + P[s]) on real steps            the behaviour embedding (item and position)
+ *   b_s = dropout(relu([E[x_s], C[c(x_s)]] W_b) + P[s])    the behaviour embedding (item, category, position)
  *   c⁰ = T-GRU(b, Δt)_last                                   the short-term intent (eqs. 6-13)
  *   c^k = c^{k−1} + TimeAttention((c^{k−1} W_Q^k, t_target), (m W_K, t_m), (m W_V, t_m))   k = 1..hops
- *   logit(i) = c^{hops} · Q_i                                (eqs. 23-25, then the scores)
+ *   logit(i) = c^{hops} · E_i                                (eqs. 23-25, then the scores; Q = E, tied)
  * trained with full-softmax cross-entropy on every prefix (`prefixes` batches: the target's time is known, as
  * the paper's protocol feeds it), the memory m being the same last max_length behaviours (ambiguity 14).
  *
  * Choices where the paper is open (model-notes §2.6), each also in the README:
  * - Times: every time enters as the age before the target (the `prefixes` batch's `input_ages`; at scoring
- *   the query's target time, or the last behaviour's when none is given), divided by model.time_scale.
+ *   the query's target time, or the last behaviour's when none is given), in model.time_unit. One rule for
+ *   every source: loaders store Unix seconds (Amazon's days and Ali Mobile's hours as their first second), and
+ *   gaps are measured in hours, as the authors' code does (it floors times to hours; memrec keeps fractions).
  *   The gap of a behaviour is the difference of its age and the previous one's; the first gets 0
  *   (ambiguity 3). The attention's |t_target − t_m| is the memory slot's age.
- * - The behaviour embedding sums the item's and a position's (counted from the right end): the category
- *   embedding the authors' code concatenates is not used yet (ambiguity 9).
- * - The output matrix Q is separate from the input embeddings (the paper defines both; untied).
+ * - The behaviour embedding (ambiguity 9; the paper only says "look-up"): model.category concat, as the authors'
+ *   code builds it (item and category embeddings of d each, a d-wide ReLU layer without bias, plus the position
+ *   counted from the right end); sum and none are the simpler readings. The category table has a row 0 for
+ *   "no category" (items with none, and sources without categories).
+ * - The output matrix is the input item embedding E (model.tie_output): the paper names one item matrix Q for
+ *   the look-up and the scores, and the authors' code scores against its item look-up table.
  * - The attention's position-pair parameters are [1, max_length] as printed (one query, max_length slots) and
  *   shared by the hops; W_Q per hop, W_K and W_V shared (ambiguity 7); τ uses the projected query and keys.
  * - Padded memory slots are masked (ambiguity 6). No residual layer norm or multi-head (the code's, not the paper's).
  */
 export class Mtam extends NeuralModel<MtamParams> {
   readonly batchKind = 'prefixes';
+  /** [numItems + 1] category row of each shifted item index (0 = padding or no category); null with category none */
+  private categoryRows: tf.Tensor1D | null = null;
   readonly defaultLoss = 'full_softmax' as const;
 
   get inputLength(): number {
@@ -63,6 +75,12 @@ export class Mtam extends NeuralModel<MtamParams> {
     const gate = (shape: number[]) => uniformInit(this.initRng, shape, GATE_INIT);
     this.addWeight('item_embedding', glorotInit(this.initRng, [train.numItems, dim]));
     this.addWeight('position_embedding', glorotInit(this.initRng, [length, dim]));
+    if (this.params.category !== 'none') {
+      const rows = Int32Array.from({ length: train.numItems + 1 }, (_, j) => (j === 0 ? 0 : train.itemCategory[j - 1] + 1));
+      this.categoryRows = tf.tensor1d(rows, 'int32');
+      this.addWeight('category_embedding', glorotInit(this.initRng, [Math.max(0, train.numCategories) + 1, dim]));
+      if (this.params.category === 'concat') this.addWeight('behaviour_projection', glorotInit(this.initRng, [2 * dim, dim]));
+    }
     for (const name of ['wz', 'wr', 'wh', 'wtau']) this.addWeight(`tgru_${name}`, glorotInit(this.initRng, [2 * dim, dim]));
     for (const name of ['bz', 'br', 'bh', 'btau', 'bdelta', 'bg']) this.addWeight(`tgru_${name}`, zerosInit([dim]));
     for (const name of ['wdelta', 'wgdelta', 'wgtau']) this.addWeight(`tgru_${name}`, gate([dim]));
@@ -74,7 +92,30 @@ export class Mtam extends NeuralModel<MtamParams> {
       for (const name of ['bdelta', 'btau', 'bg']) this.addWeight(`attention_${name}`, zerosInit([1, length]));
       for (const name of ['wdelta', 'wgdelta', 'wgtau']) this.addWeight(`attention_${name}`, gate([1, length]));
     }
-    this.addWeight('output_items', glorotInit(this.initRng, [train.numItems, dim]));
+    if (!this.params.tie_output) this.addWeight('output_items', glorotInit(this.initRng, [train.numItems, dim]));
+  }
+
+  override dispose(): void {
+    this.categoryRows?.dispose();
+    this.categoryRows = null;
+    super.dispose();
+  }
+
+  private outputItems(): tf.Tensor2D {
+    return this.weight(this.params.tie_output ? 'item_embedding' : 'output_items') as tf.Tensor2D;
+  }
+
+  /** The behaviour embedding before dropout, [B, L, d], of shifted inputs (padding rows are masked later). */
+  private behaviourEmbedding(inputs: tf.Tensor2D): tf.Tensor3D {
+    const items = tf.gather(this.weight('item_embedding'), tf.relu(tf.sub(inputs, tf.scalar(1, 'int32'))));
+    const position = this.weight('position_embedding');
+    if (!this.categoryRows) return tf.add(items, position) as tf.Tensor3D;
+    const categories = tf.gather(this.weight('category_embedding'), tf.gather(this.categoryRows, inputs));
+    if (this.params.category === 'sum') return tf.add(tf.add(items, categories), position) as tf.Tensor3D;
+    const [batch, length] = inputs.shape;
+    const joined = tf.reshape(tf.concat([items, categories], 2), [batch * length, 2 * this.params.dim]);
+    const projected = tf.reshape(tf.relu(tf.matMul(joined, this.weight('behaviour_projection'))), [batch, length, this.params.dim]);
+    return tf.add(projected, position) as tf.Tensor3D;
   }
 
   private tgru(): TimeGruWeights {
@@ -104,13 +145,12 @@ export class Mtam extends NeuralModel<MtamParams> {
 
   /** The user vector c^{hops} [B, d] of shifted inputs [B, L] whose ages before the target are `ages` [B, L]. */
   private userVector(inputs: tf.Tensor2D, ages: tf.Tensor2D, training: boolean): tf.Tensor2D {
-    const { dim, time_scale: scale, dropout, hops } = this.params;
+    const { dim, dropout, hops } = this.params;
     const [batch, length] = inputs.shape;
     const real = tf.cast(tf.greater(inputs, 0), 'float32') as tf.Tensor2D;
-    const items = tf.gather(this.weight('item_embedding'), tf.relu(tf.sub(inputs, tf.scalar(1, 'int32'))));
-    const embedded = this.dropout(tf.add(items, this.weight('position_embedding')), dropout, training);
+    const embedded = this.dropout(this.behaviourEmbedding(inputs), dropout, training);
     const behaviours = tf.mul(embedded, tf.expandDims(real, 2)) as tf.Tensor3D;
-    const scaled = tf.div(ages, scale) as tf.Tensor2D;
+    const scaled = tf.div(ages, SECONDS_PER[this.params.time_unit]) as tf.Tensor2D;
     // gap of step s = age_{s−1} − age_s where both are real; the first real step gets 0
     const previousAge = tf.concat([tf.zeros([batch, 1]), tf.slice(scaled, [0, 0], [-1, length - 1])], 1);
     const previousReal = tf.concat([tf.zeros([batch, 1]), tf.slice(real, [0, 0], [-1, length - 1])], 1);
@@ -133,11 +173,11 @@ export class Mtam extends NeuralModel<MtamParams> {
 
   logits(batch: BatchTensors, items: tf.Tensor2D, training: boolean): tf.Tensor2D {
     const user = tf.expandDims(this.batchVector(batch, training), 1);
-    return tf.sum(tf.mul(user, tf.gather(this.weight('output_items'), items)), 2) as tf.Tensor2D;
+    return tf.sum(tf.mul(user, tf.gather(this.outputItems(), items)), 2) as tf.Tensor2D;
   }
 
   override fullLogits(batch: BatchTensors, training: boolean): tf.Tensor2D {
-    return scoreItems(this.batchVector(batch, training), this.weight('output_items') as tf.Tensor2D, null, null);
+    return scoreItems(this.batchVector(batch, training), this.outputItems(), null, null);
   }
 
   /**
@@ -157,7 +197,7 @@ export class Mtam extends NeuralModel<MtamParams> {
     return tf.tidy(() => {
       const inputs = tf.tensor2d(lastWindows(lists, users, length), [users.length, length], 'int32');
       const ages = tf.tensor2d(lastWindowAges(lists, timestamps, users, length, reference), [users.length, length]);
-      return scoreItems(this.userVector(inputs, ages, false), this.weight('output_items') as tf.Tensor2D, null, query.candidates);
+      return scoreItems(this.userVector(inputs, ages, false), this.outputItems(), null, query.candidates);
     });
   }
 }
