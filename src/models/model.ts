@@ -88,6 +88,8 @@ export interface TrainableModel extends Model {
   readonly batchKind: string;
   /** Input width of sequence, window and stream batches (0 for pairs, 1 for transitions). */
   readonly inputLength: number;
+  /** Optional fields the batch kind adds only on request (its `optionalFields`), e.g. `input_times`. */
+  readonly batchFields?: readonly string[];
   /** Sampled negatives per prediction point (0 when the loss needs none). */
   readonly negativesPerPoint: number;
   /** The loss it trains with (train.loss, 'auto' resolved), for the log. */
@@ -147,8 +149,12 @@ export interface ModelEntry<K extends Readonly<Record<string, KeySpec>> = Readon
   readonly paper: string;
   /** keys under `model.` that this model reads, besides `model.name` */
   readonly keys: K;
-  /** the model reads the behaviours' times: a data source whose timestamps are stand-ins is refused */
-  readonly readsTime?: boolean;
+  /**
+   * The model reads the behaviours' times, so a data source whose timestamps are stand-ins is refused: true,
+   * or for a model that reads them only under some settings, a function of its keys giving the key (under
+   * `model.`) whose value makes it read them, or false where it does not.
+   */
+  readonly readsTime?: boolean | ((params: ParamsOf<K>) => string | false);
   /** losses the model writes itself, besides the shared ones (offered as train.loss values) */
   readonly ownLosses?: readonly string[];
   /** rules across its keys, checked when the config is resolved; throws a ConfigError naming the key and where(key) */

@@ -25,11 +25,16 @@ export function checkConsistency(config: ResolvedConfig): void {
     );
   }
   const entry = MODELS[config.str('model.name')];
-  entry.check?.(config.params('model', entry.keys), (key) => where(`model.${key}`));
+  const params = config.params('model', entry.keys);
+  entry.check?.(params, (key) => where(`model.${key}`));
   const source = DATA_SOURCES[config.str('data.source')];
-  if (entry.readsTime && source.hasTimes && !source.hasTimes(config)) {
+  // the key that makes the model read times: model.name itself, or a switch such as sasrec's model.attention
+  const timeKey = typeof entry.readsTime === 'function' ? entry.readsTime(params) : entry.readsTime ? 'name' : false;
+  if (timeKey && source.hasTimes && !source.hasTimes(config)) {
+    const path = `model.${timeKey}`;
+    const reader = timeKey === 'name' ? entry.name : `${entry.name} with ${path} ${String(params[timeKey])}`;
     throw new ConfigError(
-      `${where('model.name')}: model.name: ${entry.name} reads the behaviours' times, but data.source ${source.name} (${where('data.source')}) has none (its line numbers stand in); use a source with timestamps`,
+      `${where(path)}: ${path}: ${reader} reads the behaviours' times, but data.source ${source.name} (${where('data.source')}) has none (its line numbers stand in); use a source with timestamps`,
     );
   }
 }

@@ -144,6 +144,10 @@ export class TrainingSession {
     model.checkTraining?.();
     const kind = BATCH_KINDS[model.batchKind];
     if (!kind) throw new Error(`model asks for batch kind ${model.batchKind}, which is not registered`);
+    const fields = model.batchFields ?? [];
+    for (const field of fields) {
+      if (!kind.optionalFields?.includes(field)) throw new Error(`model asks for field ${field}, which batch kind ${kind.name} does not offer`);
+    }
     const sampler = (this.sampler = new NegativeSampler(
       train.sequences,
       train.numItems,
@@ -151,7 +155,7 @@ export class TrainingSession {
       settings.exclude_seen_negatives,
       stream(seed, 'sampling', 'train'),
     ));
-    this.source = kind.create(train, { inputLength: model.inputLength, numNegatives: model.negativesPerPoint, sampler });
+    this.source = kind.create(train, { inputLength: model.inputLength, numNegatives: model.negativesPerPoint, sampler, fields });
     this.steps = model.trainSteps();
     this.optimizers = this.steps.map(() =>
       createOptimizer(settings.optimizer as OptimizerName, settings.lr, { beta1: settings.adam_beta1, beta2: settings.adam_beta2 }),

@@ -44,3 +44,15 @@ test('a time-aware model refuses a data source whose timestamps are stand-ins, n
   assert.doesNotThrow(() => loadConfig(null, ['model.name=tgru', 'data.source=delimited', 'data.delimited.time_column=2']));
   assert.doesNotThrow(() => loadConfig(null, ['model.name=mtam']), 'synthetic data has times');
 });
+
+test('sasrec reads times only with model.attention time_aware: only then is a source without timestamps refused', () => {
+  assert.throws(() => loadConfig(null, ['model.name=sasrec', 'model.attention=time_aware', 'data.source=sasrec']), {
+    message: "config error: --set model.attention=time_aware: model.attention: sasrec with model.attention time_aware reads the behaviours' times, but data.source sasrec (--set data.source=sasrec) has none (its line numbers stand in); use a source with timestamps",
+  });
+  assert.doesNotThrow(() => loadConfig(null, ['model.name=sasrec', 'data.source=sasrec']));
+  assert.doesNotThrow(() => loadConfig(null, ['model.name=sasrec', 'model.attention=time_aware']), 'synthetic data has times');
+  assert.throws(
+    () => loadConfig(null, ['model.name=sasrec', 'model.attention=time_aware', 'model.implementation=pytorch_port']),
+    /model\.attention: time_aware is not available with model\.implementation pytorch_port \(from --set model\.implementation=pytorch_port\)/,
+  );
+});

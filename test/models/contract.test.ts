@@ -23,6 +23,15 @@ before(useCpu);
 
 const reporter = new Reporter(true);
 
+/**
+ * Every registered model with its default keys, and the variants whose switches change the network (a
+ * variant's label is the model's name and its settings).
+ */
+const VARIANTS: readonly { label: string; name: string; sets: string[] }[] = [
+  ...Object.keys(MODELS).map((name) => ({ label: name, name, sets: [] })),
+  { label: 'sasrec (attention time_aware)', name: 'sasrec', sets: ['model.attention=time_aware'] },
+];
+
 async function setup(name: string, sets: string[] = []): Promise<{ model: Model; exp: Experiment; data: Interactions }> {
   const config = tinyConfig(name, ['train.epochs=1', 'train.eval_every=0', ...sets]);
   const data = await DATA_SOURCES.synthetic.load(config, reporter);
@@ -34,9 +43,9 @@ async function setup(name: string, sets: string[] = []): Promise<{ model: Model;
 
 const USERS = Int32Array.from([0, 3, 7, 11, 39]);
 
-for (const name of Object.keys(MODELS)) {
-  test(`${name}: full scores are [users, items] and finite; candidate scores equal the same columns`, async () => {
-    const { model, exp, data } = await setup(name);
+for (const { label, name, sets: variant } of VARIANTS) {
+  test(`${label}: full scores are [users, items] and finite; candidate scores equal the same columns`, async () => {
+    const { model, exp, data } = await setup(name, variant);
     const history = exp.parts.test.history;
     const full = scoreAll(model, USERS, history);
     assert.deepEqual(full.shape, [USERS.length, data.numItems]);
@@ -60,9 +69,9 @@ for (const name of Object.keys(MODELS)) {
     model.dispose();
   });
 
-  test(`${name}: a checkpoint restores the same scores into a fresh model`, async () => {
-    const config = tinyConfig(name);
-    const { model, exp } = await setup(name);
+  test(`${label}: a checkpoint restores the same scores into a fresh model`, async () => {
+    const config = tinyConfig(name, variant);
+    const { model, exp } = await setup(name, variant);
     const restored = createModel(config);
     restored.restore(model.state(), exp.train);
     const a = scoreAll(model, USERS, exp.parts.test.history);
@@ -73,9 +82,9 @@ for (const name of Object.keys(MODELS)) {
     restored.dispose();
   });
 
-  test(`${name}: nothing of the validation and test items reaches the model`, async () => {
+  test(`${label}: nothing of the validation and test items reaches the model`, async () => {
     // the same data with every held-out item replaced: a model that saw them would train or score differently
-    const config = tinyConfig(name, ['train.epochs=1', 'train.eval_every=0']);
+    const config = tinyConfig(name, ['train.epochs=1', 'train.eval_every=0', ...variant]);
     const data = await DATA_SOURCES.synthetic.load(config, reporter);
     const exp = prepareExperiment(data, config, 0);
     const items = Int32Array.from(data.items);
@@ -98,22 +107,22 @@ for (const name of Object.keys(MODELS)) {
   });
 }
 
-for (const name of Object.keys(MODELS)) {
-  const probe = createModel(tinyConfig(name));
+for (const { label, name, sets: variant } of VARIANTS) {
+  const probe = createModel(tinyConfig(name, variant));
   if (!isTrainable(probe)) continue;
-  test(`${name}: the tensor count after 3 epochs equals the count after 1`, async () => {
+  test(`${label}: the tensor count after 3 epochs equals the count after 1`, async () => {
     const counts: number[] = [];
     for (const epochs of [1, 3]) {
-      const { model } = await setup(name, [`train.epochs=${epochs}`]);
+      const { model } = await setup(name, [...variant, `train.epochs=${epochs}`]);
       counts.push(tf.memory().numTensors);
       model.dispose();
     }
     assert.equal(counts[1], counts[0]);
   });
 
-  test(`${name}: same config and seed on cpu give identical weights and scores (native: compute/native-training)`, async () => {
-    const a = await setup(name, ['train.epochs=2']);
-    const b = await setup(name, ['train.epochs=2']);
+  test(`${label}: same config and seed on cpu give identical weights and scores (native: compute/native-training)`, async () => {
+    const a = await setup(name, [...variant, 'train.epochs=2']);
+    const b = await setup(name, [...variant, 'train.epochs=2']);
     assert.deepEqual(a.model.state(), b.model.state());
     const sa = scoreAll(a.model, USERS, a.exp.parts.test.history);
     const sb = scoreAll(b.model, USERS, b.exp.parts.test.history);
@@ -123,8 +132,8 @@ for (const name of Object.keys(MODELS)) {
     b.model.dispose();
   });
 
-  test(`${name}: Adam steps on one fixed batch lower its loss, and a step leaves no tensor behind`, async () => {
-    const config = tinyConfig(name, ['train.lr=0.01']);
+  test(`${label}: Adam steps on one fixed batch lower its loss, and a step leaves no tensor behind`, async () => {
+    const config = tinyConfig(name, [...variant, 'train.lr=0.01']);
     const data = await DATA_SOURCES.synthetic.load(config, reporter);
     const exp = prepareExperiment(data, config, 0);
     const model = createModel(config);

@@ -1,6 +1,7 @@
 import { test, before } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { multiHopRead, timeAttention, type TimeAttentionWeights } from '../../src/models/layers/time-attention';
+import assert from 'node:assert/strict';
+import { multiHopRead, timeAttention, timeAwareSelfAttention, timeGateWeightsOf, type TimeAttentionWeights } from '../../src/models/layers/time-attention';
 import { timeGruStates, type TimeGruWeights } from '../../src/models/layers/time-gru';
 import { stream } from '../../src/random/streams';
 import { useCpu } from '../helpers/backend';
@@ -8,7 +9,9 @@ import { assertClose } from '../helpers/model-fixtures';
 
 /**
  * MTAM's layers against plain-array implementations of the printed equations (Ji et al., CIKM 2020, eqs.
- * 6–13, 16–20, 23–25) on hand-sized inputs: the first step (gap 0), a zero gap, padding, masked slots.
+ * 6–13, 16–20, 23–25) on hand-sized inputs: the first step (gap 0), a zero gap, padding, masked slots; and
+ * the time-aware self-attention (eqs. 16–20 over one sequence, causal, multi-head) that sasrec's
+ * model.attention time_aware uses.
  */
 before(useCpu);
 
@@ -130,4 +133,68 @@ test('multi-hop reader: eqs. 23-25, a query projection per hop, shared key and v
   });
   none.forEach((row, b) => assertClose(row, Array.from(Float32Array.from(c0[b])), `user ${b}, no hop`, 0));
   tf.dispose([...w.queries, w.key, w.value, ...Object.values(attention)]);
+});
+
+test('time-aware self-attention: eqs. 16-20 over one sequence, per-pair [T, T] parameters, two heads, causal and padding masks, zero gaps', () => {
+  const [T, D, H] = [4, 4, 2];
+  const headWidth = D / H;
+  const pair = () => rand(T, T);
+  const p = { wdelta: pair(), bdelta: pair(), btau: pair(), wgdelta: pair(), wgtau: pair(), bg: pair() };
+  const wtau = rand(D, D);
+  const proj = { query: rand(D, D), key: rand(D, D), value: rand(D, D) };
+  const bias = { query: vec(D), key: vec(D), value: vec(D) };
+  const queries = [rand(T, D), rand(T, D)];
+  const keys = [rand(T, D), rand(T, D)];
+  // user 0: positions 0 and 1 at the same time (gap 0); user 1: position 0 is padding, 1 and 2 share a time
+  const times = [[0, 0, 3, 7.5], [0, 2, 2, 5]];
+  const mask = [[1, 1, 1, 1], [0, 1, 1, 1]];
+  const expected = queries.map((qs, b) =>
+    qs.map((query, i) => {
+      const q = add(vm(query, proj.query), bias.query);
+      const qw = vm(query, wtau);
+      const allowed = keys[b].map((_, j) => j <= i && mask[b][j] === 1);
+      const gate = keys[b].map((key, j) => {
+        const delta = Math.tanh(Math.log(Math.abs(times[b][i] - times[b][j]) + 1) * p.wdelta[i][j] + p.bdelta[i][j]);
+        const tau = Math.tanh(dot(qw, key) + p.btau[i][j]);
+        return sig(delta * p.wgdelta[i][j] + tau * p.wgtau[i][j] + p.bg[i][j]);
+      });
+      const out: number[] = [];
+      for (let h = 0; h < H; h++) {
+        const cols = Array.from({ length: headWidth }, (_, c) => h * headWidth + c);
+        const logits = keys[b].map((key, j) => {
+          const k = add(vm(key, proj.key), bias.key);
+          return allowed[j] ? (cols.reduce((sum, c) => sum + q[c] * k[c], 0) * gate[j]) / Math.sqrt(headWidth) : -Infinity;
+        });
+        const top = Math.max(...logits);
+        const e = logits.map((l) => (l === -Infinity ? 0 : Math.exp(l - top)));
+        const total = e.reduce((a, c) => a + c, 0);
+        for (const c of cols) out.push(keys[b].reduce((sum, key, j) => sum + (e[j] / total) * add(vm(key, proj.value), bias.value)[c], 0));
+      }
+      return out;
+    }),
+  );
+  const stored: Record<string, tf.Tensor> = { g_wtau: tf.tensor2d(wtau) };
+  for (const [name, value] of Object.entries(p)) stored[`g_${name}`] = tf.tensor2d(value);
+  const attention = {
+    query: tf.tensor2d(proj.query), key: tf.tensor2d(proj.key), value: tf.tensor2d(proj.value),
+    queryBias: tf.tensor1d(bias.query), keyBias: tf.tensor1d(bias.key), valueBias: tf.tensor1d(bias.value),
+  };
+  const run = (width: number) =>
+    tf.tidy(() => {
+      const cut = <X extends tf.Tensor>(t: X) => tf.slice(t, [0, T - width], [-1, width]) as X;
+      const gate = timeGateWeightsOf((name) => stored[name], 'g', width);
+      const options = { numHeads: H, causal: true, keyMask: cut(tf.tensor2d(mask)) };
+      return timeAwareSelfAttention(cut(tf.tensor3d(queries)), cut(tf.tensor3d(keys)), cut(tf.tensor2d(times)), attention, gate, options).arraySync();
+    });
+  const got = run(T);
+  for (let b = 0; b < 2; b++) {
+    for (let i = 0; i < T; i++) {
+      if (mask[b][i]) assertClose(got[b][i], expected[b][i], `user ${b} position ${i}`);
+      else assert.ok(got[b][i].every(Number.isFinite), `padded position ${i} of user ${b} is finite`);
+    }
+  }
+  // the last 3 positions alone use the bottom-right [3, 3] block of the pair parameters: user 1 without its padding
+  const narrow = run(3);
+  for (let i = 0; i < 3; i++) assertClose(narrow[1][i], expected[1][i + 1], `user 1, narrow input, position ${i}`);
+  tf.dispose([...Object.values(stored), ...Object.values(attention)]);
 });

@@ -34,8 +34,11 @@ function setup(extra: string[] = []) {
   return { config, exp, model: initialized((createModel(config) as SasRec), exp.train) };
 }
 
-/** A sequence batch of the given [B, W] inputs (positives and mask are unused by the forward pass). */
-function batchOf(inputs: number[][]): BatchTensors {
+/**
+ * A sequence batch of the given [B, W] inputs (positives and mask are unused by the forward pass), with the
+ * inputs' times as `input_times` when given.
+ */
+function batchOf(inputs: number[][], times?: number[][]): BatchTensors {
   const points = inputs.length * inputs[0].length;
   return {
     size: inputs.length,
@@ -44,7 +47,7 @@ function batchOf(inputs: number[][]): BatchTensors {
     positives: tf.zeros([points], 'int32'),
     mask: tf.ones([points]),
     negatives: null,
-    fields: {},
+    fields: times ? { input_times: tf.tensor2d(times) } : {},
     state: null,
   };
 }
@@ -203,5 +206,68 @@ test('pytorch_port: padding changes the scores, so scoreAll always feeds max_len
   const history = userLists([[2, 0, 1], [0, 1, 2, 3, 4, 5, 0]]);
   const alone = tf.tidy(() => scoreAll(model, Int32Array.from([0]), history).arraySync()[0]);
   assertClose(alone, padded, 'a short history alone is scored at full width');
+  model.dispose();
+});
+
+const TIME_AWARE = ['model.attention=time_aware', 'model.time_scale=10'];
+
+test('time_aware: the gate\'s weights come after the others, which start as with dot; dot has none and ignores times', () => {
+  const dot = setup().model;
+  const timed = setup(TIME_AWARE).model;
+  const [plain, gated] = [dot.state(), timed.state()];
+  const gateNames = Object.keys(gated).filter((name) => name.includes('time_gate'));
+  assert.deepEqual(gateNames.sort(), ['bdelta', 'bg', 'btau', 'wdelta', 'wgdelta', 'wgtau', 'wtau'].flatMap((n) => [`block0_time_gate_${n}`, `block1_time_gate_${n}`]).sort());
+  assert.deepEqual(gated.block0_time_gate_wdelta.shape, [L, L]);
+  assert.deepEqual(Object.keys(plain).sort(), Object.keys(gated).filter((name) => !gateNames.includes(name)).sort());
+  for (const name of Object.keys(plain)) assert.deepEqual(gated[name], plain[name], name);
+  const [a, b] = tf.tidy(() => [
+    dot.fullLogits(batchOf([[0, 1, 2, 3, 4]], [[0, -1, -2, -3, 0]]), false).arraySync(),
+    dot.fullLogits(batchOf([[0, 1, 2, 3, 4]], [[0, -500, -90, -3, 0]]), false).arraySync(),
+  ]);
+  assert.deepEqual(a, b);
+  dot.dispose();
+  timed.dispose();
+});
+
+test('time_aware: times matter, causally: a gap changes the positions from its later end on, never earlier ones', () => {
+  const { model } = setup(TIME_AWARE);
+  const inputs = [[0, 1, 2, 3, 4]];
+  const [before, after] = tf.tidy(() => [
+    model.fullLogits(batchOf(inputs, [[0, -40, -30, -30, 0]]), false).arraySync(),
+    model.fullLogits(batchOf(inputs, [[0, -400, -30, -30, 0]]), false).arraySync(),
+  ]);
+  // position 1's time moved: position 0 is padding and position 1 attends to itself alone, so both stay;
+  // positions 2.. see another gap to position 1
+  for (const t of [0, 1]) assertClose(after[t], before[t], `position ${t}`);
+  // the untrained gate is near 1/2 everywhere, so the changes are small (3e-5 to 2e-4 here), yet far above rounding
+  for (const t of [2, 3, 4]) assert.ok(after[t].some((v, i) => Math.abs(v - before[t][i]) > 1e-6), `position ${t} should change`);
+  const moved = tf.tidy(() => model.fullLogits(batchOf([[0, 1, 2, 6, 4]], [[0, -40, -30, -30, 0]]), false).arraySync());
+  for (let t = 0; t < 3; t++) assertClose(moved[t], before[t], `position ${t} after a later item changed`);
+  model.dispose();
+});
+
+test('time_aware: padding has no effect, times included', () => {
+  const { model } = setup(TIME_AWARE);
+  const [padded, bare] = tf.tidy(() => [
+    model.fullLogits(batchOf([[0, 0, 3, 1, 2]], [[0, 0, -25, -25, 0]]), false).arraySync()[L - 1],
+    model.fullLogits(batchOf([[3, 1, 2]], [[-25, -25, 0]]), false).arraySync()[2],
+  ]);
+  assertClose(padded, bare, 'two padding positions vs none');
+  model.dispose();
+});
+
+test('time_aware: scoreAll is the last position of the history\'s window with its times relative to the last item, at any batch width', () => {
+  const { model } = setup(TIME_AWARE);
+  const lists = userLists([[0, 1, 2, 3, 4, 5, 0], [2, 4], [1, 2, 1, 2, 1, 2, 3, 4, 5]]);
+  const timestamps = Float64Array.from([5, 9, 9, 30, 31, 200, 260, 1000, 1003, 0, 2, 4, 40, 41, 41, 42, 90, 95]);
+  const users = Int32Array.from([0, 1, 2]);
+  const scored = tf.tidy(() => scoreAll(model, users, { lists, timestamps }).arraySync());
+  // by hand: user 0's last 5 items 2 3 4 5 0 at 9 30 31 200 260; user 1's 2 4 at 1000 1003; user 2's 1 2 3 4 5 at 41 41 42 90 95
+  const inputs = [[3, 4, 5, 6, 1], [0, 0, 0, 3, 5], [2, 3, 4, 5, 6]];
+  const times = [[9 - 260, 30 - 260, 31 - 260, 200 - 260, 0], [0, 0, 0, -3, 0], [41 - 95, 41 - 95, 42 - 95, 90 - 95, 0]];
+  const expected = tf.tidy(() => model.fullLogits(batchOf(inputs, times), false).arraySync());
+  users.forEach((_, b) => assertClose(scored[b], expected[b * L + L - 1], `user ${b}`));
+  const alone = tf.tidy(() => scoreAll(model, Int32Array.from([1]), { lists, timestamps }).arraySync()[0]);
+  assertClose(alone, scored[1], 'user 1 alone, at width 2');
   model.dispose();
 });

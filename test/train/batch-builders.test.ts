@@ -15,9 +15,9 @@ import { tinyData } from '../helpers/tiny-data';
 const DATA = tinyData([[0, 1, 2, 3, 4, 5], [6, 7, 8, 9], [5, 9]], 10);
 const TRAIN = prepareExperiment(DATA, loadConfig(null), 0).train;
 
-function source(kind: string, length: number, negatives = 0, excludeSeen = true): BatchSource {
+function source(kind: string, length: number, negatives = 0, excludeSeen = true, fields?: string[]): BatchSource {
   const sampler = new NegativeSampler(TRAIN.sequences, TRAIN.numItems, 'uniform', excludeSeen, stream(1, 'sampling'));
-  return BATCH_KINDS[kind].create(TRAIN, { inputLength: length, numNegatives: negatives, sampler });
+  return BATCH_KINDS[kind].create(TRAIN, { inputLength: length, numNegatives: negatives, sampler, fields });
 }
 
 /** An rng whose shuffle yields `order`: the epoch's examples in a chosen order. */
@@ -59,6 +59,15 @@ test('sequences: inputs are all but the last item, targets all but the first, wi
   assert.deepEqual(Array.from(batch.inputs), [1, 2, 3, 0, 0, 7]);
   assert.deepEqual(Array.from(batch.positives), [1, 2, 3, 0, 0, 7]);
   assert.deepEqual(Array.from(batch.mask), [1, 1, 1, 0, 0, 1]);
+  assert.deepEqual(Object.keys(batch.fields), [], 'no field unless asked for');
+});
+
+test('sequences with input_times: each input\'s time minus the last input\'s, 0 on padding', () => {
+  const batch = batchOf(source('sequences', 3, 0, true, ['input_times']), [0, 1]);
+  // user 0's inputs 0 1 2 at times 1 2 3 (last input 3); user 1's input 6 at time 7
+  assert.deepEqual(batch.fields.input_times.shape, [2, 3]);
+  assert.deepEqual(Array.from(batch.fields.input_times.data), [-2, -1, 0, 0, 0, 0]);
+  assert.deepEqual(Array.from(batch.inputs), [1, 2, 3, 0, 0, 7], 'the same inputs as without times');
 });
 
 test('prefixes: every prefix with its next item, and the inputs\' ages at the target\'s time', () => {

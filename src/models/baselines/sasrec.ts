@@ -18,7 +18,8 @@ import {
 } from '../layers/attention';
 import { glorotInit } from '../layers/init';
 import { scoreRows } from '../layers/item-scores';
-import { lastWindows } from '../../data/windows';
+import { addTimeGateWeights, timeAwareSelfAttention, timeGateWeightsOf } from '../layers/time-attention';
+import { lastWindowAges, lastWindows } from '../../data/windows';
 import { lengthsOf } from '../../data/user-lists';
 
 const KEYS = {
@@ -32,6 +33,12 @@ const KEYS = {
     'authors_tf',
     "whose code the network follows: the authors' TensorFlow code (kang205/SASRec), or the PyTorch port (pmixer/SASRec.pytorch, post-norm blocks, output projection, no padding mask) for checks against it",
   ),
+  attention: oneOf(
+    ['dot', 'time_aware'],
+    'dot',
+    'the blocks\' attention: dot (SASRec\'s scaled dot product), or time_aware (MTAM\'s time gate, eqs. 16-20, on every block: MTAM\'s Table 3 row "time-aware self-attention"; needs a data source with timestamps)',
+  ),
+  time_scale: num(3600, 'attention time_aware: gaps are divided by this before log(gap + 1), as MTAM\'s model.time_scale (3600 turns Unix seconds into hours)', { above: 0 }),
 };
 
 /**
@@ -56,6 +63,25 @@ const KEYS = {
  * default, post-norm block): per block  x = LN(x + MHA(x, x, x) W^O);  x = LN(x + FFN(x)), causal mask only,
  * so real positions attend to padded ones, and padded positions are not zeroed between blocks. Its input is
  * always max_length wide, as in the port, because there the amount of padding changes the scores.
+ *
+ * `model.attention: time_aware` is MTAM's Table 3 row "time-aware self-attention" (Ji et al., CIKM 2020): the
+ * same blocks with MTAM's time-aware attention (eqs. 16-20) in place of the dot product. In block b, query
+ * position i (time t_i) attends to key positions j ≤ i that are not padding, with s_ij = t_i − t_j in units of
+ * model.time_scale (MTAM's key, same meaning):
+ *   δ_ij = tanh(log(|s_ij| + 1) · W_δ[i, j] + b_δ[i, j])
+ *   τ_ij = tanh(q_i W_τ k_jᵀ + b_τ[i, j])          q = LN(x) (the block's queries), k = x (its keys), unprojected
+ *   g_ij = σ(δ_ij · W_gδ[i, j] + τ_ij · W_gτ[i, j] + b_g[i, j])
+ *   head h: softmax_j((Q_h K_hᵀ ⊙ g) / √(d/H)) with the causal and padding masks, dropout on the weights, · V_h
+ * one gate for all heads (the gate does not depend on the head's projection). The position-pair parameters
+ * are [max_length, max_length] per block, indexed by positions counted from the right end (as the position
+ * embedding): the printed shapes l_x × l_y with l_x = l_y = max_length, and what the authors' code does for
+ * its time-aware self-attention; only the causal half (j ≤ i) is ever used. A narrower input (scoring trims
+ * padding) uses the bottom-right block, so its pairs keep their parameters. τ from the unprojected queries and
+ * keys, as the authors' code: W_τ is a free d × d matrix, so projecting first would only reparametrise it
+ * (up to the projections' biases). Times enter as differences only: training reads the sequences batch's
+ * `input_times`, scoring the history's timestamps; the target's time is not used (every position predicts
+ * its next item, whose time the blocks never see).
+ * The gate's weights are created after all others, so dot and time_aware start from the same other weights.
  */
 export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
   readonly batchKind = 'sequences';
@@ -73,6 +99,15 @@ export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
     return this.params.implementation === 'pytorch_port';
   }
 
+  private get timeAware(): boolean {
+    return this.params.attention === 'time_aware';
+  }
+
+  /** The time-aware variant trains on each input's time (the sequences kind's `input_times`). */
+  get batchFields(): readonly string[] {
+    return this.timeAware ? ['input_times'] : [];
+  }
+
   protected build(train: TrainData): void {
     const { dim } = this;
     const add = (name: string, initial: tf.Tensor) => void this.addWeight(name, initial);
@@ -86,14 +121,18 @@ export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
       addFeedForwardWeights(add, `block${b}_ffn`, this.initRng, dim);
     }
     addLayerNormWeights(add, 'final_norm', dim);
+    // after every other weight, so that the two attentions start from the same draws of everything else
+    if (this.timeAware) {
+      for (let b = 0; b < this.params.num_blocks; b++) addTimeGateWeights(add, `block${b}_time_gate`, this.initRng, dim, this.inputLength, this.inputLength);
+    }
   }
 
   /**
    * The representation F [B, W, d] at every position of `inputs` [B, W] (shifted items, 0 = padding). W may be
    * below max_length: positions are aligned at the right end, so an input means the same with or without
-   * extra padding on its left.
+   * extra padding on its left. `times` [B, W]: the inputs' times in any common origin (attention time_aware).
    */
-  private encode(inputs: tf.Tensor2D, training: boolean): tf.Tensor3D {
+  private encode(inputs: tf.Tensor2D, times: tf.Tensor2D | null, training: boolean): tf.Tensor3D {
     const { dim } = this;
     const [batch, width] = inputs.shape;
     const rate = this.params.dropout;
@@ -105,6 +144,7 @@ export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
     const positions = tf.slice(this.weight('position_embedding'), [this.inputLength - width, 0], [width, dim]);
     let x = tf.mul(drop(tf.add(items, positions)), timeline) as tf.Tensor3D;
     const numHeads = this.params.num_heads;
+    const scaledTimes = times && (tf.div(times, this.params.time_scale) as tf.Tensor2D);
     for (let b = 0; b < this.params.num_blocks; b++) {
       const attention = attentionWeightsOf(read, `block${b}_attention`, this.followsPort);
       const attentionNorm = layerNormWeightsOf(read, `block${b}_attention_norm`);
@@ -116,7 +156,10 @@ export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
         x = layerNorm(tf.add(x, pointWiseFeedForward(x, ffn, drop)), ffnNorm);
       } else {
         const queries = layerNorm(x, attentionNorm);
-        const attended = multiHeadAttention(queries, x, attention, { numHeads, causal: true, keyMask: real, dropWeights: drop });
+        const options = { numHeads, causal: true, keyMask: real, dropWeights: drop };
+        const attended = scaledTimes
+          ? timeAwareSelfAttention(queries, x, scaledTimes, attention, timeGateWeightsOf(read, `block${b}_time_gate`, width), options)
+          : multiHeadAttention(queries, x, attention, options);
         x = layerNorm(tf.add(queries, attended), ffnNorm);
         x = tf.mul(tf.add(x, pointWiseFeedForward(x, ffn, drop)), timeline);
       }
@@ -126,7 +169,8 @@ export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
 
   /** [P, d] representation at every prediction point of a sequence batch (point b * L + t = position t). */
   private pointFeatures(batch: BatchTensors, training: boolean): tf.Tensor2D {
-    return tf.reshape(this.encode(batch.inputs as tf.Tensor2D, training), [-1, this.dim]);
+    const times = this.timeAware ? (batch.fields.input_times as tf.Tensor2D) : null;
+    return tf.reshape(this.encode(batch.inputs as tf.Tensor2D, times, training), [-1, this.dim]);
   }
 
   /** [numItems, d]: the item embedding without its padding row. */
@@ -149,7 +193,9 @@ export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
   /**
    * Scores from the last position. The input is only as wide as the batch's longest history (up to
    * max_length): the padding cut off on the left is masked anyway, and the evaluator batches users by
-   * history length, so short-history batches cost a few positions instead of max_length.
+   * history length, so short-history batches cost a few positions instead of max_length. The time-aware
+   * attention reads the inputs' times from the history's timestamps, as ages before the last history item
+   * (only differences of times enter the gate; the target's time is not used).
    */
   score(query: ScoreQuery): tf.Tensor2D {
     const { users, candidates } = query;
@@ -158,29 +204,45 @@ export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
       const longest = lengthsOf(history, users).reduce((a, b) => Math.max(a, b), 0);
       const L = this.followsPort ? this.inputLength : Math.max(1, Math.min(this.inputLength, longest));
       const inputs = tf.tensor2d(lastWindows(history, users, L), [users.length, L], 'int32');
+      const times = this.timeAware ? this.historyTimes(query, L) : null;
       // the last position as a gather: tfjs-cpu's (and so native's) strided Slice copies element by element
-      const last = tf.reshape(tf.gather(this.encode(inputs, false), tf.tensor1d([L - 1], 'int32'), 1), [users.length, this.dim]) as tf.Tensor2D;
+      const last = tf.reshape(tf.gather(this.encode(inputs, times, false), tf.tensor1d([L - 1], 'int32'), 1), [users.length, this.dim]) as tf.Tensor2D;
       if (!candidates) return tf.matMul(last, this.itemTable(), false, true);
       const rows = tf.gather(this.weight('item_embedding'), tf.add(candidates, tf.scalar(1, 'int32'))) as tf.Tensor3D;
       return scoreRows(last, rows, null);
     });
   }
+
+  /** [B, W] the times of the last W history items minus the last one's (0 on padding), as `input_times`. */
+  private historyTimes(query: ScoreQuery, width: number): tf.Tensor2D {
+    const { users } = query;
+    const { lists, timestamps } = query.history;
+    const lastTimes = Float64Array.from(users, (u) => (lists.offsets[u + 1] > lists.offsets[u] ? timestamps[lists.offsets[u + 1] - 1] : 0));
+    return tf.neg(tf.tensor2d(lastWindowAges(lists, timestamps, users, width, lastTimes), [users.length, width]));
+  }
 }
 
 /**
  * SASRec's registry entry. Follows the authors' TF code where it and the PyTorch port differ: padded keys
- * masked, no output projection after the heads, Glorot-uniform init (see SasRec).
+ * masked, no output projection after the heads, Glorot-uniform init (see SasRec). With model.attention
+ * time_aware it reads the behaviours' times, so only then is a source without timestamps refused.
  */
 export const sasrecEntry = modelEntry({
   name: 'sasrec',
   title: 'SASRec: self-attentive sequential recommendation (causal Transformer over the item sequence)',
   paper: 'Kang, McAuley. Self-Attentive Sequential Recommendation. ICDM 2018',
   keys: KEYS,
+  readsTime: (params) => (params.attention === 'time_aware' ? 'attention' : false),
   check(params, where) {
     if (params.dim % params.num_heads !== 0) {
       throw new ConfigError(`${where('num_heads')}: model.num_heads: ${params.num_heads} heads do not divide model.dim ${params.dim} (from ${where('dim')})`);
     }
+    if (params.attention === 'time_aware' && params.implementation === 'pytorch_port') {
+      throw new ConfigError(
+        `${where('attention')}: model.attention: time_aware is not available with model.implementation pytorch_port (from ${where('implementation')}), which reproduces the port's plain attention; use authors_tf`,
+      );
+    }
   },
-  memory: (p, s) => ({ parameters: (s.numItems + 1 + p.max_length) * p.dim + p.num_blocks * 6 * p.dim * p.dim, largestTensor: Math.max((s.numItems + 1) * p.dim, Math.max(s.batchSize, s.evalBatchSize) * p.max_length * Math.max(p.dim, p.num_heads * p.max_length)) }),
+  memory: (p, s) => ({ parameters: (s.numItems + 1 + p.max_length) * p.dim + p.num_blocks * 6 * p.dim * p.dim + (p.attention === 'time_aware' ? p.num_blocks * (p.dim * p.dim + 6 * p.max_length * p.max_length) : 0), largestTensor: Math.max((s.numItems + 1) * p.dim, Math.max(s.batchSize, s.evalBatchSize) * p.max_length * Math.max(p.dim, p.num_heads * p.max_length)) }),
   create: (context) => new SasRec(context),
 });

@@ -9,8 +9,8 @@ import { glorotInit, onesInit, zerosInit } from './init';
  * d model width, H heads.
  */
 
-type AddWeight = (name: string, initial: tf.Tensor) => void;
-type ReadWeight = (name: string) => tf.Tensor;
+export type AddWeight = (name: string, initial: tf.Tensor) => void;
+export type ReadWeight = (name: string) => tf.Tensor;
 
 /** Adds this to a masked attention score: exp of it underflows to exactly 0 in float32. */
 const MASKED = -1e9;
@@ -86,7 +86,8 @@ export function attentionBias(queryLength: number, keyLength: number, causal: bo
 /**
  * softmax(q kᵀ / sqrt(dk) + bias) v. q [B, H, Tq, dk], k [B, H, Tk, dk], v [B, H, Tk, dv], bias broadcastable
  * to [B, H, Tq, Tk]. A query that sees no key at all gets a finite, meaningless output (never NaN).
- * `dropWeights` is applied to the attention weights (dropout during training).
+ * `dropWeights` is applied to the attention weights (dropout during training). With a `gate` broadcastable to
+ * [B, H, Tq, Tk] (MTAM's time gate), the scores are softmax((q kᵀ ⊙ gate) / sqrt(dk) + bias) instead.
  */
 export function scaledDotProductAttention(
   q: tf.Tensor4D,
@@ -94,8 +95,10 @@ export function scaledDotProductAttention(
   v: tf.Tensor4D,
   bias: tf.Tensor | null,
   dropWeights: (weights: tf.Tensor4D) => tf.Tensor4D = (w) => w,
+  gate: tf.Tensor | null = null,
 ): tf.Tensor4D {
-  let scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[3])) as tf.Tensor4D;
+  const products = tf.matMul(q, k, false, true);
+  let scores = tf.div(gate ? tf.mul(products, gate) : products, Math.sqrt(q.shape[3])) as tf.Tensor4D;
   if (bias) scores = tf.add(scores, bias);
   return tf.matMul(dropWeights(tf.softmax(scores)), v);
 }
@@ -144,6 +147,8 @@ export interface AttentionOptions {
   /** [B, Tk]: 1 for a real key, 0 for padding that no query may attend to */
   readonly keyMask?: tf.Tensor2D;
   readonly dropWeights?: (weights: tf.Tensor4D) => tf.Tensor4D;
+  /** [B, Tq, Tk]: multiplies every head's q kᵀ before the scaling (the time-aware attention's gate) */
+  readonly gate?: tf.Tensor3D;
 }
 
 /** [B, T, d] -> [B, H, T, d / H] (one head needs no transpose) */
@@ -173,7 +178,8 @@ export function multiHeadAttention(queries: tf.Tensor3D, keys: tf.Tensor3D, w: A
   const k = splitHeads(dense(keys, w.key, w.keyBias), numHeads);
   const v = splitHeads(dense(keys, w.value, w.valueBias), numHeads);
   const bias = attentionBias(queries.shape[1], keys.shape[1], options.causal ?? false, options.keyMask);
-  const merged = mergeHeads(scaledDotProductAttention(q, k, v, bias, options.dropWeights));
+  const gate = options.gate ? tf.expandDims(options.gate, 1) : null; // one gate for every head
+  const merged = mergeHeads(scaledDotProductAttention(q, k, v, bias, options.dropWeights, gate));
   return w.output ? (dense(merged, w.output, w.outputBias) as tf.Tensor3D) : merged;
 }
 

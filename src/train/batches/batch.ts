@@ -53,12 +53,16 @@ export interface BatchOptions {
   readonly inputLength: number;
   readonly numNegatives: number;
   readonly sampler: NegativeSampler;
+  /** optional fields the model asked for (TrainableModel.batchFields), each among the kind's optionalFields */
+  readonly fields?: readonly string[];
 }
 
 /** One registry line: a batch kind's name, what it delivers, and its factory. */
 export interface BatchKindEntry {
   readonly name: string;
   readonly doc: string;
+  /** fields the kind adds only when the model asks for them (BatchOptions.fields) */
+  readonly optionalFields?: readonly string[];
   create(train: TrainData, options: BatchOptions): BatchSource;
 }
 
