@@ -10,8 +10,6 @@ embedding, one GRU layer and an output embedding with bias under sampled softmax
 written from the same equations, under full softmax over the items.
 
 `torch_step.py SHAPES THREADS`: SHAPES is a JSON list of {model, items, length, batch, dim, steps[, hops]}.
-`torch_step.py --check FILE`: MTAM's forward pass on the weights and inputs in FILE (JSON, written by
-scripts/bench/mtam-check.ts), printing the user vectors and the loss as JSON.
 """
 import json
 import sys
