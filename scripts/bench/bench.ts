@@ -2,9 +2,11 @@
  * `make bench`: milliseconds per training step and full-ranking evaluation throughput for SASRec and GRU4Rec
  * at ML-1M-like shapes, on every backend that loads, beside the same steps in PyTorch when Debian's
  * python3-torch is installed, and the time per kernel of one profiled step (so the next bottleneck shows).
+ * Then MTAM's training step (batch 256, length 50, d 128, 4 hops, full softmax over 3,500 items) on native
+ * beside its PyTorch version, on 1 and 2 threads, alternating, each the median of MTAM_REPEATS runs.
  * Writes results/bench/bench.json and results/bench/bench.md.
  *
- * Usage: node dist/scripts/bench/bench.js [--quick] [--backends native,wasm,cpu]
+ * Usage: node dist/scripts/bench/bench.js [--quick] [--backends native,wasm,cpu] [--mtam-only]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadConfig } from '../../src/schema/config-flags';
 import { selectBackend, type BackendChoice } from '../../src/compute/backend';
+import { loadNativeAddon } from '../../src/compute/native/addon';
 import type { UserLists } from '../../src/data/interactions';
 import { evaluate } from '../../src/eval/evaluate';
 import { metricGrid } from '../../src/eval/metrics';
@@ -45,6 +48,7 @@ interface Row extends Shape {
 
 const ROOT = join(__dirname, '..', '..', '..');
 const quick = process.argv.includes('--quick');
+const mtamOnly = process.argv.includes('--mtam-only');
 const backendsArg = process.argv[process.argv.indexOf('--backends') + 1] as string | undefined;
 
 function shapes(): Shape[] {
@@ -57,7 +61,7 @@ function shapes(): Shape[] {
   return out;
 }
 
-/** Random training sequences: `users` users with length + 1 items each. */
+/** Random training sequences: `users` users with length + 1 items each, an hour and a bit apart. */
 function randomTrain(users: number, items: number, length: number): TrainData {
   const rng = stream(0, 'synthetic', 'bench');
   const per = length + 1;
@@ -67,7 +71,7 @@ function randomTrain(users: number, items: number, length: number): TrainData {
     numUsers: users,
     numItems: items,
     sequences: { offsets, items: seq },
-    timestamps: Float64Array.from(seq, (_, p) => p),
+    timestamps: Float64Array.from(seq, (_, p) => p * 3600 + (p % 7) * 600),
     itemCategory: new Int32Array(items).fill(-1),
     numCategories: 0,
     itemTokenOffsets: new Int32Array(items + 1),
@@ -176,12 +180,96 @@ function table(rows: Row[], note: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+const MTAM = { model: 'mtam', items: 3500, length: 50, batch: 256, dim: 128, hops: 4 } as const;
+const MTAM_REPEATS = quick ? 1 : 3;
+
+interface MtamRow {
+  threads: number;
+  msPerStep: number[];
+  torchMsPerStep: number[];
+}
+
+/** One memrec MTAM measurement on native: ms per step over `steps` steps after one warm-up step. */
+function mtamMemrec(steps: number): number {
+  const config = loadConfig(null, [
+    'model.name=mtam',
+    `model.dim=${MTAM.dim}`,
+    `model.max_length=${MTAM.length}`,
+    `model.hops=${MTAM.hops}`,
+    `train.batch_size=${MTAM.batch}`,
+  ]);
+  // users with more than `length` items, so that most prefixes fill the window
+  const train = randomTrain(64, MTAM.items, MTAM.length + 20);
+  const model = createModel(config) as NeuralModel;
+  model.init(train);
+  const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, config.int('seed'));
+  const plan = session.source.epoch(stream(0, 'shuffle'), MTAM.batch);
+  const batchOf = (k: number) => plan.build(k % Math.min(4, plan.batches));
+  session.run(batchOf(0));
+  const started = performance.now();
+  for (let k = 1; k <= steps; k++) session.run(batchOf(k));
+  const ms = (performance.now() - started) / steps;
+  session.dispose();
+  model.dispose();
+  tf.disposeVariables();
+  return ms;
+}
+
+function mtamTorch(threads: number, steps: number): number | null {
+  try {
+    const input = JSON.stringify([{ ...MTAM, steps }]);
+    const output = execFileSync('/usr/bin/python3', [join(ROOT, 'scripts', 'bench', 'torch_step.py'), input, String(threads)], { encoding: 'utf8' });
+    return (JSON.parse(output) as { steps: { ms_per_step: number }[] }).steps[0].ms_per_step;
+  } catch {
+    return null;
+  }
+}
+
+/** MTAM's step on native and in PyTorch, 1 and 2 threads, the two alternating so that load hits both alike. */
+async function mtamRows(reporter: Reporter): Promise<MtamRow[] | string> {
+  const loaded = loadNativeAddon();
+  if (!('addon' in loaded)) return `native backend not available (${loaded.reason})`;
+  await selectBackend('native', reporter);
+  const steps = quick ? 2 : 4;
+  const initial = loaded.addon.info().threads;
+  const rows = [1, 2].map((threads) => ({ threads, msPerStep: [] as number[], torchMsPerStep: [] as number[] }));
+  try {
+    for (let r = 0; r < MTAM_REPEATS; r++) {
+      for (const row of rows) {
+        loaded.addon.setThreads(row.threads);
+        row.msPerStep.push(mtamMemrec(steps));
+        const torch = mtamTorch(row.threads, steps);
+        if (torch !== null) row.torchMsPerStep.push(torch);
+        reporter.info(`mtam, ${row.threads} thread(s): ${row.msPerStep.at(-1)?.toFixed(0)} ms/step, PyTorch ${torch?.toFixed(0) ?? '–'} ms`);
+      }
+    }
+  } finally {
+    loaded.addon.setThreads(initial);
+  }
+  return rows;
+}
+
+const median = (xs: number[]) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]);
+
+function mtamTable(rows: MtamRow[] | string): string {
+  const lines = ['', `## MTAM training step (batch ${MTAM.batch}, length ${MTAM.length}, d ${MTAM.dim}, ${MTAM.hops} hops, full softmax over ${MTAM.items} items; native)`, ''];
+  if (typeof rows === 'string') return `${[...lines, rows].join('\n')}\n`;
+  lines.push('| threads | memrec ms/step (median) | PyTorch ms/step (median) | ratio | memrec runs | PyTorch runs |', '|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const [ms, torch] = [median(r.msPerStep), median(r.torchMsPerStep)];
+    const ratio = Number.isFinite(torch) ? `${(ms / torch).toFixed(2)}x` : '–';
+    const runs = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+    lines.push(`| ${r.threads} | ${ms.toFixed(0)} | ${Number.isFinite(torch) ? torch.toFixed(0) : '–'} | ${ratio} | ${runs(r.msPerStep)} | ${runs(r.torchMsPerStep)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 async function main(): Promise<void> {
   const reporter = new Reporter(false);
-  const all = shapes();
+  const all = mtamOnly ? [] : shapes();
   const torch = torchSteps(all);
   const rows: Row[] = [];
-  const backends = (process.argv.includes('--backends') && backendsArg ? backendsArg : 'tensorflow,native,wasm,cpu').split(',');
+  const backends = mtamOnly ? [] : (process.argv.includes('--backends') && backendsArg ? backendsArg : 'tensorflow,native,wasm,cpu').split(',');
   for (const backend of backends) {
     try {
       await selectBackend(backend as BackendChoice, reporter);
@@ -200,12 +288,14 @@ async function main(): Promise<void> {
       tf.disposeVariables();
     }
   }
+  const mtam = await mtamRows(reporter);
   const note = typeof torch === 'string' ? torch : 'PyTorch column: scripts/bench/torch_step.py on 2 threads, same shapes, same run.';
   const dir = join(ROOT, 'results', 'bench');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, 'bench.json'), `${JSON.stringify({ note, rows }, null, 2)}\n`);
-  writeFileAtomic(join(dir, 'bench.md'), table(rows, note));
-  process.stdout.write(table(rows, note));
+  writeFileAtomic(join(dir, 'bench.json'), `${JSON.stringify({ note, rows, mtam }, null, 2)}\n`);
+  const text = table(rows, note) + mtamTable(mtam);
+  writeFileAtomic(join(dir, 'bench.md'), text);
+  process.stdout.write(text);
 }
 
 main().catch((err) => {

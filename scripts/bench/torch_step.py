@@ -1,11 +1,15 @@
-"""Side-by-side reference for `make bench`: the same SASRec and GRU4Rec training steps in PyTorch.
+"""Side-by-side reference for `make bench`: the same SASRec, GRU4Rec and MTAM training steps in PyTorch.
 
 Run with Debian's python3-torch (and libopenblas0-pthread) as /usr/bin/python3; never a runtime dependency of
 memrec. Prints one JSON object: milliseconds per training step for each shape.
 
 The models mirror memrec's: SASRec with learned positions, pre-norm causal self-attention blocks, a point-wise
 feed-forward block, tied item embeddings and BCE with one negative per position; GRU4Rec with an item
-embedding, one GRU layer and an output embedding with bias under sampled softmax with one negative.
+embedding, one GRU layer and an output embedding with bias under sampled softmax with one negative; MTAM
+(src/models/memory/mtam.ts) with its time-aware GRU (eqs. 6-13) and multi-hop time-aware attention (eqs. 16-25),
+written from the same equations, under full softmax over the items.
+
+`torch_step.py SHAPES THREADS`: SHAPES is a JSON list of {model, items, length, batch, dim, steps[, hops]}.
 """
 import json
 import sys
@@ -72,18 +76,101 @@ class GRU4Rec(nn.Module):
         return (ce * mask).sum() / mask.sum()
 
 
+MASKED = -1e9
+
+
+class Mtam(nn.Module):
+    """memrec's MTAM: item + position embedding with dropout, a time-aware GRU over the last `length` behaviours
+    (gaps from the ages before the target), its last state refined by `hops` time-aware attention reads of the
+    behaviour memory, the result scored against a separate output table. Ages are in model.time_scale units."""
+
+    def __init__(self, num_items, dim, length, hops, dropout=0.5, time_scale=3600.0):
+        super().__init__()
+        self.items = nn.Parameter(torch.empty(num_items, dim))
+        self.positions = nn.Parameter(torch.empty(length, dim))
+        self.gru_w = nn.ParameterDict({n: nn.Parameter(torch.empty(2 * dim, dim)) for n in ("wz", "wr", "wh", "wtau")})
+        self.gru_b = nn.ParameterDict({n: nn.Parameter(torch.zeros(dim)) for n in ("bz", "br", "bh", "btau", "bdelta", "bg")})
+        self.gru_g = nn.ParameterDict({n: nn.Parameter(torch.empty(dim).uniform_(-0.1, 0.1)) for n in ("wdelta", "wgdelta", "wgtau")})
+        self.queries = nn.ParameterList(nn.Parameter(torch.empty(dim, dim)) for _ in range(hops))
+        self.key = nn.Parameter(torch.empty(dim, dim))
+        self.value = nn.Parameter(torch.empty(dim, dim))
+        self.att_wtau = nn.Parameter(torch.empty(dim, dim))
+        self.att = nn.ParameterDict({n: nn.Parameter(torch.zeros(1, length)) for n in ("bdelta", "btau", "bg")})
+        self.att.update({n: nn.Parameter(torch.empty(1, length).uniform_(-0.1, 0.1)) for n in ("wdelta", "wgdelta", "wgtau")})
+        self.output = nn.Parameter(torch.empty(num_items, dim))
+        for p in [self.items, self.positions, *self.gru_w.values(), *self.queries, self.key, self.value, self.att_wtau, self.output]:
+            nn.init.xavier_uniform_(p)
+        self.drop = nn.Dropout(dropout)
+        self.time_scale = time_scale
+
+    def tgru(self, x, gaps, real):
+        """x [B, L, d], gaps [B, L], real [B, L] -> the last state [B, d] (eqs. 6-13; padding keeps the state)."""
+        w, b, g = self.gru_w, self.gru_b, self.gru_g
+        h = x.new_zeros(x.shape[0], w["wz"].shape[1])
+        delta_all = torch.tanh(torch.log1p(gaps).unsqueeze(-1) * g["wdelta"] + b["bdelta"])
+        for s in range(x.shape[1]):
+            xs = x[:, s]
+            xh = torch.cat([xs, h], 1)
+            z = torch.sigmoid(xh @ w["wz"] + b["bz"])
+            r = torch.sigmoid(xh @ w["wr"] + b["br"])
+            cand = torch.tanh(torch.cat([xs, h * r], 1) @ w["wh"] + b["bh"])
+            tau = torch.tanh(xh @ w["wtau"] + b["btau"])
+            gate = torch.sigmoid(delta_all[:, s] * g["wgdelta"] + tau * g["wgtau"] + b["bg"])
+            nxt = z * gate * h + (1 - z) * cand
+            m = real[:, s : s + 1]
+            h = nxt * m + h * (1 - m)
+        return h
+
+    def read(self, c, memory, ages, real):
+        """Multi-hop time-aware attention (eqs. 16-25) with the target at time 0 and memory slots at `ages`."""
+        keys, values = memory @ self.key, memory @ self.value
+        a = self.att
+        delta = torch.tanh(torch.log1p(ages.abs()) * a["wdelta"] + a["bdelta"])  # [B, L]
+        d = c.shape[1]
+        for query in self.queries:
+            q = c @ query  # [B, d]
+            tau = torch.tanh(torch.einsum("bd,bld->bl", q @ self.att_wtau, keys) + a["btau"])
+            gate = torch.sigmoid(delta * a["wgdelta"] + tau * a["wgtau"] + a["bg"])
+            logits = torch.einsum("bd,bld->bl", q, keys) * gate / d ** 0.5
+            logits = logits + (1 - real) * MASKED
+            e = torch.exp(logits - logits.max(-1, keepdim=True).values) * real
+            scores = e / e.sum(-1, keepdim=True).clamp_min(1e-30)
+            c = c + torch.einsum("bl,bld->bd", scores, values)
+        return c
+
+    def user(self, inputs, ages):
+        """inputs [B, L] (0 = padding, items from 1), ages [B, L] (seconds before the target) -> [B, d]."""
+        real = (inputs > 0).float()
+        x = self.drop(self.items[(inputs - 1).clamp_min(0)] + self.positions) * real.unsqueeze(-1)
+        scaled = ages / self.time_scale
+        prev_age = torch.cat([scaled.new_zeros(scaled.shape[0], 1), scaled[:, :-1]], 1)
+        prev_real = torch.cat([real.new_zeros(real.shape[0], 1), real[:, :-1]], 1)
+        gaps = (prev_age - scaled).clamp_min(0) * prev_real * real
+        return self.read(self.tgru(x, gaps, real), x, scaled, real)
+
+    def loss(self, inputs, ages, targets):
+        logits = self.user(inputs, ages) @ self.output.t()
+        return nn.functional.cross_entropy(logits, targets)
+
+
 def time_steps(model, num_items, batch, length, steps, warmup=3):
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     gen = torch.Generator().manual_seed(0)
     seqs = torch.randint(1, num_items + 1, (batch, length), generator=gen)
     pos = torch.randint(1, num_items + 1, (batch, length), generator=gen)
     neg = torch.randint(1, num_items + 1, (batch, length), generator=gen)
+    if isinstance(model, Mtam):
+        # ages before the target: gaps of up to a day, the last behaviour nearest the target
+        gaps = torch.randint(1, 86400, (batch, length), generator=gen).float()
+        args = (seqs, gaps.flip(1).cumsum(1).flip(1), pos[:, 0] - 1)
+    else:
+        args = (seqs, pos, neg)
     model.train()
     for i in range(warmup + steps):
         if i == warmup:
             start = time.perf_counter()
         opt.zero_grad()
-        model.loss(seqs, pos, neg).backward()
+        model.loss(*args).backward()
         opt.step()
     return (time.perf_counter() - start) / steps * 1000
 
@@ -97,6 +184,8 @@ def main():
     for s in shapes:
         if s["model"] == "sasrec":
             model = SASRec(s["items"], s["dim"], s["length"], 2, 1, 0.2)
+        elif s["model"] == "mtam":
+            model = Mtam(s["items"], s["dim"], s["length"], s["hops"])
         else:
             model = GRU4Rec(s["items"], s["dim"], s["dim"])
         ms = time_steps(model, s["items"], s["batch"], s["length"], s.get("steps", 10))

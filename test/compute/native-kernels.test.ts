@@ -281,6 +281,32 @@ test('transpose on native matches cpu exactly for float32, int32 and bool', { sk
   await assertNativeMatchesCpu(cases);
 });
 
+test('slice, splitV, unstack, pad and comparisons on native match cpu exactly for float32 and int32', { skip }, async () => {
+  const rng = new Rng('native-kernels/slice');
+  const x = randomValues([6, 7, 5], rng);
+  const ints = Int32Array.from(x, (v) => (Number.isFinite(v) ? Math.round(v * 3) : 7));
+  const cases = (['float32', 'int32'] as const).flatMap((dtype): Case[] => {
+    const t = () => (dtype === 'float32' ? tf.tensor(x, [6, 7, 5]) : tf.tensor(ints, [6, 7, 5], 'int32'));
+    const other = () => tf.slice(t(), [0, 2, 0], [-1, 1, -1]);
+    return [
+      { label: `${dtype} slice middle axis`, run: () => tf.slice(t(), [1, 3, 0], [4, 1, -1]), tolerance: 0 },
+      { label: `${dtype} slice every axis`, run: () => tf.slice(t(), [2, 1, 1], [3, 5, 3]), tolerance: 0 },
+      { label: `${dtype} slice contiguous`, run: () => tf.slice(t(), [2, 0, 0], [2, -1, -1]), tolerance: 0 },
+      { label: `${dtype} slice empty`, run: () => tf.slice(t(), [0, 0, 0], [6, 0, 5]), tolerance: 0 },
+      { label: `${dtype} splitV last axis`, run: () => tf.stack(tf.split(t(), [2, 3], 2).map((p) => p.reshape([-1]).slice(0, 40))), tolerance: 0 },
+      { label: `${dtype} unstack axis 1`, run: () => tf.concat(tf.unstack(t(), 1), 1), tolerance: 0 },
+      { label: `${dtype} pad`, run: () => tf.pad(t(), [[1, 0], [0, 3], [2, 2]], 4), tolerance: 0 },
+      ...(['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual'] as const).map((op): Case => ({
+        label: `${dtype} ${op} broadcast`,
+        run: () => tf[op](t(), other()),
+        tolerance: 0,
+      })),
+      { label: `${dtype} equal scalar`, run: () => tf.equal(t(), tf.scalar(ints[3], dtype)), tolerance: 0 },
+    ];
+  });
+  await assertNativeMatchesCpu(cases);
+});
+
 test('gather on native matches cpu on axes 0, 1 and last, int32 values, and throws cpu’s error out of range', { skip }, async () => {
   const rng = new Rng('native-kernels/gather');
   const table = (shape: number[]) => randomValues(shape, rng);
@@ -423,6 +449,7 @@ test('the native backend registers a native kernel for each op family', { skip }
     ...['Add', 'Sub', 'Multiply', 'RealDiv', 'Maximum', 'Minimum', 'SquaredDifference', 'Pow'],
     ...['Neg', 'Floor', 'Step', 'Relu', 'Sqrt', 'Rsqrt', 'Square', 'Exp', 'Log', 'Sigmoid', 'Tanh', 'Abs', 'Softplus', 'Reciprocal'],
     ...['Sum', 'Mean', 'Max', 'Softmax', 'Transpose', 'GatherV2', 'AddN', 'BatchMatMul', 'UnsortedSegmentSum', 'TopK'],
+    ...['Slice', 'SplitV', 'Unpack', 'PadV2', 'Equal', 'NotEqual', 'Greater', 'GreaterEqual', 'Less', 'LessEqual'],
   ];
   assert.deepEqual([...names].sort(), [...expected].sort());
   for (const name of names) {

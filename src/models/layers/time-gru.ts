@@ -53,13 +53,15 @@ export function timeGruStates(x: tf.Tensor3D, gaps: tf.Tensor2D, mask: tf.Tensor
   return tf.tidy(() => {
     const [batch, length] = x.shape;
     let h = h0 ?? (tf.zeros([batch, w.bz.shape[0]]) as tf.Tensor2D);
+    // One unstack per input rather than a slice per step: the gradient is one stack, not `length` padded
+    // copies of x summed (the same values: each element gets its one step's gradient either way).
+    const xs = tf.unstack(x, 1) as tf.Tensor2D[];
+    const stepGaps = tf.unstack(gaps, 1) as tf.Tensor1D[];
+    const reals = tf.unstack(tf.expandDims(mask, 2), 1);
     const states: tf.Tensor2D[] = [];
     for (let s = 0; s < length; s++) {
-      const xs = tf.reshape(tf.slice(x, [0, s, 0], [-1, 1, -1]), [batch, -1]) as tf.Tensor2D;
-      const gap = tf.reshape(tf.slice(gaps, [0, s], [-1, 1]), [-1]) as tf.Tensor1D;
-      const real = tf.slice(mask, [0, s], [-1, 1]);
-      const next = timeGruStep(xs, h, gap, w);
-      h = tf.add(tf.mul(next, real), tf.mul(h, tf.sub(1, real))) as tf.Tensor2D;
+      const next = timeGruStep(xs[s], h, stepGaps[s], w);
+      h = tf.add(tf.mul(next, reals[s]), tf.mul(h, tf.sub(1, reals[s]))) as tf.Tensor2D;
       states.push(h);
     }
     return tf.stack(states, 1) as tf.Tensor3D;

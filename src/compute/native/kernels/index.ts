@@ -2,10 +2,12 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { NativeAddon } from '../addon';
 import { addNConfig } from './add-n';
 import { binaryConfigs } from './binary';
+import { compareConfigs } from './compare';
 import { gatherV2Config } from './gather';
 import { batchMatMulConfig } from './matmul';
 import { reduceConfigs } from './reduce';
 import { unsortedSegmentSumConfig } from './segment-sum';
+import { sliceConfigs } from './slice';
 import { softmaxConfig } from './softmax';
 import { topKConfig } from './topk';
 import { transposeConfig } from './transpose';
@@ -17,10 +19,12 @@ export function nativeKernelConfigs(addon: NativeAddon): tf.KernelConfig[] {
     batchMatMulConfig(addon),
     unsortedSegmentSumConfig(addon),
     ...binaryConfigs(addon),
+    ...compareConfigs(),
     ...unaryConfigs(addon),
     addNConfig(addon),
     ...reduceConfigs(addon),
     softmaxConfig(addon),
+    ...sliceConfigs(),
     transposeConfig(addon),
     gatherV2Config(addon),
     topKConfig(addon),
