@@ -30,11 +30,16 @@ const SYNTHETIC_KEYS: Record<keyof SyntheticParams, Schema[string]> = {
   repeatStrength: num(d.repeatStrength, 'probability of re-consuming an item from at least repeat_lag steps back', { min: 0, max: 1 }),
   repeatLag: int(d.repeatLag, 'how far back a re-consumed item lies, at least', { min: 1 }),
   driftRate: num(d.driftRate, 'per-step probability that the active interest switches (and that an interest is replaced)', { min: 0, max: 1 }),
+  sessionLength: num(d.sessionLength, 'mean interactions per session (0 = no sessions: every gap a minute plus an exponential with a mean of a day)', { min: 0 }),
+  burstGap: num(d.burstGap, 'sessions: mean seconds between interactions of one session, beyond a minute', { min: 0 }),
+  sessionGap: num(d.sessionGap, 'sessions: mean seconds between sessions, beyond a minute', { min: 0 }),
+  gapSwitch: num(d.gapSwitch, 'sessions: probability that a session\'s start moves the active interest to another of the user\'s (0 = time tells nothing)', { min: 0, max: 1 }),
+  switchDelay: int(d.switchDelay, 'gap_switch: the move shows at the session\'s first interaction (0) or its second (1: only the gap before the last seen interaction tells)', { min: 0, max: 1 }),
 };
 
 const synthetic: DataSource = {
   name: 'synthetic',
-  doc: 'built-in generator with known structure (clusters, first-order transitions, long-range repeats, drift)',
+  doc: 'built-in generator with known structure (clusters, first-order transitions, long-range repeats, drift, optional sessions whose gaps move interests)',
   keys: Object.fromEntries(Object.entries(SYNTHETIC_KEYS).map(([param, spec]) => [snake(param), spec])),
   async load(config, reporter) {
     const params = Object.fromEntries(

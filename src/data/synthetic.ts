@@ -5,6 +5,11 @@
  * previous item's fixed successor (a first-order pattern), re-consumes an item from long ago (what memory
  * should capture), or draws from the active interest by Zipf popularity. So a sequence model should beat
  * popularity clearly, and a long-range memory should help beyond that.
+ *
+ * Timestamps: by default each gap is a minute plus an exponential with a mean of one day, independent of the
+ * items. With sessionLength > 0 they come in sessions instead: short gaps inside a session (a burst), long ones
+ * between sessions; and with gapSwitch > 0 a long gap moves the user's active interest to another of their
+ * interests, so that time tells what comes next (the data on which time-aware models must win).
  */
 import { Interactions } from './interactions';
 import { Rng } from '../random/streams';
@@ -33,6 +38,16 @@ export interface SyntheticParams {
   repeatLag: number;
   /** per-step probability that the active interest switches, and (independently) that an interest is replaced */
   driftRate: number;
+  /** mean interactions per session (geometric); 0 = no sessions, every gap a minute plus an exponential of a day */
+  sessionLength: number;
+  /** mean seconds between interactions of one session, beyond a minute (sessions only) */
+  burstGap: number;
+  /** mean seconds between sessions, beyond a minute (sessions only) */
+  sessionGap: number;
+  /** probability that a session's start (a long gap) moves the active interest to another of the user's interests */
+  gapSwitch: number;
+  /** 0: a session's first interaction is already drawn from the moved interest; 1: its second one (the first continues) */
+  switchDelay: number;
 }
 
 export const DEFAULT_SYNTHETIC_PARAMS: SyntheticParams = Object.freeze({
@@ -49,6 +64,11 @@ export const DEFAULT_SYNTHETIC_PARAMS: SyntheticParams = Object.freeze({
   repeatStrength: 0.15,
   repeatLag: 10,
   driftRate: 0.05,
+  sessionLength: 0,
+  burstGap: 600,
+  sessionGap: 3 * 86_400,
+  gapSwitch: 0,
+  switchDelay: 0,
 });
 
 const TOKENS_PER_CLUSTER = 8;
@@ -58,7 +78,6 @@ const DAY = 86_400;
 const FIRST_START_TIME = 1_500_000_000;
 const START_TIME_SPREAD = 180 * DAY;
 const MIN_GAP = 60;
-const MEAN_EXTRA_GAP = DAY;
 const PROGRESS_EVERY = 1000;
 
 /**
@@ -107,6 +126,20 @@ export function validateSyntheticParams(
     fail(`${nameOf('transitionStrength')} + ${nameOf('repeatStrength')} must be at most 1, got ${p.transitionStrength + p.repeatStrength}`);
   }
   integerAtLeast('repeatLag', 1);
+  if (!(p.sessionLength === 0 || (p.sessionLength >= 1 && Number.isFinite(p.sessionLength)))) {
+    fail(`${nameOf('sessionLength')} must be 0 (no sessions) or a finite number >= 1, got ${p.sessionLength}`);
+  }
+  for (const name of ['burstGap', 'sessionGap'] as const) {
+    if (!(p[name] >= 0 && Number.isFinite(p[name]))) fail(`${nameOf(name)} must be a finite number of seconds >= 0, got ${p[name]}`);
+  }
+  probability('gapSwitch');
+  if (p.gapSwitch > 0 && p.sessionLength === 0) {
+    fail(`${nameOf('gapSwitch')} (${p.gapSwitch}) needs sessions: set ${nameOf('sessionLength')} >= 1`);
+  }
+  if (p.gapSwitch > 0 && p.interestsPerUser < 2) {
+    fail(`${nameOf('gapSwitch')} (${p.gapSwitch}) needs another interest to move to: set ${nameOf('interestsPerUser')} >= 2`);
+  }
+  if (p.switchDelay !== 0 && p.switchDelay !== 1) fail(`${nameOf('switchDelay')} must be 0 or 1, got ${p.switchDelay}`);
 }
 
 export function generateSynthetic(
@@ -301,6 +334,11 @@ class UserInterests {
     }
   }
 
+  /** Moves the active interest to another of the user's interests, drawn by weight (needs at least two). */
+  move(rng: Rng): void {
+    this.active = this.drawIndex(rng, this.active);
+  }
+
   /** Whether `cluster` is one of the two most weighted interests. */
   isStrong(cluster: number): boolean {
     const k = this.clusters.indexOf(cluster);
@@ -339,24 +377,49 @@ interface Sequences {
 }
 
 /** Fills positions start .. end-1 with one user's interactions. */
-function fillSequence(
-  start: number,
-  end: number,
-  catalog: Catalog,
-  interests: UserInterests,
-  params: SyntheticParams,
-  rng: Rng,
-  out: Sequences,
-): void {
+type FillSequence = (start: number, end: number, catalog: Catalog, interests: UserInterests, params: SyntheticParams, rng: Rng, out: Sequences) => void;
+
+const fillSequence: FillSequence = (start, end, catalog, interests, params, rng, out) => {
+  if (params.sessionLength > 0) {
+    fillSessions(start, end, catalog, interests, params, rng, out);
+    return;
+  }
   for (let p = start; p < end; p++) {
     const item = nextItem(start, p, out.items, catalog, interests, params, rng);
     out.items[p] = item;
     out.ratings[p] = drawRating(interests.isStrong(catalog.clusterOf[item]), rng);
-    out.timestamps[p] =
-      p === start ? FIRST_START_TIME + rng.int(START_TIME_SPREAD) : out.timestamps[p - 1] + drawGap(rng);
+    out.timestamps[p] = p === start ? drawStartTime(rng) : out.timestamps[p - 1] + drawGap(DAY, rng);
     interests.drift(params.driftRate, rng);
   }
-}
+};
+
+/**
+ * fillSequence with sessions: each interaction after the first starts a new session with chance
+ * 1 / sessionLength, after a long gap (sessionGap) instead of a short one (burstGap). A session's start moves
+ * the active interest with chance gapSwitch, before its first interaction (switchDelay 0) or its second (1);
+ * the interaction at the move is drawn from the new interest (no successor, no repeat), so the move shows at once.
+ */
+const fillSessions: FillSequence = (start, end, catalog, interests, params, rng, out) => {
+  let moveNext = false;
+  for (let p = start; p < end; p++) {
+    const newSession = p > start && rng.uniform() * params.sessionLength < 1;
+    out.timestamps[p] =
+      p === start ? drawStartTime(rng) : out.timestamps[p - 1] + drawGap(newSession ? params.sessionGap : params.burstGap, rng);
+    const moves = newSession && params.gapSwitch > 0 && rng.uniform() < params.gapSwitch;
+    const moveNow = params.switchDelay === 0 ? moves : moveNext;
+    moveNext = moves;
+    let item: number;
+    if (moveNow) {
+      interests.move(rng);
+      item = drawFromCluster(catalog, interests.activeCluster, rng);
+    } else {
+      item = nextItem(start, p, out.items, catalog, interests, params, rng);
+    }
+    out.items[p] = item;
+    out.ratings[p] = drawRating(interests.isStrong(catalog.clusterOf[item]), rng);
+    interests.drift(params.driftRate, rng);
+  }
+};
 
 /** The item at position p of a sequence that starts at `start`; items[start .. p-1] is the history. */
 function nextItem(
@@ -385,7 +448,11 @@ function drawRating(strongInterest: boolean, rng: Rng): number {
   return Math.round(Math.min(5, Math.max(1, raw)));
 }
 
-/** Seconds to the next interaction: at least a minute, plus an exponential with a mean of one day. */
-function drawGap(rng: Rng): number {
-  return Math.round(MIN_GAP - MEAN_EXTRA_GAP * Math.log(1 - rng.uniform()));
+function drawStartTime(rng: Rng): number {
+  return FIRST_START_TIME + rng.int(START_TIME_SPREAD);
+}
+
+/** Seconds to the next interaction: at least a minute, plus an exponential with mean `meanExtra` seconds. */
+function drawGap(meanExtra: number, rng: Rng): number {
+  return Math.round(MIN_GAP - meanExtra * Math.log(1 - rng.uniform()));
 }

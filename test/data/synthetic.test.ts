@@ -5,6 +5,9 @@ import { Interactions, validateInteractions } from '../../src/data/interactions'
 import { stream } from '../../src/random/streams';
 
 const SMALL: SyntheticParams = { ...DEFAULT_SYNTHETIC_PARAMS, numUsers: 300 };
+/** The first user's first items and timestamps under seed 7, from the generator before sessions existed. */
+const FIRST_ITEMS_SEED_7 = [736, 736, 116, 326, 547];
+const FIRST_TIMES_SEED_7 = [1508665244, 1508701987, 1508798758];
 
 function generate(overrides: Partial<SyntheticParams> = {}, seed = 7): Interactions {
   return generateSynthetic({ ...SMALL, ...overrides }, stream(seed, 'synthetic'));
@@ -138,6 +141,67 @@ test('repeatStrength makes users return to items from long ago', () => {
   assert.ok(withRepeats > without + 0.15, `${without} -> ${withRepeats}`);
 });
 
+/** Users with two interests over the only two clusters, so that the cluster itself tells the interest. */
+const SESSIONS: Partial<SyntheticParams> = {
+  numClusters: 2, numCategories: 2, interestsPerUser: 2, transitionStrength: 0, repeatStrength: 0, driftRate: 0,
+  sessionLength: 3, burstGap: 600, sessionGap: 3 * 86_400,
+};
+
+/** Shares of short (under an hour) gaps, and of long ones, after which the cluster changes; `lag` 1 looks one step later. */
+function clusterChanges(data: Interactions, clusterOf: (item: number) => number, lag: number) {
+  const counts = { short: 0, shortChanged: 0, long: 0, longChanged: 0 };
+  for (let u = 0; u < data.numUsers; u++) {
+    for (let p = data.offsets[u] + 1; p + lag < data.offsets[u + 1]; p++) {
+      const long = data.timestamps[p] - data.timestamps[p - 1] > 3600;
+      const changed = clusterOf(data.items[p + lag]) !== clusterOf(data.items[p + lag - 1]);
+      if (long) { counts.long++; if (changed) counts.longChanged++; } else { counts.short++; if (changed) counts.shortChanged++; }
+    }
+  }
+  return { short: counts.shortChanged / counts.short, long: counts.longChanged / counts.long, longShare: counts.long / (counts.long + counts.short) };
+}
+
+test('default parameters leave the data as it was: no sessions, no gap effect', () => {
+  assert.equal(DEFAULT_SYNTHETIC_PARAMS.sessionLength, 0);
+  assert.equal(DEFAULT_SYNTHETIC_PARAMS.gapSwitch, 0);
+  // the first user's first items and gaps under seed 7, as the generator made them before sessions existed
+  const data = generate();
+  assert.deepEqual(Array.from(data.items.subarray(0, 5)), FIRST_ITEMS_SEED_7);
+  assert.deepEqual(Array.from(data.timestamps.subarray(0, 3)), FIRST_TIMES_SEED_7);
+});
+
+test('sessions: short gaps inside, long ones between, about one session start in sessionLength', () => {
+  const data = generate(SESSIONS);
+  validateInteractions(data);
+  let short = 0;
+  let long = 0;
+  for (let u = 0; u < data.numUsers; u++) {
+    for (let p = data.offsets[u] + 1; p < data.offsets[u + 1]; p++) {
+      const gap = data.timestamps[p] - data.timestamps[p - 1];
+      assert.ok(gap >= 60 && Number.isInteger(gap), `gap ${gap}`);
+      if (gap < 3600) short++;
+      else if (gap > 6 * 3600) long++;
+    }
+  }
+  const longShare = long / (short + long);
+  assert.ok(Math.abs(longShare - 1 / 3) < 0.03, `long gaps ${longShare}`);
+  assert.ok(short + long > 0.97 * (data.items.length - data.numUsers), 'gaps between an hour and six hours are rare');
+});
+
+test('gap_switch: a long gap moves the interest, at the session\'s first interaction or (switch_delay 1) its second', () => {
+  const clusterOf = (data: Interactions) => (item: number) => data.itemCategory[item];
+  const on = generate({ ...SESSIONS, gapSwitch: 1 });
+  const now = clusterChanges(on, clusterOf(on), 0);
+  // a few session gaps fall under an hour and a few burst gaps over it, hence the margins
+  assert.ok(now.long > 0.95 && now.short < 0.05, JSON.stringify(now));
+  const late = generate({ ...SESSIONS, gapSwitch: 1, switchDelay: 1 });
+  const atSecond = clusterChanges(late, clusterOf(late), 1);
+  assert.ok(atSecond.long > 0.95 && atSecond.short < 0.05, JSON.stringify(atSecond));
+  const off = generate(SESSIONS);
+  const none = clusterChanges(off, clusterOf(off), 0);
+  assert.ok(none.long === 0 && none.short === 0, JSON.stringify(none));
+  assert.ok(Math.abs(none.longShare - 1 / 3) < 0.03, JSON.stringify(none));
+});
+
 test('progress is reported every 1000 users and at the end', () => {
   const done: number[] = [];
   const params = { ...SMALL, numUsers: 2500, maxLength: SMALL.minLength };
@@ -157,6 +221,11 @@ test('nonsensical parameters throw', () => {
     [{ interestsPerUser: 17 }, /interestsPerUser/],
     [{ numUsers: 2.5 }, /numUsers/],
     [{ tokensPerItem: 9 }, /tokensPerItem/],
+    [{ sessionLength: 0.5 }, /sessionLength/],
+    [{ sessionGap: -1 }, /sessionGap/],
+    [{ gapSwitch: 0.5 }, /gapSwitch \(0.5\) needs sessions/],
+    [{ ...SESSIONS, interestsPerUser: 1, gapSwitch: 0.5 }, /needs another interest/],
+    [{ switchDelay: 2 }, /switchDelay/],
   ];
   for (const [overrides, message] of invalid) {
     assert.throws(() => generate(overrides), message, JSON.stringify(overrides));
