@@ -7,19 +7,24 @@
 # resumable (a run folder with metrics.json is kept). Then prints the Markdown tables and paired t-tests
 # (docs/mtam-table.md is its output).
 #   scripts/checks/mtam-table.sh [ml-1m ml-100k taobao yoochoose-sample diginetica]
-# Environment: DATA (default ../shared/datasets), SEEDS (default "1 2 3"), EPOCHS (default 3), JOBS (runs at
-# once, default 2), BACKEND (default native).
+# Environment: DATA (default ../shared/datasets), SEEDS (default "1 2 3"), EPOCHS (default 4: the prefix models
+# T-GRU and MTAM), SEQ_EPOCHS (default 30: BPR-MF, GRU4Rec and SASRec, whose epochs cost seconds here), JOBS
+# (runs at once, default 2), BACKEND (default native).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f dist/scripts/checks/mtam-table.js ] || make build >/dev/null
 DATA=$(cd "${DATA:-../shared/datasets}" && pwd)
 SEEDS=${SEEDS:-"1 2 3"}
-EPOCHS=${EPOCHS:-3}
+EPOCHS=${EPOCHS:-4}
+SEQ_EPOCHS=${SEQ_EPOCHS:-30}
 datasets=("$@")
 [ ${#datasets[@]} -eq 0 ] && datasets=(ml-1m ml-100k taobao yoochoose-sample diginetica)
-# The budget, the same for every neural model: d 32, the last 20 behaviours, batches of 128, lr 0.01 (few
-# steps: 3 epochs of a few thousand examples), EPOCHS epochs.
-NEURAL=(--set model.dim=32 --set model.max_length=20 --set train.batch_size=128 --set train.lr=0.01 --set "train.epochs=$EPOCHS")
+# The budget, the same for every neural model: d 32, the last 20 behaviours, batches of 128, lr 0.01 (a few
+# hundred steps at most). Epochs: MTAM and T-GRU train on every prefix (a few thousand examples an epoch, about
+# 15 s each here), the others on one sequence per user or on interactions (a second an epoch): EPOCHS for the
+# first, SEQ_EPOCHS for the others, so that each gets a few hundred steps; every run keeps its best validation
+# epoch.
+NEURAL=(--set model.dim=32 --set model.max_length=20 --set train.batch_size=128 --set train.lr=0.01)
 data_args() {
   case "$1" in
     ml-1m) echo "--preset mtam/ml-1m --path $DATA/movielens-1m/ratings.dat.gz --set data.movielens.movies_path=$DATA/movielens-1m/movies.dat" \
@@ -35,9 +40,10 @@ data_args() {
   esac
 }
 # label, memrec model, its settings
-MODELS=("toppop mostpop" "ppop ppop" "bpr bpr --set model.dim=32 --set train.lr=0.01 --set train.epochs=$EPOCHS --set train.batch_size=128"
-  "gru4rec gru4rec ${NEURAL[*]} --set model.embedding_dim=32" "sasrec sasrec ${NEURAL[*]}" "tgru tgru ${NEURAL[*]}"
-  "mtam mtam ${NEURAL[*]}" "mtam_dot mtam ${NEURAL[*]} --set model.attention=dot")
+MODELS=("toppop mostpop" "ppop ppop" "bpr bpr --set model.dim=32 --set train.lr=0.01 --set train.batch_size=128 --set train.epochs=$SEQ_EPOCHS"
+  "gru4rec gru4rec ${NEURAL[*]} --set model.embedding_dim=32 --set train.epochs=$SEQ_EPOCHS" "sasrec sasrec ${NEURAL[*]} --set train.epochs=$SEQ_EPOCHS"
+  "tgru tgru ${NEURAL[*]} --set train.epochs=$EPOCHS" "mtam mtam ${NEURAL[*]} --set model.hops=4 --set train.epochs=$EPOCHS"
+  "mtam_dot mtam ${NEURAL[*]} --set model.hops=4 --set model.attention=dot --set train.epochs=$EPOCHS")
 # one command line per run, seed by seed (a cut-short session still has whole seeds), run JOBS at a time
 commands=()
 for seed in $SEEDS; do
