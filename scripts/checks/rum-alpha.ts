@@ -25,7 +25,7 @@ import { writeFileAtomic } from '../../src/results/atomic';
 import { readPerUser } from '../../src/run/compare-runs';
 import { readIndex, type TrialRecord } from '../../src/sweep/index-file';
 import { MEMREC_BIN } from '../../src/sweep/runner';
-import { svgDocument, text, ticksUpTo } from './svg';
+import { svgDocument, text, ticksUpTo } from '../../src/reproduce/svg';
 
 const VARIANTS = [
   { model: 'rum_item', label: 'RUM-I', colour: '#2b6cb0' },

@@ -28,7 +28,7 @@ import { loadData, prepareExperiment } from '../../src/run/experiment';
 import { pointBatchParts } from '../../src/train/batches/point-batch';
 import { positionsOf, type Positions } from '../../src/train/batches/positions';
 import { Reporter } from '../../src/util/reporter';
-import { svgDocument, text } from './svg';
+import { svgDocument, text } from '../../src/reproduce/svg';
 
 /** Users longer than this are not sampled: their maps would be too large to read (the paper's have ~20 purchases). */
 const MAX_PURCHASES = 30;

@@ -48,15 +48,14 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
         const seeds = flags.seeds ? parseSeeds(flags.seeds) : flags.quick ? [1] : [1, 2, 3];
         const dataDir = flags.data ?? process.env.MEMREC_DATA ?? join(PACKAGE_ROOT, '..', 'shared', 'datasets');
         const tablesDir = flags.tables ?? (flags.quick ? 'results/tables-quick' : 'results/tables');
-        if (flags.quick) for (const paper of papers) refuseOverFullTable(TABLES[paper], tablesDir);
+        if (flags.quick) for (const table of papers.flatMap((paper) => TABLES[paper])) refuseOverFullTable(table, tablesDir);
         const reporter = new Reporter(false);
         mkdirSync(tablesDir, { recursive: true });
-        for (const paper of papers) {
+        for (const table of papers.flatMap((paper) => TABLES[paper])) {
           const started = performance.now();
-          const table = TABLES[paper];
           const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs }, reporter);
           const minutes = ((performance.now() - started) / 60000).toFixed(1);
-          const header = `memrec reproduce --paper ${paper}${flags.quick ? ' --quick' : ''}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.`;
+          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.`;
           const { markdown, files } = writeReports(table, outcomes, tablesDir, header);
           process.stdout.write(`${markdown}\nwritten: ${files.join(', ')}\n`);
         }

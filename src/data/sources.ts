@@ -3,6 +3,7 @@ import { stream } from '../random/streams';
 import { Progress } from '../util/progress';
 import { amazon } from './loaders/amazon';
 import { delimited } from './loaders/delimited';
+import { diginetica } from './loaders/diginetica';
 import type { DataSource } from './loaders/source';
 import { movielens } from './loaders/movielens';
 import { s3rec } from './loaders/s3rec';
@@ -70,6 +71,7 @@ export const DATA_SOURCES: Readonly<Record<string, DataSource>> = {
   taobao,
   yoochoose,
   ali_mobile: aliMobile,
+  diginetica,
   delimited,
 };
 

@@ -5,6 +5,7 @@ import { compareRuns } from '../run/compare-runs';
 import type { ColumnOutcome } from './run';
 import type { TableSpec } from './tables';
 import { UsageError } from '../util/errors';
+import { svgDocument, text, ticksUpTo } from './svg';
 
 /** One cell of the written table: ours (mean and sd over seeds, in the paper's scale), the paper's, the gap. */
 interface Cell {
@@ -28,9 +29,11 @@ interface ColumnReport {
 }
 
 function cellsOf(table: TableSpec, outcome: ColumnOutcome): Cell[] {
+  const column = outcome.column.published;
   const published = (row: string) => {
+    if (column === null) return null;
     try {
-      return table.published(outcome.column.published, row);
+      return table.published(column, row);
     } catch {
       return null;
     }
@@ -146,6 +149,54 @@ function html(table: TableSpec, reports: ColumnReport[], header: string): string
   return `${parts.join('\n')}\n`;
 }
 
+const PALETTE = ['#2b6cb0', '#c05621', '#2f855a', '#6b46c1', '#b7791f', '#c53030', '#319795', '#4a5568', '#d53f8c', '#718096', '#744210'];
+
+/**
+ * A figure table (`series`): one panel per metric, our mean against x with ±1 sd over seeds, one line per
+ * column with figures; columns without any are left out of the legend too.
+ */
+function seriesSvg(table: TableSpec, reports: ColumnReport[]): string {
+  const series = table.series as NonNullable<TableSpec['series']>;
+  const drawn = reports.filter((r) => r.cells.some((c) => c.ours !== null));
+  const panel = { width: 420, height: 300, left: 60, top: 50 };
+  const [width, height] = [panel.left + table.metrics.length * (panel.width + 40), panel.top + panel.height + 60 + 18 * drawn.length];
+  const [xMin, xMax] = [Math.min(...series.x), Math.max(...series.x)];
+  const body = [text(width / 2, 22, table.title, 'middle', 'font-size="13" font-weight="bold"')];
+  table.metrics.forEach((metric, m) => {
+    const left = panel.left + m * (panel.width + 40);
+    const [right, bottom] = [left + panel.width, panel.top + panel.height];
+    const cells = drawn.flatMap((r) => r.cells.filter((c) => c.metric === metric && c.ours !== null));
+    const ticks = ticksUpTo(Math.max(1e-6, ...cells.map((c) => (c.ours as number) + (c.sd ?? 0))) * 1.05, 6);
+    const yMax = ticks.values[ticks.values.length - 1];
+    const x = (v: number) => left + ((v - xMin) / Math.max(1, xMax - xMin)) * panel.width;
+    const y = (v: number) => bottom - (v / yMax) * panel.height;
+    for (const v of ticks.values) {
+      body.push(`<line x1="${left}" x2="${right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e2e8f0"/>`, text(left - 6, y(v) + 4, v.toFixed(ticks.decimals), 'end'));
+    }
+    for (const v of series.x) body.push(text(x(v), bottom + 16, String(v), 'middle'));
+    body.push(`<polyline points="${left},${panel.top} ${left},${bottom} ${right},${bottom}" fill="none" stroke="#000"/>`);
+    body.push(text((left + right) / 2, bottom + 34, series.axis, 'middle'), text((left + right) / 2, panel.top - 8, `test ${metric}`, 'middle', 'font-weight="bold"'));
+    drawn.forEach((report, k) => {
+      const colour = PALETTE[k % PALETTE.length];
+      const points = table.rows.flatMap((row, i) => {
+        const cell = report.cells.find((c) => c.row === row.label && c.metric === metric);
+        return cell && cell.ours !== null ? [{ px: x(series.x[i]), ours: cell.ours, sd: cell.sd ?? 0 }] : [];
+      });
+      for (const p of points) {
+        if (p.sd > 0) body.push(`<line x1="${p.px.toFixed(1)}" x2="${p.px.toFixed(1)}" y1="${y(p.ours - p.sd).toFixed(1)}" y2="${y(p.ours + p.sd).toFixed(1)}" stroke="${colour}" stroke-opacity="0.5"/>`);
+        body.push(`<circle cx="${p.px.toFixed(1)}" cy="${y(p.ours).toFixed(1)}" r="3" fill="${colour}"/>`);
+      }
+      body.push(`<polyline points="${points.map((p) => `${p.px.toFixed(1)},${y(p.ours).toFixed(1)}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="2"/>`);
+    });
+  });
+  drawn.forEach((report, k) => {
+    const ly = panel.top + panel.height + 56 + 18 * k;
+    body.push(`<line x1="${panel.left}" x2="${panel.left + 30}" y1="${ly - 4}" y2="${ly - 4}" stroke="${PALETTE[k % PALETTE.length]}" stroke-width="2"/>`);
+    body.push(text(panel.left + 38, ly, `${report.outcome.column.key} (mean over seeds, bars ±1 sd)`));
+  });
+  return svgDocument(width, height, body);
+}
+
 const tableBase = (table: TableSpec, outDir: string) => join(outDir, `${table.paper}-${table.id}`);
 
 /**
@@ -160,16 +211,21 @@ export function refuseOverFullTable(table: TableSpec, outDir: string): void {
   }
 }
 
-/** Writes <outDir>/<paper>-<table>.{md,csv,html}; returns the Markdown. */
+/** Writes <outDir>/<paper>-<table>.{md,csv,html} (and .svg for a figure); returns the Markdown and the files. */
 export function writeReports(table: TableSpec, outcomes: ColumnOutcome[], outDir: string, header: string): { markdown: string; files: string[] } {
   const reports = outcomes.map((outcome) => {
     const cells = cellsOf(table, outcome);
     return { outcome, cells, marks: marksOf(table, outcome, cells) };
   });
   const base = tableBase(table, outDir);
-  const text = markdown(table, reports, header);
-  writeFileAtomic(`${base}.md`, text);
+  const written = markdown(table, reports, header);
+  writeFileAtomic(`${base}.md`, written);
   writeFileAtomic(`${base}.csv`, csv(table, reports));
   writeFileAtomic(`${base}.html`, html(table, reports, header));
-  return { markdown: text, files: [`${base}.md`, `${base}.csv`, `${base}.html`] };
+  const files = [`${base}.md`, `${base}.csv`, `${base}.html`];
+  if (table.series) {
+    writeFileAtomic(`${base}.svg`, seriesSvg(table, reports));
+    files.push(`${base}.svg`);
+  }
+  return { markdown: written, files };
 }

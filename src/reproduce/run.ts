@@ -43,13 +43,15 @@ function settings(texts: readonly string[]): Record<string, unknown> {
 }
 
 /**
- * Runs one cell as a sweep over the seeds (select none) in OUT/<paper>/<column>/<model>, so that a killed
- * reproduction resumes where it stopped, with the table's, the row's and (with --quick) the quick settings.
+ * Runs one cell as a sweep over the seeds (select none) in OUT/<paper>/<column>/<row key or model>, so that a
+ * killed reproduction resumes where it stopped and tables sharing a row share its runs, with the table's, the
+ * row's and (with --quick) the table's, column's and row's quick settings.
  */
 async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file: string, options: ReproduceOptions, reporter: Reporter): Promise<CellOutcome> {
-  const out = resolve(options.out, table.paper, column.key + (options.quick ? '-quick' : ''), row.model as string);
+  const out = resolve(options.out, table.paper, column.key + (options.quick ? '-quick' : ''), row.key ?? (row.model as string));
   mkdirSync(out, { recursive: true });
-  const set = settings([...table.sets, ...(row.sets ?? []), ...(options.quick ? table.quickSets : []), `model.name=${row.model}`]);
+  const quick = options.quick ? [...table.quickSets, ...(column.quickSets ?? []), ...(row.quickSets ?? [])] : [];
+  const set = settings([...table.sets, ...(row.sets ?? []), ...quick, `model.name=${row.model}`]);
   for (const side of column.sideFiles ?? []) {
     const path = [join(dirname(file), basename(side.file)), join(options.dataDir, side.file)].find((f) => existsSync(f));
     if (path) set[side.key] = resolve(path);
@@ -80,6 +82,7 @@ async function runColumn(table: TableSpec, column: ColumnSpec, options: Reproduc
   const cells: Record<string, CellOutcome> = {};
   for (const row of table.rows) {
     if (row.model === null) cells[row.label] = { kind: 'missing', why: 'model not in memrec' };
+    else if (row.unavailable) cells[row.label] = { kind: 'missing', why: row.unavailable };
     else if (file === null) cells[row.label] = { kind: 'missing', why: `data not available (${column.files[0]} not in ${options.dataDir}, nor under its other names)` };
     else cells[row.label] = await runCell(table, column, row, file, options, reporter);
   }

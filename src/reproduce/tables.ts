@@ -7,8 +7,8 @@ import { paperTablesDir } from '../data/paper-stats';
 export interface ColumnSpec {
   /** the column's key in the paper's table (and in the output) */
   readonly key: string;
-  /** the paper's column whose figures are printed beside ours (another key for a stand-in dataset) */
-  readonly published: string;
+  /** the paper's column whose figures are printed beside ours (another key for a stand-in dataset; null: none) */
+  readonly published: string | null;
   readonly preset: string;
   /** the raw file, relative to the data folder, under every name users get it by; the first that exists is used */
   readonly files: readonly string[];
@@ -16,16 +16,24 @@ export interface ColumnSpec {
   readonly sideFiles?: readonly { readonly key: string; readonly file: string }[];
   /** what the reader must know about this column (a stand-in dataset, a sample) */
   readonly note?: string;
+  /** settings --quick adds for this column (a smaller sample of a large stand-in file) */
+  readonly quickSets?: readonly string[];
 }
 
 /** One row: a model of the paper's table and memrec's model for it (null: not in memrec). */
 export interface RowSpec {
   readonly label: string;
   readonly model: string | null;
+  /** the cell's run folder under its column, where rows (or tables) share a model; default the model */
+  readonly key?: string;
+  /** why the row cannot run yet though its model is in memrec (a key not merged), shown in its cells */
+  readonly unavailable?: string;
   /** a baseline (not the paper's own model), for the significance mark */
   readonly baseline: boolean;
   /** model settings for this row, as `--set` overrides */
   readonly sets?: readonly string[];
+  /** model settings --quick adds for this row (a smaller network) */
+  readonly quickSets?: readonly string[];
 }
 
 export interface TableSpec {
@@ -45,6 +53,8 @@ export interface TableSpec {
   readonly quickSets: readonly string[];
   /** the published figures of a row in a column, in `metrics` order, or null */
   published(column: string, row: string): number[] | null;
+  /** a figure rather than a table: row k is the point at x[k] of each column's line, drawn as SVG too */
+  readonly series?: { readonly axis: string; readonly x: readonly number[] };
 }
 
 function paperYaml(paper: string): Record<string, unknown> {
@@ -141,7 +151,10 @@ const DMAN: TableSpec = {
 };
 
 const mtamTable2 = lazy(() => paperYaml('mtam').table2 as { columns: string[] } & Record<string, Record<string, number[]>>);
-const MTAM_COLUMNS: [string, string, string[], { key: string; file: string }[]][] = [
+const mtamTable3 = lazy(() => paperYaml('mtam').table3_ablation as Record<string, Record<string, number[]>>);
+/** Table 3's columns, in its order */
+const MTAM_DATASETS = ['ml25m', 'electronics', 'cds_vinyl', 'movies_tv', 'yoochoose4', 'ali_mobile'];
+const MTAM_PAPER_COLUMNS: [string, string, string[], { key: string; file: string }[]][] = [
   ['ml25m', 'mtam/ml25m', anyOf(['ml-20m', 'movielens-20m'], ['ratings.csv']), [{ key: 'data.movielens.movies_path', file: 'ml-20m/movies.csv' }]],
   ['electronics', 'mtam/electronics', anyOf(['amazon-2018', ''], ['Electronics.json.gz']), [{ key: 'data.amazon.meta_path', file: 'amazon-2018/meta_Electronics.json.gz' }]],
   ['cds_vinyl', 'mtam/cds-vinyl', anyOf(['amazon-2018', ''], ['CDs_and_Vinyl.json.gz']), [{ key: 'data.amazon.meta_path', file: 'amazon-2018/meta_CDs_and_Vinyl.json.gz' }]],
@@ -151,6 +164,75 @@ const MTAM_COLUMNS: [string, string, string[], { key: string; file: string }[]][
   // tianchi-mobile/ and the archive's name tianchi_mobile_recommend_train_user/ hold the same Tianchi file
   ['ali_mobile', 'mtam/ali-mobile', anyOf(['ali-mobile', 'tianchi-mobile', 'tianchi_mobile_recommend_train_user', ''], ['tianchi_mobile_recommend_train_user.csv']), []],
 ];
+/** --quick on a stand-in column: a few thousand training prefixes (a user sample, each user's last 12 behaviours) */
+const quickPreprocess = (steps: string[]) => [`data.preprocess=[${[...steps, 'recent n=12'].join(', ')}]`];
+/** The data at hand (../shared/datasets), each with its mtam/* preset; docs/mtam-table.md has their figures. */
+const MTAM_STAND_INS: ColumnSpec[] = [
+  {
+    key: 'ml_1m',
+    published: 'ml25m',
+    preset: 'mtam/ml-1m',
+    files: anyOf(['movielens-1m', 'ml-1m', ''], ['ratings.dat', 'ratings.dat.gz']),
+    sideFiles: [{ key: 'data.movielens.movies_path', file: 'movielens-1m/movies.dat' }],
+    note: "a stand-in for ml25m, whose figures are beside it for orientation only: MovieLens-1M with its genres strings as categories; where only movielens-1m/ratings.dat.gz (users 1-2,999) is at hand, that half",
+    quickSets: quickPreprocess(['implicit', 'min_count users=10 items=30', 'keep_users fraction=0.1']),
+  },
+  {
+    key: 'ml_100k',
+    published: 'ml25m',
+    preset: 'mtam/ml-100k',
+    files: anyOf(['movielens-100k', 'ml-100k', ''], ['u.data']),
+    sideFiles: [{ key: 'data.movielens.movies_path', file: 'movielens-100k/u.item' }],
+    note: 'a stand-in for ml25m, whose figures are beside it for orientation only: MovieLens-100K with its genre flags as categories',
+    quickSets: quickPreprocess(['implicit', 'min_count users=10 items=30', 'keep_users fraction=0.3']),
+  },
+  {
+    key: 'taobao',
+    published: 'ali_mobile',
+    preset: 'mtam/taobao',
+    files: anyOf(['taobao-userbehavior', 'taobao', ''], ['UserBehavior.csv']),
+    note: "a stand-in for ali_mobile (Alibaba behaviours with categories), whose figures are beside it for orientation only: the first 815 users of Taobao's UserBehavior.csv, filtered for its size (see the preset)",
+    quickSets: quickPreprocess(['implicit', 'min_count items=5', 'min_count users=5']),
+  },
+  {
+    key: 'yoochoose_sample',
+    published: 'yoochoose4',
+    preset: 'mtam/yoochoose-sample',
+    files: anyOf(['yoochoose', 'yoochoose-data', ''], ['yoochoose-clicks-100k_train_full.txt']),
+    note: "a stand-in for yoochoose4, whose figures are beside it for orientation only: session-rec's prepared 100k-click sample, no categories, filtered for its size (see the preset)",
+    quickSets: quickPreprocess(['min_count items=5', 'min_count users=5', 'keep_users fraction=0.15']),
+  },
+  {
+    key: 'diginetica',
+    published: null,
+    preset: 'mtam/diginetica',
+    files: anyOf(['diginetica', ''], ['sample_train-item-views.csv']),
+    note: "not in the paper: SR-GNN's DIGINETICA sample, sessions as users, no categories, filtered for its size (see the preset)",
+  },
+];
+const MTAM_COLUMNS: ColumnSpec[] = [
+  ...MTAM_PAPER_COLUMNS.map(([key, preset, files, sideFiles]) => ({ key, published: key, preset, files, sideFiles })),
+  ...MTAM_STAND_INS,
+];
+/** --quick: a smaller network for every neural row (d 32, the last 20 behaviours) */
+const SMALL = ['model.dim=32', 'model.max_length=20'];
+/** memrec's rows of MTAM's tables; rows that several tables share have one key, so one run fills them all */
+const MTAM_ROWS: Record<string, Omit<RowSpec, 'label' | 'baseline'>> = {
+  toppop: { model: 'mostpop' },
+  ppop: { model: 'ppop' },
+  bpr: { model: 'bpr', quickSets: ['model.dim=32'] },
+  gru4rec: { model: 'gru4rec', quickSets: [...SMALL, 'model.embedding_dim=32'] },
+  // the paper's GRU: GRU4Rec-style with the category and position inputs, i.e. MTAM's inputs, a plain GRU, no hops
+  gru: { model: 'mtam', key: 'gru', sets: ['model.unit=gru', 'model.hops=0'], quickSets: SMALL },
+  sasrec: { model: 'sasrec', quickSets: SMALL },
+  tgru: { model: 'tgru', quickSets: SMALL },
+  // hops written out: Figure 5's 4-hop point is this run whatever the key's default becomes
+  mtam: { model: 'mtam', sets: ['model.hops=4'], quickSets: SMALL },
+};
+const row = (label: string, baseline: boolean, spec: Omit<RowSpec, 'label' | 'baseline'> | null): RowSpec => ({ label, baseline, ...(spec ?? { model: null }) });
+const mtamVariant = (key: string, sets: string[]): Omit<RowSpec, 'label' | 'baseline'> => ({ model: 'mtam', key, sets, quickSets: SMALL });
+// not tuned (no validation part in the paper): 20 epochs, the best validation epoch kept
+const MTAM_SETS = ['train.epochs=20'];
 
 const MTAM: TableSpec = {
   paper: 'mtam',
@@ -159,30 +241,79 @@ const MTAM: TableSpec = {
   metrics: ['hr@10', 'ndcg@10'],
   primary: 'hr@10',
   scale: 1,
-  columns: MTAM_COLUMNS.map(([key, preset, files, sideFiles]) => ({ key, published: key, preset, files, sideFiles })),
+  columns: MTAM_COLUMNS,
   rows: [
-    ['TopPop', 'mostpop'],
-    ['P-Pop', 'ppop'],
-    ['BPR-MF', 'bpr'],
-    ['GRU--', null],
-    ['GRU', 'gru4rec'],
-    ['T-SeqRec', null],
-    ['T-GRU', null],
-    ['SASRec', 'sasrec'],
-    ['TiSASRec', null],
-    ['NARM', null],
-    ['NARM+', null],
-    ['NARM++', null],
-    ['STAMP', null],
-    ['MTAM', null],
-  ].map(([label, model]) => ({ label: label as string, model, baseline: label !== 'MTAM' })),
-  sets: ['train.epochs=20'],
+    row('TopPop', true, MTAM_ROWS.toppop),
+    row('P-Pop', true, MTAM_ROWS.ppop),
+    row('BPR-MF', true, MTAM_ROWS.bpr),
+    row('GRU--', true, MTAM_ROWS.gru4rec),
+    row('GRU', true, MTAM_ROWS.gru),
+    row('T-SeqRec', true, null),
+    row('T-GRU', true, MTAM_ROWS.tgru),
+    row('SASRec', true, MTAM_ROWS.sasrec),
+    row('TiSASRec', true, null),
+    row('NARM', true, null),
+    row('NARM+', true, null),
+    row('NARM++', true, null),
+    row('STAMP', true, null),
+    row('MTAM', false, MTAM_ROWS.mtam),
+  ],
+  sets: MTAM_SETS,
   quickSets: QUICK,
   published: (column, row) => {
     const table = mtamTable2();
     const k = table.columns.indexOf(row);
     return k < 0 ? null : [table['HR@10'][column][k], table['NDCG@10'][column][k]];
   },
+};
+
+/** A figure of MTAM's columns from its own table's figures (Table 3's, Figure 5's none). */
+function mtamColumnFigures(read: () => Record<string, Record<string, number[]>>) {
+  return (column: string, row: string): number[] | null => {
+    const k = MTAM_DATASETS.indexOf(column);
+    const figures = read()[row];
+    return k < 0 || !figures ? null : [figures['HR@10'][k], figures['NDCG@10'][k]];
+  };
+}
+
+const MTAM_ABLATION: TableSpec = {
+  ...MTAM,
+  id: 'table3',
+  title: 'MTAM (Ji et al., CIKM 2020), Table 3 (ablation): HR@10 and NDCG@10',
+  rows: [
+    row('GRU', true, MTAM_ROWS.gru),
+    row('MTAM', false, MTAM_ROWS.mtam),
+    row('MTAM-with-T-SeqRec', true, null),
+    row('MTAM-without-time-RNN', true, mtamVariant('mtam-unit-gru', ['model.unit=gru'])),
+    row('MTAM-without-time-attention', true, mtamVariant('mtam-attention-dot', ['model.attention=dot'])),
+    row('MTAM-via-T-GRU', true, mtamVariant('mtam-memory-states', ['model.memory=states'])),
+    row('MTAM-via-GRU', true, mtamVariant('mtam-memory-states-unit-gru', ['model.memory=states', 'model.unit=gru'])),
+    {
+      label: 'time-aware-self-attention',
+      baseline: true,
+      model: 'sasrec',
+      key: 'sasrec-attention-time-aware',
+      sets: ['model.attention=time_aware'],
+      quickSets: SMALL,
+      unavailable: "not yet available: sasrec's model.attention=time_aware is not merged",
+    },
+  ],
+  published: mtamColumnFigures(mtamTable3),
+};
+
+const HOPS = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+
+const MTAM_HOPS: TableSpec = {
+  ...MTAM,
+  id: 'figure5',
+  title: 'MTAM (Ji et al., CIKM 2020), Figure 5: HR@10 and NDCG@10 against the number of hops (0 = T-GRU)',
+  // 0 hops is T-GRU (the paper's definition) and 4 hops Table 2's MTAM: the runs of Table 2's rows
+  rows: HOPS.map((hops) =>
+    row(`${hops} hops`, hops === 0, hops === 0 ? MTAM_ROWS.tgru : hops === 4 ? MTAM_ROWS.mtam : mtamVariant(`mtam-hops${hops}`, [`model.hops=${hops}`])),
+  ),
+  // the paper draws Figure 5 without printing its values
+  published: () => null,
+  series: { axis: 'hops', x: HOPS },
 };
 
 const marsTable1 = lazy(() => paperYaml('mars').table1 as Record<string, Record<string, number[]>>);
@@ -208,5 +339,5 @@ const MARS: TableSpec = {
   published: (column, row) => marsTable1()[column]?.[row] ?? null,
 };
 
-/** Every paper table `memrec reproduce` knows, by paper. */
-export const TABLES: Readonly<Record<string, TableSpec>> = { rum: RUM, dman: DMAN, mtam: MTAM, mars: MARS };
+/** Every paper table (and figure) `memrec reproduce` knows, by paper, in the order they are run. */
+export const TABLES: Readonly<Record<string, readonly TableSpec[]>> = { rum: [RUM], dman: [DMAN], mtam: [MTAM, MTAM_ABLATION, MTAM_HOPS], mars: [MARS] };

@@ -5,8 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { isOneLineError, memrec } from '../helpers/cli';
-import { firstExisting } from '../../src/reproduce/run';
-import { TABLES } from '../../src/reproduce/tables';
+import { resolveConfig } from '../../src/config/load';
+import { presetFile } from '../../src/data/presets';
+import { writeReports } from '../../src/reproduce/report';
+import { firstExisting, type ColumnOutcome } from '../../src/reproduce/run';
+import { TABLES, type RowSpec, type TableSpec } from '../../src/reproduce/tables';
+import { schemaProvider } from '../../src/schema/schema';
 
 /**
  * A data folder holding only RUM's stand-in file, amazon-2014-5core/reviews_Musical_Instruments_5.json.gz:
@@ -80,7 +84,7 @@ test('reproduce --quick refuses a tables folder holding a full table, before run
 
 test('reproduce finds a raw file under the names users get it by', () => {
   const root = mkdtempSync(join(tmpdir(), 'memrec-reproduce-names-'));
-  const column = (paper: string, key: string) => TABLES[paper].columns.find((c) => c.key === key)?.files ?? [];
+  const column = (paper: string, key: string) => TABLES[paper][0].columns.find((c) => c.key === key)?.files ?? [];
   const cases: [string, string, string][] = [
     ['mtam', 'ali_mobile', 'tianchi-mobile/tianchi_mobile_recommend_train_user.csv'],
     ['mtam', 'ali_mobile', 'tianchi_mobile_recommend_train_user.csv'],
@@ -103,4 +107,85 @@ test('reproduce finds a raw file under the names users get it by', () => {
     writeFileSync(join(both, folder, 'tianchi_mobile_recommend_train_user.csv'), 'x');
   }
   assert.equal(firstExisting(both, column('mtam', 'ali_mobile')), join(both, 'ali-mobile', 'tianchi_mobile_recommend_train_user.csv'));
+});
+
+test("reproduce --paper mtam: Table 2, Table 3 and Figure 5, every runnable row a valid config in every column, full and --quick", () => {
+  const tables = TABLES.mtam;
+  assert.deepEqual(tables.map((t) => t.id), ['table2', 'table3', 'figure5']);
+  for (const key of ['ml_1m', 'ml_100k', 'taobao', 'yoochoose_sample', 'diginetica']) assert.ok(tables[0].columns.some((c) => c.key === key), key);
+  const rows = (table: TableSpec) => Object.fromEntries(table.rows.map((r) => [r.label, r]));
+  const table2 = rows(tables[0]);
+  assert.deepEqual([table2['GRU--'].model, table2.GRU.model, table2.GRU.sets, table2['T-GRU'].model, table2.MTAM.model], ['gru4rec', 'mtam', ['model.unit=gru', 'model.hops=0'], 'tgru', 'mtam']);
+  assert.equal(rows(tables[1])['time-aware-self-attention'].model, 'sasrec');
+  for (const table of tables) {
+    for (const column of table.columns) {
+      for (const row of table.rows.filter((r) => r.model !== null && !r.unavailable)) {
+        for (const quick of [false, true]) {
+          const sets = [...table.sets, ...(row.sets ?? []), ...(quick ? [...table.quickSets, ...(column.quickSets ?? []), ...(row.quickSets ?? [])] : []), `model.name=${row.model}`];
+          assert.doesNotThrow(() => resolveConfig(schemaProvider, presetFile(column.preset), sets), `${table.id} ${column.key} ${row.label}${quick ? ' --quick' : ''}`);
+        }
+      }
+    }
+  }
+});
+
+test("reproduce --paper mtam: a row that several tables share is one cell (the same key, model and settings), so one run fills them all", () => {
+  const byKey = new Map<string, RowSpec>();
+  for (const row of TABLES.mtam.flatMap((t) => t.rows).filter((r) => r.model !== null)) {
+    const key = row.key ?? (row.model as string);
+    const seen = byKey.get(key);
+    if (seen) assert.deepEqual({ ...row, label: '', baseline: false }, { ...seen, label: '', baseline: false }, key);
+    else byKey.set(key, row);
+  }
+  const [table2, , figure5] = TABLES.mtam;
+  assert.deepEqual(figure5.series, { axis: 'hops', x: [0, 1, 2, 3, 4, 5, 6, 7, 8] });
+  const keyOf = (r: RowSpec) => r.key ?? r.model;
+  assert.equal(keyOf(figure5.rows[0]), keyOf(table2.rows.find((r) => r.label === 'T-GRU') as RowSpec));
+  assert.equal(keyOf(figure5.rows[4]), keyOf(table2.rows.find((r) => r.label === 'MTAM') as RowSpec));
+  assert.deepEqual(figure5.rows.slice(1).map((r) => r.sets), [1, 2, 3, 4, 5, 6, 7, 8].map((k) => (k === 4 ? ['model.hops=4'] : [`model.hops=${k}`])));
+  assert.equal(new Set(figure5.rows.map(keyOf)).size, 9);
+});
+
+test('a figure table (series) writes its points as CSV and one SVG panel per metric, a line per column with figures', () => {
+  const out = mkdtempSync(join(tmpdir(), 'memrec-reproduce-figure-'));
+  const figure: TableSpec = {
+    paper: 'p',
+    id: 'figure1',
+    title: 'a figure',
+    metrics: ['hr@10', 'ndcg@10'],
+    primary: 'hr@10',
+    scale: 1,
+    columns: [],
+    rows: [0, 1, 2].map((k) => ({ label: `${k} hops`, model: 'mtam', key: `h${k}`, baseline: true })),
+    sets: [],
+    quickSets: [],
+    published: () => null,
+    series: { axis: 'hops', x: [0, 1, 2] },
+  };
+  const column = (key: string, hr: number[] | null): ColumnOutcome => ({
+    column: { key, published: null, preset: 'mtam/diginetica', files: [] },
+    file: hr ? `/data/${key}` : null,
+    cells: Object.fromEntries(
+      figure.rows.map((r, k) => [
+        r.label,
+        hr ? { kind: 'ok', test: { 'hr@10': { mean: hr[k], sd: 0.01, n: 3 }, 'ndcg@10': { mean: hr[k] / 2, sd: null, n: 1 } }, runDirs: [] } : { kind: 'missing', why: 'data not available' },
+      ]),
+    ),
+  });
+  const { files } = writeReports(figure, [column('a', [0.1, 0.2, 0.15]), column('b', null)], out, 'header');
+  assert.deepEqual(files.map((f) => f.slice(out.length + 1)), ['p-figure1.md', 'p-figure1.csv', 'p-figure1.html', 'p-figure1.svg']);
+  const csv = readFileSync(join(out, 'p-figure1.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv.length, 1 + 2 * 3 * 2);
+  assert.ok(csv.includes('p,figure1,a,1 hops,hr@10,0.2,0.01,3,,,'), csv.join('\n'));
+  const svg = readFileSync(join(out, 'p-figure1.svg'), 'utf8');
+  // one line per metric for column a only, its three points each, and the x axis's labels
+  assert.equal(svg.match(/<polyline points="[^"]*" fill="none" stroke="#2b6cb0"/g)?.length, 2);
+  assert.equal(svg.match(/<circle /g)?.length, 6);
+  assert.match(svg, /test hr@10/);
+  assert.match(svg, /a \(mean over seeds, bars ±1 sd\)/);
+  assert.doesNotMatch(svg, />b \(mean/);
+  // HR@10's points lie at x = 0, 1, 2 (panel from 60 to 480) and in the order of their values
+  const points = (svg.match(/<polyline points="([^"]*)" fill="none" stroke="#2b6cb0"/) as RegExpMatchArray)[1].split(' ').map((p) => p.split(',').map(Number));
+  assert.deepEqual(points.map((p) => p[0]), [60, 270, 480]);
+  assert.ok(points[1][1] < points[2][1] && points[2][1] < points[0][1]);
 });

@@ -1,6 +1,7 @@
 /**
- * The few SVG pieces that the figure scripts (rum-alpha.ts, rum-attention.ts) share. The figures are written
- * by hand, with no plotting library, so that they are plain files that a browser or GitHub shows as they are.
+ * The few SVG pieces that the figures share (memrec reproduce's figures, scripts/checks/rum-alpha.ts and
+ * rum-attention.ts). The figures are written by hand, with no plotting library, so that they are plain files
+ * that a browser or GitHub shows as they are.
  */
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
