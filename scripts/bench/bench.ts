@@ -196,6 +196,9 @@ function mtamMemrec(steps: number): number {
     `model.dim=${MTAM.dim}`,
     `model.max_length=${MTAM.length}`,
     `model.hops=${MTAM.hops}`,
+    // the network torch_step.py builds: item + position embedding, a separate output matrix
+    'model.category=none',
+    'model.tie_output=false',
     `train.batch_size=${MTAM.batch}`,
   ]);
   // users with more than `length` items, so that most prefixes fill the window

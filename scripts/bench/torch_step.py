@@ -82,7 +82,8 @@ MASKED = -1e9
 class Mtam(nn.Module):
     """memrec's MTAM: item + position embedding with dropout, a time-aware GRU over the last `length` behaviours
     (gaps from the ages before the target), its last state refined by `hops` time-aware attention reads of the
-    behaviour memory, the result scored against a separate output table. Ages are in model.time_scale units."""
+    behaviour memory, the result scored against a separate output table. Gaps are in hours (memrec's model.time_unit default); memrec's side runs with model.category=none and
+    model.tie_output=false, the same network."""
 
     def __init__(self, num_items, dim, length, hops, dropout=0.5, time_scale=3600.0):
         super().__init__()

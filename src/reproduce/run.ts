@@ -82,7 +82,6 @@ async function runColumn(table: TableSpec, column: ColumnSpec, options: Reproduc
   const cells: Record<string, CellOutcome> = {};
   for (const row of table.rows) {
     if (row.model === null) cells[row.label] = { kind: 'missing', why: 'model not in memrec' };
-    else if (row.unavailable) cells[row.label] = { kind: 'missing', why: row.unavailable };
     else if (file === null) cells[row.label] = { kind: 'missing', why: `data not available (${column.files[0]} not in ${options.dataDir}, nor under its other names)` };
     else cells[row.label] = await runCell(table, column, row, file, options, reporter);
   }

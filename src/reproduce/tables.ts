@@ -26,8 +26,6 @@ export interface RowSpec {
   readonly model: string | null;
   /** the cell's run folder under its column, where rows (or tables) share a model; default the model */
   readonly key?: string;
-  /** why the row cannot run yet though its model is in memrec (a key not merged), shown in its cells */
-  readonly unavailable?: string;
   /** a baseline (not the paper's own model), for the significance mark */
   readonly baseline: boolean;
   /** model settings for this row, as `--set` overrides */
@@ -295,7 +293,6 @@ const MTAM_ABLATION: TableSpec = {
       key: 'sasrec-attention-time-aware',
       sets: ['model.attention=time_aware'],
       quickSets: SMALL,
-      unavailable: "not yet available: sasrec's model.attention=time_aware is not merged",
     },
   ],
   published: mtamColumnFigures(mtamTable3),

@@ -209,7 +209,7 @@ test('pytorch_port: padding changes the scores, so scoreAll always feeds max_len
   model.dispose();
 });
 
-const TIME_AWARE = ['model.attention=time_aware', 'model.time_scale=10'];
+const TIME_AWARE = ['model.attention=time_aware', 'model.time_unit=seconds'];
 
 test('time_aware: the gate\'s weights come after the others, which start as with dot; dot has none and ignores times', () => {
   const dot = setup().model;

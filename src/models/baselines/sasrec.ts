@@ -21,6 +21,7 @@ import { scoreRows } from '../layers/item-scores';
 import { addTimeGateWeights, timeAwareSelfAttention, timeGateWeightsOf } from '../layers/time-attention';
 import { lastWindowAges, lastWindows } from '../../data/windows';
 import { lengthsOf } from '../../data/user-lists';
+import { SECONDS_PER, timeUnitKey } from '../time-unit';
 
 const KEYS = {
   dim: int(50, 'width d of the item and position embeddings and of every layer', { min: 1 }),
@@ -38,7 +39,7 @@ const KEYS = {
     'dot',
     'the blocks\' attention: dot (SASRec\'s scaled dot product), or time_aware (MTAM\'s time gate, eqs. 16-20, on every block: MTAM\'s Table 3 row "time-aware self-attention"; needs a data source with timestamps)',
   ),
-  time_scale: num(3600, 'attention time_aware: gaps are divided by this before log(gap + 1), as MTAM\'s model.time_scale (3600 turns Unix seconds into hours)', { above: 0 }),
+  time_unit: timeUnitKey('attention time_aware: '),
 };
 
 /**
@@ -67,7 +68,7 @@ const KEYS = {
  * `model.attention: time_aware` is MTAM's Table 3 row "time-aware self-attention" (Ji et al., CIKM 2020): the
  * same blocks with MTAM's time-aware attention (eqs. 16-20) in place of the dot product. In block b, query
  * position i (time t_i) attends to key positions j ≤ i that are not padding, with s_ij = t_i − t_j in units of
- * model.time_scale (MTAM's key, same meaning):
+ * model.time_unit (MTAM's key, same meaning):
  *   δ_ij = tanh(log(|s_ij| + 1) · W_δ[i, j] + b_δ[i, j])
  *   τ_ij = tanh(q_i W_τ k_jᵀ + b_τ[i, j])          q = LN(x) (the block's queries), k = x (its keys), unprojected
  *   g_ij = σ(δ_ij · W_gδ[i, j] + τ_ij · W_gτ[i, j] + b_g[i, j])
@@ -144,7 +145,7 @@ export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
     const positions = tf.slice(this.weight('position_embedding'), [this.inputLength - width, 0], [width, dim]);
     let x = tf.mul(drop(tf.add(items, positions)), timeline) as tf.Tensor3D;
     const numHeads = this.params.num_heads;
-    const scaledTimes = times && (tf.div(times, this.params.time_scale) as tf.Tensor2D);
+    const scaledTimes = times && (tf.div(times, SECONDS_PER[this.params.time_unit]) as tf.Tensor2D);
     for (let b = 0; b < this.params.num_blocks; b++) {
       const attention = attentionWeightsOf(read, `block${b}_attention`, this.followsPort);
       const attentionNorm = layerNormWeightsOf(read, `block${b}_attention_norm`);

@@ -8,18 +8,16 @@ import { glorotInit, uniformInit, zerosInit } from '../layers/init';
 import { scoreItems } from '../layers/item-scores';
 import { multiHopRead, type TimeAttentionWeights } from '../layers/time-attention';
 import { timeGruStates, type TimeGruWeights } from '../layers/time-gru';
+import { SECONDS_PER, timeUnitKey } from '../time-unit';
 
 /** Half-width of the uniform start of the time-gate weights (zeros would leave the gates without gradient). */
 const GATE_INIT = 0.1;
-
-/** Seconds in each model.time_unit: every loader stores Unix seconds, whatever the raw file's resolution. */
-const SECONDS_PER = { seconds: 1, minutes: 60, hours: 3600, days: 86400 } as const;
 
 const TGRU_KEYS = {
   dim: int(128, 'd: behaviour embedding, recurrent state and every projection (paper: 128)', { min: 1 }),
   max_length: int(50, 'the last max_length behaviours of a prefix are the input and the memory (paper: 50)', { min: 1 }),
   dropout: num(0.5, 'dropout on the behaviour embeddings (paper: 0.5)', { min: 0, max: 0.99 }),
-  time_unit: oneOf(['seconds', 'minutes', 'hours', 'days'], 'hours', 'the unit of every gap before log(gap + 1), on every data source (the authors\' code: hours)'),
+  time_unit: timeUnitKey(''),
   category: oneOf(['concat', 'sum', 'none'], 'concat', 'the behaviour embedding: concat = relu([item, category] W_b) + position (the authors\' code), sum = item + category + position, none = item + position; items without a category share a "no category" row'),
   tie_output: bool(true, 'score items with the input item embeddings (the paper\'s one Q, and the authors\' code); false = a separate output matrix'),
 };
