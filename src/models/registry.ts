@@ -10,6 +10,7 @@ import { caserEntry } from './baselines/caser';
 import { dreamEntry } from './baselines/dream';
 import { rumFeatureEntry, rumItemEntry } from './memory/rum';
 import { mtamEntry, tgruEntry } from './memory/mtam';
+import { dmanEntry } from './memory/dman/dman';
 
 const registered: Record<string, ModelEntry> = {};
 
@@ -23,7 +24,7 @@ export function registerModel(entry: ModelEntry): void {
 }
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
-[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, mtamEntry].forEach(registerModel);
+[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, mtamEntry, dmanEntry].forEach(registerModel);
 
 export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 
