@@ -30,6 +30,9 @@ const reporter = new Reporter(true);
 const VARIANTS: readonly { label: string; name: string; sets: string[] }[] = [
   ...Object.keys(MODELS).map((name) => ({ label: name, name, sets: [] })),
   { label: 'sasrec (attention time_aware)', name: 'sasrec', sets: ['model.attention=time_aware'] },
+  { label: 'dman (memory fifo: DMAN-FIFO)', name: 'dman', sets: ['model.memory=fifo'] },
+  { label: 'dman (memory none: DMAN-XL)', name: 'dman', sets: ['model.memory=none'] },
+  { label: 'dman (attention vanilla: DMAN-NRAN)', name: 'dman', sets: ['model.attention=vanilla'] },
 ];
 
 async function setup(name: string, sets: string[] = []): Promise<{ model: Model; exp: Experiment; data: Interactions }> {
