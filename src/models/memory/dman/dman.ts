@@ -6,6 +6,7 @@ import type { BatchTensors } from '../../batch';
 import { lossOf } from '../../losses';
 import { modelEntry, type History, type ScoreQuery, type StepOutput, type TrainData, type TrainStep } from '../../model';
 import { NeuralModel } from '../../neural-model';
+import { repeatLast } from '../../layers/attention';
 import { glorotInit } from '../../layers/init';
 import { scoreItems } from '../../layers/item-scores';
 import { UserStates } from '../../user-states';
@@ -188,17 +189,16 @@ export class Dman extends NeuralModel<DmanParams> {
 
   /** The memory lanes read: the carried one where ready, the learned initial memory elsewhere. */
   private memoryOf(state: Carried, k: number): tf.Tensor3D {
-    const stored = state[`memory_${k}`] as tf.Tensor3D;
-    const [rows, slots, dim] = stored.shape;
-    const init = tf.broadcastTo(tf.slice(this.weight('memory_init'), [k, 0, 0], [1, slots, dim]), [rows, slots, dim]) as tf.Tensor3D;
-    return selectLanes(state.memory_ready as tf.Tensor1D, stored, init);
+    const { slots, dim } = this.params;
+    const init = tf.reshape(tf.slice(this.weight('memory_init'), [k, 0, 0], [1, slots, dim]), [slots, dim]);
+    return selectLanes(state.memory_ready as tf.Tensor1D, state[`memory_${k}`] as tf.Tensor3D, init);
   }
 
-  /** Eqs. 1-3 over one window: inputs [B, T] (shifted items, 0 = padding). */
-  private pass(inputs: tf.Tensor2D, state: Carried): WindowPass {
+  /** Eqs. 1-3 over one window: inputs [B, T] (shifted items, 0 = padding); `shortOnly`: eq. 1 alone (for L_ae). */
+  private pass(inputs: tf.Tensor2D, state: Carried, shortOnly = false): WindowPass {
     const mask = tf.cast(tf.greater(inputs, 0), 'float32') as tf.Tensor2D;
     const embedded = tf.add(tf.gather(this.weight('item_embedding'), inputs), this.weight('position_embedding'));
-    const x = tf.mul(embedded, tf.expandDims(mask, 2)) as tf.Tensor3D;
+    const x = tf.mul(embedded, repeatLast(tf.expandDims(mask, 2), this.params.dim)) as tf.Tensor3D;
     const recurrent = this.params.attention === 'recurrent';
     const previousMask = state.previous_mask as tf.Tensor2D;
     const short = [x];
@@ -208,13 +208,11 @@ export class Dman extends NeuralModel<DmanParams> {
       const previous = recurrent ? (state[`previous_${b}`] as tf.Tensor3D) : null;
       const h = short[b];
       short.push(tf.add(h, recurrentAttention(h, mask, previous, recurrent ? previousMask : null, this.projections(b, 'recurrent'))) as tf.Tensor3D);
-      if (this.hasMemory) {
-        memory.push(this.memoryOf(state, b));
-        long = tf.add(long, memoryAttention(long, memory[b], this.projections(b, 'long'))) as tf.Tensor3D;
-      }
+      if (this.hasMemory) memory.push(this.memoryOf(state, b));
+      if (this.hasMemory && !shortOnly) long = tf.add(long, memoryAttention(long, memory[b], this.projections(b, 'long'))) as tf.Tensor3D;
     }
     const top = short[this.levels];
-    const output = this.hasMemory ? fusionGate(top, long, this.weight('gate_short') as tf.Tensor2D, this.weight('gate_long') as tf.Tensor2D) : top;
+    const output = shortOnly || !this.hasMemory ? top : fusionGate(top, long, this.weight('gate_short') as tf.Tensor2D, this.weight('gate_long') as tf.Tensor2D);
     return { short, mask, memory, output };
   }
 
@@ -277,7 +275,7 @@ export class Dman extends NeuralModel<DmanParams> {
    */
   private reconstruction(batch: BatchTensors): StepOutput {
     const state = this.stateOf(batch);
-    const run = this.pass(batch.inputs as tf.Tensor2D, state);
+    const run = this.pass(batch.inputs as tf.Tensor2D, state, true);
     const hadPrevious = tf.max(state.previous_mask, 1);
     const rows = tf.sum(tf.mul(run.mask, tf.expandDims(hadPrevious, 1)));
     const updated = Array.from({ length: this.levels }, (_, k) => this.routed(state, run, k));

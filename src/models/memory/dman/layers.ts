@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { dense, multiHeadAttention, type AttentionWeights } from '../../layers/attention';
+import { dense, multiHeadAttention, repeatLast, type AttentionWeights } from '../../layers/attention';
 
 /**
  * The pieces of DMAN (Tan et al., AAAI 2021), each one printed equation, with its weights passed in (the model,
@@ -45,7 +45,8 @@ export function fusionGate(short: tf.Tensor3D, long: tf.Tensor3D, wShort: tf.Ten
 export function squash(s: tf.Tensor3D): tf.Tensor3D {
   const squared = tf.sum(tf.square(s), -1, true);
   // the epsilon only keeps the gradient of ‖s‖ finite at s = 0; it is far below float32's resolution of ‖s‖² ~ 1
-  return tf.mul(s, tf.div(tf.sqrt(tf.add(squared, 1e-12)), tf.add(squared, 1))) as tf.Tensor3D;
+  const factor = tf.div(tf.sqrt(tf.add(squared, 1e-12)), tf.add(squared, 1));
+  return tf.mul(s, repeatLast(factor, s.shape[2])) as tf.Tensor3D;
 }
 
 /**
@@ -60,7 +61,7 @@ export function squash(s: tf.Tensor3D): tf.Tensor3D {
 export function routeMemory(memory: tf.Tensor3D, context: tf.Tensor3D, contextMask: tf.Tensor2D, w: tf.Tensor2D, iterations: number): tf.Tensor3D {
   const [batch, slots] = memory.shape;
   const u = dense(tf.concat([memory, context], 1), w) as tf.Tensor3D; // [B, m + T, D]
-  const real = tf.expandDims(tf.concat([tf.ones([batch, slots]), contextMask], 1), 2); // [B, m + T, 1]
+  const real = repeatLast(tf.expandDims(tf.concat([tf.ones([batch, slots]), contextMask], 1), 2), slots); // [B, m + T, m]
   let out = memory;
   for (let r = 0; r < iterations; r++) {
     const logits = tf.matMul(u, out, false, true); // [B, m + T, m]: b_ij
@@ -101,9 +102,12 @@ export function reconstructionError(
   return tf.sum(tf.mul(perRow, queryMask), 1) as tf.Tensor1D;
 }
 
-/** Rows of `updated` where flag [B] is 1, of `old` where it is 0 (any rank, lanes first). */
-export function selectLanes<T extends tf.Tensor>(flag: tf.Tensor1D, updated: T, old: T): T {
-  const shape = [flag.shape[0], ...new Array<number>(old.rank - 1).fill(1)];
-  const f = tf.reshape(flag, shape);
+/**
+ * Rows of `updated` [B, ...] where flag [B] is 1, of `old` where it is 0; `old` may lack the leading lane axis
+ * (the same rows for every lane). The flag is spread to the full shape first (see repeatLast: a [B, 1, 1]
+ * operand is a slow broadcast on the cpu backends).
+ */
+export function selectLanes<T extends tf.Tensor>(flag: tf.Tensor1D, updated: T, old: tf.Tensor): T {
+  const f = tf.reshape(repeatLast(tf.reshape(flag, [-1, 1]), updated.size / flag.shape[0]), updated.shape);
   return tf.add(tf.mul(updated, f), tf.mul(old, tf.sub(1, f))) as T;
 }
