@@ -14,6 +14,7 @@ import { toTensors, TrainingSession } from '../../src/train/trainer';
 import { ConfigError } from '../../src/util/errors';
 import { Reporter } from '../../src/util/reporter';
 import { useCpu } from '../helpers/backend';
+import { assertClose } from '../helpers/model-fixtures';
 import { scoreAll, tinyConfig } from '../helpers/tiny-models';
 
 /**
@@ -133,4 +134,43 @@ test('bad settings: T = 0 and m = 0 name their key; a window longer than every u
     () => model.init(exp.train),
     (err: Error) => err instanceof ConfigError && err.exitCode === 2 && /model\.window: 13 is longer than every user's training sequence/.test(err.message) && !err.message.includes('\n'),
   );
+});
+
+test('scoring streams a history exactly as training carries the state: the same logits at the last position', async () => {
+  for (const sets of [[], ['model.memory=fifo'], ['model.attention=vanilla']]) {
+    const { config, exp, model } = await setup(['model.window=3', 'model.num_blocks=2', ...sets]);
+    const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), exp.train, 1);
+    // one lane: every user's windows in turn, the state carried by the last training step's output
+    const plan = session.source.epoch(stream(1, 'shuffle'), 1);
+    const steps = model.trainSteps();
+    const { offsets, items } = exp.train.sequences;
+    const lastLogits = new Map<number, Float32Array>();
+    const candidates = tf.tensor2d(Int32Array.from({ length: 7 }, (_, k) => k * 5), [1, 7], 'int32');
+    let state: Record<string, tf.Tensor> | null = null;
+    for (let k = 0; k < plan.batches; k++) {
+      const batch = plan.build(k);
+      if (batch.resets?.[0] && state) {
+        tf.dispose(Object.values(state));
+        state = null;
+      }
+      const t = toTensors(batch, state ?? model.initialState(1));
+      const logits = tf.tidy(() => model.logits(t, tf.tile(candidates, [batch.positives.length, 1]) as tf.Tensor2D).arraySync());
+      lastLogits.set(batch.users[0], Float32Array.from(logits[batch.positives.length - 1]));
+      const next = tf.tidy(() => (steps[steps.length - 1].loss(t, true) as { state: Record<string, tf.Tensor> }).state);
+      if (state) tf.dispose(Object.values(state));
+      state = next;
+    }
+    if (state) tf.dispose(Object.values(state));
+    // the inputs of training are each user's items but the last: that history streams to the same windows
+    const lengths = Array.from({ length: exp.train.numUsers }, (_, u) => Math.max(0, offsets[u + 1] - offsets[u] - 1));
+    const histOffsets = Int32Array.from({ length: lengths.length + 1 }, (_, u) => lengths.slice(0, u).reduce((a, b) => a + b, 0));
+    const histItems = Int32Array.from(lengths.flatMap((n, u) => Array.from(items.subarray(offsets[u], offsets[u] + n))));
+    const users = Int32Array.from(lastLogits.keys());
+    const history = { lists: { offsets: histOffsets, items: histItems }, timestamps: new Float64Array(histItems.length) };
+    const scored = tf.tidy(() => model.score({ users, history, targetTimes: null, candidates: tf.tile(candidates, [users.length, 1]) as tf.Tensor2D, states: null }).arraySync());
+    users.forEach((u, b) => assertClose(scored[b], lastLogits.get(u) as Float32Array, `${sets.join(' ') || 'dman'}: user ${u}`));
+    candidates.dispose();
+    session.dispose();
+    model.dispose();
+  }
 });
