@@ -174,3 +174,29 @@ test('scoring streams a history exactly as training carries the state: the same 
     model.dispose();
   }
 });
+
+test('what reaches the last window: routing memory carries the first window to the fourth; FIFO (m = T) and XL forget it', async () => {
+  // one user, 12 items = windows of 3: [0-2] [3-5] [6-8] [9-11]; the last window reads the previous one (6-8)
+  // directly, and the memory holds windows up to 3-5 (FIFO with m = T: exactly 3-5; routing: 0-2 abstracted too)
+  const items = Int32Array.from([4, 9, 1, 7, 3, 8, 2, 6, 5, 11, 13, 12]);
+  const changedFirst = Int32Array.from(items);
+  changedFirst[0] = 20;
+  const changedSecond = Int32Array.from(items);
+  changedSecond[4] = 20;
+  const scoresFor = (model: Dman, sequence: Int32Array) => {
+    const history = { lists: { offsets: Int32Array.from([0, sequence.length]), items: sequence }, timestamps: new Float64Array(sequence.length) };
+    return tf.tidy(() => model.score({ users: Int32Array.from([0]), history, targetTimes: null, candidates: null, states: null }).dataSync());
+  };
+  const differs = (a: Float32Array | Int32Array | Uint8Array, b: Float32Array | Int32Array | Uint8Array) => a.some((x, k) => Math.abs(x - b[k]) > 1e-6);
+  for (const [sets, first, second] of [
+    [['model.memory=routing'], true, true],
+    [['model.memory=fifo'], false, true],
+    [['model.memory=none'], false, false],
+  ] as const) {
+    const { model } = await setup(['model.window=3', 'model.slots=3', ...sets]);
+    const base = scoresFor(model, items);
+    assert.equal(differs(base, scoresFor(model, changedFirst)), first, `${sets[0]}: the first window reaches the scores`);
+    assert.equal(differs(base, scoresFor(model, changedSecond)), second, `${sets[0]}: the second window reaches the scores`);
+    model.dispose();
+  }
+});
