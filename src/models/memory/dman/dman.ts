@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { int, oneOf, type ParamsOf } from '../../../config/spec';
+import { int, num, oneOf, type ParamsOf } from '../../../config/spec';
 import { putShifted } from '../../../data/windows';
 import { ConfigError } from '../../../util/errors';
 import type { BatchTensors } from '../../batch';
@@ -31,6 +31,7 @@ export const DMAN_KEYS = {
     'routing',
     'the long-term memory: routing (DMAN: dynamic routing trained by the reconstruction loss), fifo (DMAN-FIFO: the last m states of older windows), none (DMAN-XL: recurrent attention only)',
   ),
+  dropout: num(0, 'dropout rate on the input embeddings and on every attention\'s output while training (the paper names none)', { min: 0, max: 0.9 }),
   attention: oneOf(
     ['recurrent', 'vanilla'],
     'recurrent',
@@ -102,7 +103,9 @@ interface WindowPass {
  * 5. Attention: single head, scaled by 1/√D (at D = 128 unscaled logits saturate the softmax), no biases, and
  *    a residual connection around each attention (H^l = H^{l−1} + Atten): the cited self-attention networks
  *    (SASRec) have it, and without it the item at a position reaches the output only through the attention
- *    weights. No feed-forward, layer norm or dropout: the paper prints none.
+ *    weights. No feed-forward or layer norm: the paper prints none. Dropout (model.dropout, on the input
+ *    embeddings and each attention's output, likelihood step only) is 0 by default, as the paper names none;
+ *    the L_ae step and the state handed on by it run without dropout.
  * 6. Positions: learned embeddings of the position within the window (0..T−1), added to the item embeddings.
  *    Global positions would need a table as long as the longest history (10,000s) and would reach positions
  *    never trained; the cached previous-window states carry the positions they had in their own window. The
@@ -194,11 +197,15 @@ export class Dman extends NeuralModel<DmanParams> {
     return selectLanes(state.memory_ready as tf.Tensor1D, state[`memory_${k}`] as tf.Tensor3D, init);
   }
 
-  /** Eqs. 1-3 over one window: inputs [B, T] (shifted items, 0 = padding); `shortOnly`: eq. 1 alone (for L_ae). */
-  private pass(inputs: tf.Tensor2D, state: Carried, shortOnly = false): WindowPass {
+  /**
+   * Eqs. 1-3 over one window: inputs [B, T] (shifted items, 0 = padding); `shortOnly`: eq. 1 alone (for L_ae);
+   * `training`: with model.dropout.
+   */
+  private pass(inputs: tf.Tensor2D, state: Carried, shortOnly = false, training = false): WindowPass {
+    const drop = <T extends tf.Tensor>(t: T) => this.dropout(t, this.params.dropout, training);
     const mask = tf.cast(tf.greater(inputs, 0), 'float32') as tf.Tensor2D;
     const embedded = tf.add(tf.gather(this.weight('item_embedding'), inputs), this.weight('position_embedding'));
-    const x = tf.mul(embedded, repeatLast(tf.expandDims(mask, 2), this.params.dim)) as tf.Tensor3D;
+    const x = drop(tf.mul(embedded, repeatLast(tf.expandDims(mask, 2), this.params.dim)) as tf.Tensor3D);
     const recurrent = this.params.attention === 'recurrent';
     const previousMask = state.previous_mask as tf.Tensor2D;
     const short = [x];
@@ -207,9 +214,9 @@ export class Dman extends NeuralModel<DmanParams> {
     for (let b = 0; b < this.levels; b++) {
       const previous = recurrent ? (state[`previous_${b}`] as tf.Tensor3D) : null;
       const h = short[b];
-      short.push(tf.add(h, recurrentAttention(h, mask, previous, recurrent ? previousMask : null, this.projections(b, 'recurrent'))) as tf.Tensor3D);
+      short.push(tf.add(h, drop(recurrentAttention(h, mask, previous, recurrent ? previousMask : null, this.projections(b, 'recurrent')))) as tf.Tensor3D);
       if (this.hasMemory) memory.push(this.memoryOf(state, b));
-      if (this.hasMemory && !shortOnly) long = tf.add(long, memoryAttention(long, memory[b], this.projections(b, 'long'))) as tf.Tensor3D;
+      if (this.hasMemory && !shortOnly) long = tf.add(long, drop(memoryAttention(long, memory[b], this.projections(b, 'long')))) as tf.Tensor3D;
     }
     const top = short[this.levels];
     const output = shortOnly || !this.hasMemory ? top : fusionGate(top, long, this.weight('gate_short') as tf.Tensor2D, this.weight('gate_long') as tf.Tensor2D);
@@ -246,8 +253,8 @@ export class Dman extends NeuralModel<DmanParams> {
     return batch.state ?? this.initialState(batch.size);
   }
 
-  logits(batch: BatchTensors, items: tf.Tensor2D): tf.Tensor2D {
-    const run = this.pass(batch.inputs as tf.Tensor2D, this.stateOf(batch));
+  logits(batch: BatchTensors, items: tf.Tensor2D, training = false): tf.Tensor2D {
+    const run = this.pass(batch.inputs as tf.Tensor2D, this.stateOf(batch), false, training);
     return this.pointLogits(run, items);
   }
 
@@ -260,9 +267,9 @@ export class Dman extends NeuralModel<DmanParams> {
   }
 
   /** The likelihood step (eq. 9) on every weight but the routing ones; it hands on the state unless L_ae follows. */
-  private likelihood(batch: BatchTensors): StepOutput {
+  private likelihood(batch: BatchTensors, training: boolean): StepOutput {
     const state = this.stateOf(batch);
-    const run = this.pass(batch.inputs as tf.Tensor2D, state);
+    const run = this.pass(batch.inputs as tf.Tensor2D, state, false, training);
     const items = tf.concat([tf.expandDims(batch.positives, 1), batch.negatives as tf.Tensor2D], 1) as tf.Tensor2D;
     const loss = lossOf(this.lossName as Parameters<typeof lossOf>[0], this.pointLogits(run, items), batch.mask);
     if (this.params.memory === 'routing') return loss;
@@ -290,7 +297,7 @@ export class Dman extends NeuralModel<DmanParams> {
     const likelihood: TrainStep = {
       name: 'likelihood',
       variables: () => this.variables().filter((v) => !this.routingVariables().includes(v)),
-      loss: (batch) => this.likelihood(batch),
+      loss: (batch, training) => this.likelihood(batch, training),
     };
     if (this.params.memory !== 'routing') return [likelihood];
     return [likelihood, { name: 'reconstruction', variables: () => this.routingVariables(), loss: (batch) => this.reconstruction(batch) }];
