@@ -105,7 +105,8 @@ interface WindowPass {
  *    (SASRec) have it, and without it the item at a position reaches the output only through the attention
  *    weights. No feed-forward or layer norm: the paper prints none. Dropout (model.dropout, on the input
  *    embeddings and each attention's output, likelihood step only) is 0 by default, as the paper names none;
- *    the L_ae step and the state handed on by it run without dropout.
+ *    the L_ae step runs without it (so DMAN's carried state has none; DMAN-FIFO and DMAN-XL carry the states
+ *    of their likelihood pass, dropout included).
  * 6. Positions: learned embeddings of the position within the window (0..T−1), added to the item embeddings.
  *    Global positions would need a table as long as the longest history (10,000s) and would reach positions
  *    never trained; the cached previous-window states carry the positions they had in their own window. The
@@ -115,8 +116,9 @@ interface WindowPass {
  * 8. Output embeddings are the input item embeddings (eq. 9 scores with x_j).
  * 9. Loss: train.loss auto is sampled_softmax over the target and train.num_negatives samples (the paper: 5);
  *    bce, bpr and the others apply too. The paper's "sampled softmax when data is large" is the same loss.
- * 11-13. K, epochs: protocol settings (the presets and docs/dman.md); the paper's 8 epochs are the default
- *    we recommend (its 50 for MovieLens is its convergence remark), set by train.epochs.
+ * 10. "Eqs. (9) and (6) are separately updated": eqs. 9 and 5, as above.
+ * 11, 13. K and the epochs are protocol settings (the presets, train.epochs, docs/dman.md): the paper's 8
+ *    epochs in its settings, its 50 for MovieLens in its convergence remark.
  * 12. Batching: user_stream lanes, each a user's windows in time order, 128 lanes by train.batch_size; a
  *    user shorter than a window is one left-padded window (the padding is masked), never dropped.
  * 14. DMAN-FIFO keeps the last m rows of [M ; H̃_{n−1}]: the most recent states older than the previous window
