@@ -5,7 +5,6 @@ import { registerWasmMatMulLayout } from './kernels/wasm-matmul-layout';
 import { loadNativeAddon, NATIVE_BACKEND } from './native/addon';
 import { registerNativeBackend } from './native/backend';
 import { BackendUnavailableError, RunError } from '../util/errors';
-import { registerWebgpuKernels } from './kernels/webgpu';
 import { adapterLabel, startWebgpu } from './webgpu';
 import type { Reporter } from '../util/reporter';
 
@@ -15,12 +14,16 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 /** The tfjs-node packages that provide the `tensorflow` backend, GPU build first. */
 const NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
-/** Loads the native TensorFlow binding; returns the package name, or the reason it could not load. */
-function loadTensorflow(): { loaded: string } | { reason: string } {
+/**
+ * Loads the native TensorFlow binding (tfjs-node-gpu, else tfjs-node), which registers the `tensorflow` backend;
+ * returns the package name, or the reason neither loaded: not installed, or installed and failing to load (a
+ * missing libtensorflow or CUDA library). `load` is `require`, or a test's stand-in.
+ */
+export function loadTensorflow(load: (name: string) => unknown = require): { loaded: string } | { reason: string } {
   const reasons: string[] = [];
   for (const name of NODE_PACKAGES) {
     try {
-      require(name);
+      load(name);
       return { loaded: name };
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
@@ -38,7 +41,6 @@ async function activate(name: string): Promise<void> {
   if (name === 'webgpu') {
     // registers itself only where navigator.gpu exists, so after startWebgpu
     require('@tensorflow/tfjs-backend-webgpu');
-    registerWebgpuKernels();
   }
   let ok = false;
   try {
