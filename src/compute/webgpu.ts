@@ -121,7 +121,9 @@ export async function probeWebgpu(machine: WebgpuProbe): Promise<{ adapter: Adap
   }
   // Dawn warns when it has no runtime directory for its caches; a private one silences it.
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
-  const gpu = pkg.create([]);
+  // Dawn's own switches, for a machine that needs them (e.g. "backend=vulkan", "adapter=NVIDIA"): comma-separated
+  const flags = (process.env.MEMREC_WEBGPU_FLAGS ?? '').split(',').filter((flag) => flag !== '');
+  const gpu = pkg.create(flags);
   const raw = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (raw === null) {
     return {
