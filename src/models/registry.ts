@@ -9,7 +9,7 @@ import { sasrecEntry } from './baselines/sasrec';
 import { caserEntry } from './baselines/caser';
 import { dreamEntry } from './baselines/dream';
 import { rumFeatureEntry, rumItemEntry } from './memory/rum';
-import { mtamEntry, tgruEntry } from './memory/mtam';
+import { mtamEntry, tgruEntry, tseqrecEntry } from './memory/mtam';
 
 const registered: Record<string, ModelEntry> = {};
 
@@ -23,7 +23,7 @@ export function registerModel(entry: ModelEntry): void {
 }
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
-[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, mtamEntry].forEach(registerModel);
+[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry].forEach(registerModel);
 
 export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 
