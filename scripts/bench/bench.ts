@@ -1,12 +1,13 @@
 /**
- * `make bench`: milliseconds per training step and full-ranking evaluation throughput for SASRec and GRU4Rec
- * at ML-1M-like shapes, on every backend that loads, beside the same steps in PyTorch when Debian's
+ * `make bench`: milliseconds per training step and full-ranking evaluation throughput for SASRec, TiSASRec (length
+ * 50 only: its [batch, length, length, d] interval embeddings at length 200 are 1.3 GB) and GRU4Rec at ML-1M-like
+ * shapes, on every backend that loads, beside the same steps in PyTorch when Debian's
  * python3-torch is installed, and the time per kernel of one profiled step (so the next bottleneck shows).
  * Then MTAM's training step (batch 256, length 50, d 128, 4 hops, full softmax over 3,500 items) on native
  * beside its PyTorch version, on 1 and 2 threads, alternating, each the median of MTAM_REPEATS runs.
  * Writes results/bench/bench.json and results/bench/bench.md.
  *
- * Usage: node dist/scripts/bench/bench.js [--quick] [--backends native,wasm,cpu] [--mtam-only]
+ * Usage: node dist/scripts/bench/bench.js [--quick] [--backends native,wasm,cpu] [--models sasrec,tisasrec,gru4rec] [--mtam-only]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -28,7 +29,7 @@ import { Reporter } from '../../src/util/reporter';
 import { kernelTimes, randomTrain } from './common';
 
 interface Shape {
-  model: 'sasrec' | 'gru4rec';
+  model: 'sasrec' | 'tisasrec' | 'gru4rec';
   items: number;
   length: number;
   batch: number;
@@ -50,11 +51,13 @@ const ROOT = join(__dirname, '..', '..', '..');
 const quick = process.argv.includes('--quick');
 const mtamOnly = process.argv.includes('--mtam-only');
 const backendsArg = process.argv[process.argv.indexOf('--backends') + 1] as string | undefined;
+const MODELS = ['sasrec', 'tisasrec', 'gru4rec'] as const;
+const models = process.argv.includes('--models') ? (process.argv[process.argv.indexOf('--models') + 1] ?? '').split(',') : [...MODELS];
 
 function shapes(): Shape[] {
   const out: Shape[] = [];
-  for (const model of ['sasrec', 'gru4rec'] as const) {
-    for (const length of quick ? [50] : [50, 200]) {
+  for (const model of MODELS.filter((m) => models.includes(m))) {
+    for (const length of quick || model === 'tisasrec' ? [50] : [50, 200]) {
       for (const items of quick ? [3500] : [3500, 23715]) out.push({ model, items, length, batch: 128, dim: 64 });
     }
   }

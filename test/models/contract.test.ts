@@ -30,6 +30,8 @@ const reporter = new Reporter(true);
 const VARIANTS: readonly { label: string; name: string; sets: string[] }[] = [
   ...Object.keys(MODELS).map((name) => ({ label: name, name, sets: [] })),
   { label: 'sasrec (attention time_aware)', name: 'sasrec', sets: ['model.attention=time_aware'] },
+  { label: 'gru4rec (category concat)', name: 'gru4rec', sets: ['model.category=concat'] },
+  { label: 'mtam (unit tseqrec)', name: 'mtam', sets: ['model.unit=tseqrec'] },
 ];
 
 async function setup(name: string, sets: string[] = []): Promise<{ model: Model; exp: Experiment; data: Interactions }> {
