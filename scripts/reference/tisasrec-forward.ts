@@ -54,7 +54,7 @@ async function main() {
   const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, 0);
   for (let epoch = 0; epoch < 2; epoch++) {
     const plan = session.source.epoch(stream(epoch, 'shuffle'), 8);
-    for (let k = 0; k < plan.batches; k++) session.run(plan.build(k));
+    for (let k = 0; k < plan.batches; k++) await session.run(plan.build(k));
   }
   session.dispose();
   const users = Int32Array.from({ length: USERS }, (_, u) => u);
