@@ -1,12 +1,13 @@
 /**
- * `make bench`: milliseconds per training step and full-ranking evaluation throughput for SASRec and GRU4Rec
- * at ML-1M-like shapes, on every backend that loads, beside the same steps in PyTorch when Debian's
+ * `make bench`: milliseconds per training step and full-ranking evaluation throughput for SASRec, TiSASRec (length
+ * 50 only: its [batch, length, length, d] interval embeddings at length 200 are 1.3 GB) and GRU4Rec at ML-1M-like
+ * shapes, on every backend that loads, beside the same steps in PyTorch when Debian's
  * python3-torch is installed, and the time per kernel of one profiled step (so the next bottleneck shows).
  * Then MTAM's training step (batch 256, length 50, d 128, 4 hops, full softmax over 3,500 items) on native
  * beside its PyTorch version, on 1 and 2 threads, alternating, each the median of MTAM_REPEATS runs.
  * Writes results/bench/bench.json and results/bench/bench.md.
  *
- * Usage: node dist/scripts/bench/bench.js [--quick] [--backends native,wasm,cpu] [--mtam-only]
+ * Usage: node dist/scripts/bench/bench.js [--quick] [--backends native,wasm,cpu] [--models sasrec,tisasrec,gru4rec] [--mtam-only]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -18,7 +19,6 @@ import { loadNativeAddon } from '../../src/compute/native/addon';
 import type { UserLists } from '../../src/data/interactions';
 import { evaluate } from '../../src/eval/evaluate';
 import { metricGrid } from '../../src/eval/metrics';
-import type { TrainData } from '../../src/models/model';
 import { createModel } from '../../src/models/registry';
 import type { NeuralModel } from '../../src/models/neural-model';
 import { stream } from '../../src/random/streams';
@@ -26,9 +26,10 @@ import { writeFileAtomic } from '../../src/results/atomic';
 import { TrainingSession } from '../../src/train/trainer';
 import { TRAIN_KEYS } from '../../src/train/schema';
 import { Reporter } from '../../src/util/reporter';
+import { kernelTimes, randomTrain } from './common';
 
 interface Shape {
-  model: 'sasrec' | 'gru4rec';
+  model: 'sasrec' | 'tisasrec' | 'gru4rec';
   items: number;
   length: number;
   batch: number;
@@ -50,34 +51,17 @@ const ROOT = join(__dirname, '..', '..', '..');
 const quick = process.argv.includes('--quick');
 const mtamOnly = process.argv.includes('--mtam-only');
 const backendsArg = process.argv[process.argv.indexOf('--backends') + 1] as string | undefined;
+const MODELS = ['sasrec', 'tisasrec', 'gru4rec'] as const;
+const models = process.argv.includes('--models') ? (process.argv[process.argv.indexOf('--models') + 1] ?? '').split(',') : [...MODELS];
 
 function shapes(): Shape[] {
   const out: Shape[] = [];
-  for (const model of ['sasrec', 'gru4rec'] as const) {
-    for (const length of quick ? [50] : [50, 200]) {
+  for (const model of MODELS.filter((m) => models.includes(m))) {
+    for (const length of quick || model === 'tisasrec' ? [50] : [50, 200]) {
       for (const items of quick ? [3500] : [3500, 23715]) out.push({ model, items, length, batch: 128, dim: 64 });
     }
   }
   return out;
-}
-
-/** Random training sequences: `users` users with length + 1 items each, an hour and a bit apart. */
-function randomTrain(users: number, items: number, length: number): TrainData {
-  const rng = stream(0, 'synthetic', 'bench');
-  const per = length + 1;
-  const offsets = Int32Array.from({ length: users + 1 }, (_, u) => u * per);
-  const seq = Int32Array.from({ length: users * per }, () => rng.int(items));
-  return {
-    numUsers: users,
-    numItems: items,
-    sequences: { offsets, items: seq },
-    timestamps: Float64Array.from(seq, (_, p) => p * 3600 + (p % 7) * 600),
-    itemCategory: new Int32Array(items).fill(-1),
-    numCategories: 0,
-    itemTokenOffsets: new Int32Array(items + 1),
-    itemTokens: new Int32Array(0),
-    numTokens: 0,
-  };
 }
 
 async function measure(shape: Shape, backend: string, steps: number): Promise<Omit<Row, 'torchMsPerStep'>> {
@@ -95,11 +79,11 @@ async function measure(shape: Shape, backend: string, steps: number): Promise<Om
   const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, config.int('seed'));
   const plan = session.source.epoch(stream(0, 'shuffle'), shape.batch);
   const batchOf = (k: number) => plan.build(k % Math.min(4, plan.batches));
-  session.run(batchOf(0));
+  await session.run(batchOf(0));
   const started = performance.now();
-  for (let k = 1; k <= steps; k++) session.run(batchOf(k));
+  for (let k = 1; k <= steps; k++) await session.run(batchOf(k));
   const msPerStep = (performance.now() - started) / steps;
-  const kernels = kernelTimes(await tf.profile(() => void session.run(batchOf(0))));
+  const kernels = kernelTimes(await tf.profile(async () => void (await session.run(batchOf(0)))));
   session.dispose();
 
   const history: UserLists = { offsets: train.sequences.offsets.subarray(0, evalUsers + 1), items: train.sequences.items };
@@ -108,7 +92,7 @@ async function measure(shape: Shape, backend: string, steps: number): Promise<Om
     items: Int32Array.from({ length: evalUsers }, (_, u) => u % shape.items),
   };
   const evalStarted = performance.now();
-  evaluate({
+  await evaluate({
     model,
     numItems: shape.items,
     history: { lists: history, timestamps: new Float64Array(history.items.length) },
@@ -132,13 +116,6 @@ async function measure(shape: Shape, backend: string, steps: number): Promise<Om
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     kernels,
   };
-}
-
-/** Milliseconds per kernel name over one profiled call, largest first. */
-function kernelTimes(profile: Awaited<ReturnType<typeof tf.profile>>): Array<[string, number]> {
-  const total = new Map<string, number>();
-  for (const k of profile.kernels) total.set(k.name, (total.get(k.name) ?? 0) + (k.kernelTimeMs as number));
-  return [...total.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 function torchSteps(all: Shape[]): Map<string, number> | string {
@@ -190,7 +167,7 @@ interface MtamRow {
 }
 
 /** One memrec MTAM measurement on native: ms per step over `steps` steps after one warm-up step. */
-function mtamMemrec(steps: number): number {
+async function mtamMemrec(steps: number): Promise<number> {
   const config = loadConfig(null, [
     'model.name=mtam',
     `model.dim=${MTAM.dim}`,
@@ -208,9 +185,9 @@ function mtamMemrec(steps: number): number {
   const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, config.int('seed'));
   const plan = session.source.epoch(stream(0, 'shuffle'), MTAM.batch);
   const batchOf = (k: number) => plan.build(k % Math.min(4, plan.batches));
-  session.run(batchOf(0));
+  await session.run(batchOf(0));
   const started = performance.now();
-  for (let k = 1; k <= steps; k++) session.run(batchOf(k));
+  for (let k = 1; k <= steps; k++) await session.run(batchOf(k));
   const ms = (performance.now() - started) / steps;
   session.dispose();
   model.dispose();
@@ -240,7 +217,7 @@ async function mtamRows(reporter: Reporter): Promise<MtamRow[] | string> {
     for (let r = 0; r < MTAM_REPEATS; r++) {
       for (const row of rows) {
         loaded.addon.setThreads(row.threads);
-        row.msPerStep.push(mtamMemrec(steps));
+        row.msPerStep.push(await mtamMemrec(steps));
         const torch = mtamTorch(row.threads, steps);
         if (torch !== null) row.torchMsPerStep.push(torch);
         reporter.info(`mtam, ${row.threads} thread(s): ${row.msPerStep.at(-1)?.toFixed(0)} ms/step, PyTorch ${torch?.toFixed(0) ?? '–'} ms`);

@@ -60,7 +60,7 @@ function median(values: number[]): number {
 }
 
 /** One case, in this process: milliseconds per user (inference) or units per second (training). */
-function runCase(kind: string, name: string, length: number, repeats: number): Record<string, number> {
+async function runCase(kind: string, name: string, length: number, repeats: number): Promise<Record<string, number>> {
   if (kind === 'train') {
     const data = randomData(TRAIN_USERS, TRAIN_LENGTH);
     const { config, model } = modelFor(name, WINDOW);
@@ -68,11 +68,11 @@ function runCase(kind: string, name: string, length: number, repeats: number): R
     const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), data, 1);
     const plan = session.source.epoch(stream(1, 'shuffle'), BATCH);
     const batches = Array.from({ length: Math.min(plan.batches, 12) }, (_, k) => plan.build(k));
-    batches.slice(0, 2).forEach((b) => session.run(b));
+    for (const b of batches.slice(0, 2)) await session.run(b);
     const start = performance.now();
     let units = 0;
     for (const b of batches.slice(2)) {
-      session.run(b);
+      await session.run(b);
       // rows (lanes or sequences) with at least one real prediction: idle lanes at an epoch's end do not count
       for (let row = 0; row < b.size; row++) units += b.mask.subarray(row * WINDOW, (row + 1) * WINDOW).some((x) => x > 0) ? 1 : 0;
     }
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   if (values.case) {
     const backend = await selectBackend(values.backend as BackendChoice, new Reporter(true));
     const [kind, name, length] = values.case.split(':');
-    const result = runCase(kind, name, Number(length), kind === 'infer' && Number(length) >= 10_000 && name === 'sasrec' ? 1 : repeats);
+    const result = await runCase(kind, name, Number(length), kind === 'infer' && Number(length) >= 10_000 && name === 'sasrec' ? 1 : repeats);
     process.stdout.write(`${JSON.stringify({ backend, ...result, maxRssMb: process.resourceUsage().maxRSS / 1024, tensors: tf.memory().numTensors })}\n`);
     return;
   }

@@ -1,15 +1,19 @@
-"""Side-by-side reference for `make bench`: the same SASRec, GRU4Rec and MTAM training steps in PyTorch.
+"""Side-by-side reference for `make bench`: the same SASRec, TiSASRec, GRU4Rec and MTAM training steps in PyTorch.
 
 Run with Debian's python3-torch (and libopenblas0-pthread) as /usr/bin/python3; never a runtime dependency of
 memrec. Prints one JSON object: milliseconds per training step for each shape.
 
 The models mirror memrec's: SASRec with learned positions, pre-norm causal self-attention blocks, a point-wise
-feed-forward block, tied item embeddings and BCE with one negative per position; GRU4Rec with an item
+feed-forward block, tied item embeddings and BCE with one negative per position; TiSASRec
+(src/models/baselines/tisasrec.ts) with the same blocks, its attention adding position and interval embeddings
+to the keys and values (intervals drawn at random in [0, k], as their computation is not part of the step's
+cost in either); GRU4Rec with an item
 embedding, one GRU layer and an output embedding with bias under sampled softmax with one negative; MTAM
 (src/models/memory/mtam.ts) with its time-aware GRU (eqs. 6-13) and multi-hop time-aware attention (eqs. 16-25),
 written from the same equations, under full softmax over the items.
 
-`torch_step.py SHAPES THREADS`: SHAPES is a JSON list of {model, items, length, batch, dim, steps[, hops]}.
+`torch_step.py SHAPES THREADS`: SHAPES is a JSON list of {model, items, length, batch, dim, steps[, hops][, device]
+[, profile]}: device "cuda" runs on the GPU (scripts/gpu-bench.sh); profile adds the step's top ops (ms).
 """
 import json
 import sys
@@ -19,29 +23,43 @@ import torch
 from torch import nn
 
 
+def add_block_parts(model, dim, blocks, dropout):
+    """The layer norms and feed-forward blocks that SASRec and TiSASRec share, and the final norm."""
+    model.attn_norms = nn.ModuleList(nn.LayerNorm(dim, eps=1e-8) for _ in range(blocks))
+    model.ffn_norms = nn.ModuleList(nn.LayerNorm(dim, eps=1e-8) for _ in range(blocks))
+    model.ffns = nn.ModuleList(
+        nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Dropout(dropout), nn.Linear(dim, dim), nn.Dropout(dropout))
+        for _ in range(blocks)
+    )
+    model.last_norm = nn.LayerNorm(dim, eps=1e-8)
+    model.dim = dim
+
+
+def bce_loss(h, items, pos, neg):
+    """BCE of the positive and one negative at every real position, scored against the tied item embedding."""
+    pl = (h * items(pos)).sum(-1)
+    nl = (h * items(neg)).sum(-1)
+    mask = pos != 0
+    bce = nn.functional.softplus(-pl) + nn.functional.softplus(nl)
+    return (bce * mask).sum() / mask.sum()
+
+
 class SASRec(nn.Module):
     def __init__(self, num_items, dim, max_len, blocks, heads, dropout):
         super().__init__()
         self.items = nn.Embedding(num_items + 1, dim, padding_idx=0)
         self.positions = nn.Embedding(max_len, dim)
         self.drop = nn.Dropout(dropout)
-        self.attn_norms = nn.ModuleList(nn.LayerNorm(dim, eps=1e-8) for _ in range(blocks))
         self.attns = nn.ModuleList(nn.MultiheadAttention(dim, heads, dropout, batch_first=True) for _ in range(blocks))
-        self.ffn_norms = nn.ModuleList(nn.LayerNorm(dim, eps=1e-8) for _ in range(blocks))
-        self.ffns = nn.ModuleList(
-            nn.Sequential(nn.Linear(dim, dim), nn.ReLU(), nn.Dropout(dropout), nn.Linear(dim, dim), nn.Dropout(dropout))
-            for _ in range(blocks)
-        )
-        self.last_norm = nn.LayerNorm(dim, eps=1e-8)
-        self.dim = dim
+        add_block_parts(self, dim, blocks, dropout)
 
     def forward(self, seqs):
         x = self.items(seqs) * self.dim ** 0.5
-        x = x + self.positions(torch.arange(seqs.shape[1]).unsqueeze(0))
+        x = x + self.positions(torch.arange(seqs.shape[1], device=seqs.device).unsqueeze(0))
         x = self.drop(x)
         keep = (seqs != 0).unsqueeze(-1)
         x = x * keep
-        causal = torch.triu(torch.ones(seqs.shape[1], seqs.shape[1], dtype=torch.bool), 1)
+        causal = torch.triu(torch.ones(seqs.shape[1], seqs.shape[1], dtype=torch.bool, device=seqs.device), 1)
         for norm, attn, ffn_norm, ffn in zip(self.attn_norms, self.attns, self.ffn_norms, self.ffns):
             q = norm(x)
             out, _ = attn(q, x, x, attn_mask=causal, need_weights=False)
@@ -51,12 +69,43 @@ class SASRec(nn.Module):
         return self.last_norm(x)
 
     def loss(self, seqs, pos, neg):
-        h = self.forward(seqs)
-        pl = (h * self.items(pos)).sum(-1)
-        nl = (h * self.items(neg)).sum(-1)
-        mask = pos != 0
-        bce = nn.functional.softplus(-pl) + nn.functional.softplus(nl)
-        return (bce * mask).sum() / mask.sum()
+        return bce_loss(self.forward(seqs), self.items, pos, neg)
+
+
+class TiSASRec(nn.Module):
+    """memrec's TiSASRec: item embedding * sqrt(d) with dropout (no position added), blocks of pre-norm causal
+    self-attention whose keys and values get absolute position and interval embeddings, padded keys masked,
+    a point-wise feed-forward block, tied item embeddings and BCE with one negative per position (one head)."""
+
+    def __init__(self, num_items, dim, max_len, blocks, span, dropout):
+        super().__init__()
+        self.items = nn.Embedding(num_items + 1, dim, padding_idx=0)
+        self.pos_k, self.pos_v = nn.Embedding(max_len, dim), nn.Embedding(max_len, dim)
+        self.time_k, self.time_v = nn.Embedding(span + 1, dim), nn.Embedding(span + 1, dim)
+        self.drop = nn.Dropout(dropout)
+        self.qkv = nn.ModuleList(nn.ModuleList(nn.Linear(dim, dim) for _ in range(3)) for _ in range(blocks))
+        add_block_parts(self, dim, blocks, dropout)
+
+    def forward(self, seqs, intervals):
+        keep = (seqs != 0).unsqueeze(-1)
+        x = self.drop(self.items(seqs) * self.dim ** 0.5) * keep
+        positions = torch.arange(seqs.shape[1])
+        pk, pv = self.drop(self.pos_k(positions)), self.drop(self.pos_v(positions))
+        tk, tv = self.drop(self.time_k(intervals)), self.drop(self.time_v(intervals))  # [B, T, T, d]
+        length = seqs.shape[1]
+        blocked = torch.triu(torch.ones(length, length, dtype=torch.bool), 1) | (seqs == 0).unsqueeze(1)
+        for norm, (wq, wk, wv), ffn_norm, ffn in zip(self.attn_norms, self.qkv, self.ffn_norms, self.ffns):
+            q = norm(x)
+            qp, k, v = wq(q), wk(x) + pk, wv(x) + pv
+            scores = (qp @ k.transpose(1, 2) + (tk @ qp.unsqueeze(-1)).squeeze(-1)) / self.dim ** 0.5
+            weights = self.drop(torch.softmax(scores.masked_fill(blocked, MASKED), -1))
+            out = weights @ v + (weights.unsqueeze(2) @ tv).squeeze(2)
+            x = ffn_norm(q + out)
+            x = (x + ffn(x)) * keep
+        return self.last_norm(x)
+
+    def loss(self, seqs, intervals, pos, neg):
+        return bce_loss(self.forward(seqs, intervals), self.items, pos, neg)
 
 
 class GRU4Rec(nn.Module):
@@ -154,26 +203,48 @@ class Mtam(nn.Module):
         return nn.functional.cross_entropy(logits, targets)
 
 
-def time_steps(model, num_items, batch, length, steps, warmup=3):
+def time_steps(model, num_items, batch, length, steps, warmup=3, device="cpu", profile=False):
+    model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     gen = torch.Generator().manual_seed(0)
     seqs = torch.randint(1, num_items + 1, (batch, length), generator=gen)
     pos = torch.randint(1, num_items + 1, (batch, length), generator=gen)
     neg = torch.randint(1, num_items + 1, (batch, length), generator=gen)
-    if isinstance(model, Mtam):
+    if isinstance(model, TiSASRec):
+        intervals = torch.randint(0, model.time_k.num_embeddings, (batch, length, length), generator=gen)
+        args = (seqs, intervals, pos, neg)
+    elif isinstance(model, Mtam):
         # ages before the target: gaps of up to a day, the last behaviour nearest the target
         gaps = torch.randint(1, 86400, (batch, length), generator=gen).float()
         args = (seqs, gaps.flip(1).cumsum(1).flip(1), pos[:, 0] - 1)
     else:
         args = (seqs, pos, neg)
-    model.train()
-    for i in range(warmup + steps):
-        if i == warmup:
-            start = time.perf_counter()
+    args = tuple(a.to(device) for a in args)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+
+    def step():
         opt.zero_grad()
         model.loss(*args).backward()
         opt.step()
-    return (time.perf_counter() - start) / steps * 1000
+
+    model.train()
+    for _ in range(warmup):
+        step()
+    sync()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    sync()
+    ms = (time.perf_counter() - start) / steps * 1000
+    if not profile:
+        return ms, None
+    activity = torch.profiler.ProfilerActivity
+    with torch.profiler.profile(activities=[activity.CPU] + ([activity.CUDA] if device == "cuda" else [])) as prof:
+        step()
+        sync()
+    attr = "self_cuda_time_total" if device == "cuda" else "self_cpu_time_total"
+    ops = sorted(prof.key_averages(), key=lambda e: getattr(e, attr), reverse=True)[:12]
+    return ms, [[e.key, getattr(e, attr) / 1000] for e in ops]
 
 
 def main():
@@ -185,12 +256,14 @@ def main():
     for s in shapes:
         if s["model"] == "sasrec":
             model = SASRec(s["items"], s["dim"], s["length"], 2, 1, 0.2)
+        elif s["model"] == "tisasrec":
+            model = TiSASRec(s["items"], s["dim"], s["length"], 2, 256, 0.2)
         elif s["model"] == "mtam":
             model = Mtam(s["items"], s["dim"], s["length"], s["hops"])
         else:
             model = GRU4Rec(s["items"], s["dim"], s["dim"])
-        ms = time_steps(model, s["items"], s["batch"], s["length"], s.get("steps", 10))
-        out["steps"].append({**s, "ms_per_step": ms})
+        ms, ops = time_steps(model, s["items"], s["batch"], s["length"], s.get("steps", 10), device=s.get("device", "cpu"), profile=s.get("profile", False))
+        out["steps"].append({**s, "ms_per_step": ms, **({"ops_ms": ops} if ops is not None else {})})
     print(json.dumps(out))
 
 

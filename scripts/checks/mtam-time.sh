@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Time must matter (issue 15, deliverable 5), on a larger set than test/models/time-effect.test.ts: synthetic
-# users with two interests (the only two clusters, 20 items each) in sessions of 3 interactions on average,
-# minutes apart, days between sessions. With gap_switch=1 (switch_delay=1) the interaction after a session's
-# first one moves to the other cluster, so only the gap before the last history item tells whether the test
-# item stays or moves; with gap_switch=0 the gaps tell nothing. T-GRU, MTAM and GRU4Rec train on each under
-# MTAM's protocol (leave-one-out, seen items kept in the ranking, HR@10 and NDCG@10); prints a Markdown table
-# with paired t-tests over test users of T-GRU and MTAM against GRU4Rec (docs/checks.md quotes it). ~10 min.
+# Time must matter (issue 15, deliverable 5; issue 19's time-aware baselines), on a larger set than
+# test/models/time-effect.test.ts: synthetic users with two interests (the only two clusters, 20 items each) in
+# sessions of 3 interactions on average, minutes apart, days between sessions. With gap_switch=1
+# (switch_delay=1) the interaction after a session's first one moves to the other cluster, so only the gap
+# before the last history item tells whether the test item stays or moves; with gap_switch=0 the gaps tell
+# nothing. Each model trains on each under MTAM's protocol (leave-one-out, seen items kept in the ranking,
+# HR@10 and NDCG@10); prints a Markdown table with paired t-tests over test users of each time-aware model
+# against its time-blind counterpart: T-GRU, MTAM and T-SeqRec against GRU4Rec, TiSASRec against SASRec
+# (docs/checks.md quotes it). ~30 min for all six.
 #   scripts/checks/mtam-time.sh
-# Environment: USERS (default 2000), EPOCHS (time models, default 5; GRU4Rec's epoch is one pass over the
-# sequences, not over every prefix, so it gets 6x as many), BACKEND (default auto), SEED (default 42).
+# Environment: USERS (default 2000), EPOCHS (time models, default 5; GRU4Rec's and the self-attention models'
+# epoch is one pass over the sequences, not over every prefix, so they get 6x as many), BACKEND (default
+# auto), SEED (default 42), MODELS (default "gru4rec tgru mtam tseqrec sasrec tisasrec"; a model's
+# counterpart must be in the list for its p-values).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f dist/scripts/checks/mtam-time.js ] || make build >/dev/null
@@ -21,12 +25,15 @@ data=(--set "data.synthetic.num_users=${USERS:-2000}" --set data.synthetic.num_i
   --set train.lr=0.01 --set "seed=${SEED:-42}")
 runs=()
 for effect in 1 0; do
-  for model in gru4rec tgru mtam; do
+  for model in ${MODELS:-gru4rec tgru mtam tseqrec sasrec tisasrec}; do
     case "$model" in
       gru4rec) args=(--set model.dim=32 --set model.embedding_dim=32 --set model.max_length=10 --set train.loss=full_softmax
                --set "train.epochs=$((6 * EPOCHS))" --set train.batch_size=128) ;;
       tgru) args=(--set model.dim=32 --set model.max_length=10 --set model.dropout=0 --set "train.epochs=$EPOCHS" --set train.batch_size=64) ;;
       mtam) args=(--set model.dim=32 --set model.max_length=10 --set model.dropout=0 --set model.hops=1 --set "train.epochs=$EPOCHS" --set train.batch_size=64) ;;
+      tseqrec) args=(--set model.dim=32 --set model.max_length=10 --set model.dropout=0 --set "train.epochs=$EPOCHS" --set train.batch_size=64) ;;
+      sasrec|tisasrec) args=(--set model.dim=32 --set model.max_length=10 --set model.dropout=0 --set train.loss=full_softmax
+               --set "train.epochs=$((6 * EPOCHS))" --set train.batch_size=128) ;;
     esac
     out="results/checks/mtam-time/switch$effect/$model"
     ./bin/memrec train --backend "${BACKEND:-auto}" "${data[@]}" --set "data.synthetic.gap_switch=$effect" --set "model.name=$model" \

@@ -1,6 +1,7 @@
 /**
  * The table of scripts/checks/mtam-time.sh: per gap_switch value, each model's test HR@10 and NDCG@10 and the
- * paired t-tests over test users (memrec compare's) of T-GRU and MTAM against GRU4Rec.
+ * paired t-tests over test users (memrec compare's) of each time-aware model against its time-blind
+ * counterpart (BASELINE).
  *
  * Usage: node dist/scripts/checks/mtam-time.js GAP_SWITCH:RUN_DIR...
  */
@@ -9,7 +10,9 @@ import { join } from 'node:path';
 import { compareRuns } from '../../src/run/compare-runs';
 
 const METRICS = ['hr@10', 'ndcg@10'];
-const LABELS: Record<string, string> = { gru4rec: 'GRU4Rec', tgru: 'T-GRU', mtam: 'MTAM (1 hop)' };
+const LABELS: Record<string, string> = { gru4rec: 'GRU4Rec', tgru: 'T-GRU', mtam: 'MTAM (1 hop)', tseqrec: 'T-SeqRec', sasrec: 'SASRec', tisasrec: 'TiSASRec' };
+/** Each time-aware model's time-blind counterpart. */
+const BASELINE: Record<string, string> = { tgru: 'gru4rec', mtam: 'gru4rec', tseqrec: 'gru4rec', tisasrec: 'sasrec' };
 
 interface Run {
   readonly effect: string;
@@ -32,13 +35,14 @@ function main(): void {
   const lines: string[] = [];
   for (const effect of [...new Set(runs.map((r) => r.effect))]) {
     const group = runs.filter((r) => r.effect === effect);
-    const base = group.find((r) => r.model === 'gru4rec');
-    lines.push(`gap_switch=${effect}:`, '', '| model | HR@10 | NDCG@10 | HR@10 − GRU4Rec (p) | NDCG@10 − GRU4Rec (p) | users | wall s |', '|---|---|---|---|---|---|---|');
+    lines.push(`gap_switch=${effect}:`, '', '| model | HR@10 | NDCG@10 | against | HR@10 difference (p) | NDCG@10 difference (p) | users | wall s |', '|---|---|---|---|---|---|---|---|');
     for (const run of group) {
-      const tests = base && run !== base ? METRICS.map((m) => compareRuns(run.dir, base.dir, 'test', m)) : null;
+      const base = group.find((r) => r.model === BASELINE[run.model]);
+      const tests = base ? METRICS.map((m) => compareRuns(run.dir, base.dir, 'test', m)) : null;
       const versus = tests ? tests.map((t) => `${t.meanDifference >= 0 ? '+' : '−'}${Math.abs(t.meanDifference).toFixed(4)} (${pValue(t.tTest.pValue)})`) : ['', ''];
       const users = tests ? String(tests[0].n) : '';
-      lines.push(`| ${LABELS[run.model] ?? run.model} | ${METRICS.map((m) => run.means[m].toFixed(4)).join(' | ')} | ${versus.join(' | ')} | ${users} | ${run.seconds.toFixed(0)} |`);
+      const against = base ? LABELS[base.model] : '';
+      lines.push(`| ${LABELS[run.model] ?? run.model} | ${METRICS.map((m) => run.means[m].toFixed(4)).join(' | ')} | ${against} | ${versus.join(' | ')} | ${users} | ${run.seconds.toFixed(0)} |`);
     }
     lines.push('');
   }

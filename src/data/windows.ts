@@ -55,3 +55,12 @@ export function lastWindowAges(
   }
   return out;
 }
+
+/**
+ * The times of the inputs of `lastWindows(lists, users, width)` minus the last input's (0 on padding), as the
+ * sequences batch's `input_times`: [users.length, width] float32, for models that read only differences.
+ */
+export function lastWindowTimes(lists: UserLists, timestamps: Float64Array, users: Int32Array, width: number): Float32Array {
+  const lastTimes = Float64Array.from(users, (u) => (lists.offsets[u + 1] > lists.offsets[u] ? timestamps[lists.offsets[u + 1] - 1] : 0));
+  return lastWindowAges(lists, timestamps, users, width, lastTimes).map((age) => (age === 0 ? 0 : -age));
+}

@@ -6,10 +6,11 @@ import { bprEntry } from './baselines/bpr';
 import { fpmcEntry } from './baselines/fpmc';
 import { gru4recEntry } from './baselines/gru4rec';
 import { sasrecEntry } from './baselines/sasrec';
+import { tisasrecEntry } from './baselines/tisasrec';
 import { caserEntry } from './baselines/caser';
 import { dreamEntry } from './baselines/dream';
 import { rumFeatureEntry, rumItemEntry } from './memory/rum';
-import { mtamEntry, tgruEntry } from './memory/mtam';
+import { mtamEntry, tgruEntry, tseqrecEntry } from './memory/mtam';
 import { dmanEntry } from './memory/dman/dman';
 
 const registered: Record<string, ModelEntry> = {};
@@ -24,7 +25,7 @@ export function registerModel(entry: ModelEntry): void {
 }
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
-[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, mtamEntry, dmanEntry].forEach(registerModel);
+[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, dmanEntry].forEach(registerModel);
 
 export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 

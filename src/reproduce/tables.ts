@@ -220,9 +220,12 @@ const MTAM_ROWS: Record<string, Omit<RowSpec, 'label' | 'baseline'>> = {
   ppop: { model: 'ppop' },
   bpr: { model: 'bpr', quickSets: ['model.dim=32'] },
   gru4rec: { model: 'gru4rec', quickSets: [...SMALL, 'model.embedding_dim=32'] },
-  // the paper's GRU: GRU4Rec-style with the category and position inputs, i.e. MTAM's inputs, a plain GRU, no hops
-  gru: { model: 'mtam', key: 'gru', sets: ['model.unit=gru', 'model.hops=0'], quickSets: SMALL },
+  // the paper's GRU is its GRU−− (GRU4Rec) with the category features: the item's category joined to its
+  // embedding as MTAM's behaviour embedding joins it (issue 19)
+  gru: { model: 'gru4rec', key: 'gru4rec-category', sets: ['model.category=concat'], quickSets: [...SMALL, 'model.embedding_dim=32'] },
+  tseqrec: { model: 'tseqrec', quickSets: SMALL },
   sasrec: { model: 'sasrec', quickSets: SMALL },
+  tisasrec: { model: 'tisasrec', quickSets: SMALL },
   tgru: { model: 'tgru', quickSets: SMALL },
   // hops written out: Figure 5's 4-hop point is this run whatever the key's default becomes
   mtam: { model: 'mtam', sets: ['model.hops=4'], quickSets: SMALL },
@@ -246,10 +249,10 @@ const MTAM: TableSpec = {
     row('BPR-MF', true, MTAM_ROWS.bpr),
     row('GRU--', true, MTAM_ROWS.gru4rec),
     row('GRU', true, MTAM_ROWS.gru),
-    row('T-SeqRec', true, null),
+    row('T-SeqRec', true, MTAM_ROWS.tseqrec),
     row('T-GRU', true, MTAM_ROWS.tgru),
     row('SASRec', true, MTAM_ROWS.sasrec),
-    row('TiSASRec', true, null),
+    row('TiSASRec', true, MTAM_ROWS.tisasrec),
     row('NARM', true, null),
     row('NARM+', true, null),
     row('NARM++', true, null),
@@ -281,7 +284,7 @@ const MTAM_ABLATION: TableSpec = {
   rows: [
     row('GRU', true, MTAM_ROWS.gru),
     row('MTAM', false, MTAM_ROWS.mtam),
-    row('MTAM-with-T-SeqRec', true, null),
+    row('MTAM-with-T-SeqRec', true, mtamVariant('mtam-unit-tseqrec', ['model.unit=tseqrec'])),
     row('MTAM-without-time-RNN', true, mtamVariant('mtam-unit-gru', ['model.unit=gru'])),
     row('MTAM-without-time-attention', true, mtamVariant('mtam-attention-dot', ['model.attention=dot'])),
     row('MTAM-via-T-GRU', true, mtamVariant('mtam-memory-states', ['model.memory=states'])),

@@ -115,8 +115,10 @@ test("reproduce --paper mtam: Table 2, Table 3 and Figure 5, every runnable row 
   for (const key of ['ml_1m', 'ml_100k', 'taobao', 'yoochoose_sample', 'diginetica']) assert.ok(tables[0].columns.some((c) => c.key === key), key);
   const rows = (table: TableSpec) => Object.fromEntries(table.rows.map((r) => [r.label, r]));
   const table2 = rows(tables[0]);
-  assert.deepEqual([table2['GRU--'].model, table2.GRU.model, table2.GRU.sets, table2['T-GRU'].model, table2.MTAM.model], ['gru4rec', 'mtam', ['model.unit=gru', 'model.hops=0'], 'tgru', 'mtam']);
+  assert.deepEqual([table2['GRU--'].model, table2.GRU.model, table2.GRU.sets, table2['T-GRU'].model, table2.MTAM.model], ['gru4rec', 'gru4rec', ['model.category=concat'], 'tgru', 'mtam']);
+  assert.deepEqual([table2['T-SeqRec'].model, table2.TiSASRec.model], ['tseqrec', 'tisasrec']);
   assert.equal(rows(tables[1])['time-aware-self-attention'].model, 'sasrec');
+  assert.deepEqual(rows(tables[1])['MTAM-with-T-SeqRec'].sets, ['model.unit=tseqrec']);
   for (const table of tables) {
     for (const column of table.columns) {
       for (const row of table.rows.filter((r) => r.model !== null)) {

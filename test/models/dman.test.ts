@@ -89,7 +89,7 @@ test('alternating updates: the L_ae step changes only the routing weights, thoug
 test('the variants: XL has no memory weights, FIFO no routing weights and one step; NRAN has the same weights as DMAN', async () => {
   const names = async (sets: string[]) => {
     const { model } = await setup(sets);
-    const out = { weights: Object.keys(model.state()).sort(), steps: model.trainSteps().length };
+    const out = { weights: Object.keys(await model.state()).sort(), steps: model.trainSteps().length };
     model.dispose();
     return out;
   };

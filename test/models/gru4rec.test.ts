@@ -145,3 +145,31 @@ test('train.loss=bpr_max is GRU4Rec\'s own: other models refuse it by name', () 
   const sasrec = createModel(loadConfig(null, ['model.name=sasrec', 'train.loss=bpr_max'])) as NeuralModel;
   assert.throws(() => sasrec.checkTraining(), /train\.loss: bpr_max is not available for this model/);
 });
+
+test('model.category: none is GRU4Rec\'s network; concat and sum add the category weights last and read the categories', async () => {
+  const none = setup();
+  const withCategory = setup(['model.category=concat']);
+  const plain = await none.model.state();
+  const joined = await withCategory.model.state();
+  assert.deepEqual(Object.keys(joined).filter((name) => !(name in plain)).sort(), ['behaviour_projection', 'category_embedding']);
+  for (const name of Object.keys(plain)) assert.deepEqual(joined[name], plain[name], `${name} drawn as without categories`);
+  const users = allUsers();
+  const history = none.exp.parts.test.history.lists;
+  // the same weights (restored) read under other categories
+  const scores = async (model: Gru4Rec, train: TrainData) => {
+    model.restore(await model.state(), train);
+    return tf.tidy(() => scoreAll(model, users, history).arraySync());
+  };
+  // two categories (the fixture has none), then every item moved to the other one
+  const categorised = (shift: number): TrainData => ({ ...none.exp.train, numCategories: 2, itemCategory: Int32Array.from({ length: NUM_ITEMS }, (_, i) => (i + shift) % 2) });
+  const [train, moved] = [categorised(0), categorised(1)];
+  assert.deepEqual(await scores(none.model, train), await scores(none.model, moved), 'none ignores categories');
+  for (const [label, model] of [['concat', withCategory.model], ['sum', setup(['model.category=sum']).model]] as const) {
+    model.init(train);
+    const a = await scores(model, train);
+    const b = await scores(model, moved);
+    assert.ok(a.some((row, u) => row.some((v, i) => Math.abs(v - b[u][i]) > 1e-6)), `${label} reads the categories`);
+    model.dispose();
+  }
+  none.model.dispose();
+});

@@ -5,6 +5,7 @@ import type { BatchTensors } from '../batch';
 import { modelEntry, type ScoreQuery, type TrainData } from '../model';
 import { NeuralModel } from '../neural-model';
 import { addGruWeights, gruLastState, gruStates, gruWeightsOf, type GruWeights } from '../layers/gru';
+import { addCategoryWeights, categoryInputKey, withCategories } from '../layers/category-input';
 import { glorotInit, zerosInit } from '../layers/init';
 import { scoreItems } from '../layers/item-scores';
 
@@ -15,6 +16,10 @@ const KEYS = {
   max_length: int(50, 'training items per user (the last max_length + 1) and history items read when scoring', { min: 1 }),
   dropout: num(0, 'dropout on each GRU layer\'s output states (the official dropout_p_hidden)', { min: 0, max: 0.99 }),
   bpreg: num(1, 'train.loss=bpr_max: weight of the score regulariser (the official code\'s bpreg, default 1.0)', { min: 0 }),
+  category: categoryInputKey(
+    'none',
+    'the item\'s category in the GRU input (MTAM\'s "GRU" against "GRU−−"): none = the item embedding alone (GRU4Rec), concat = relu([item, category] W_b), sum = item + category, the category embedding embedding_dim wide as in MTAM\'s model.category',
+  ),
 };
 
 /**
@@ -46,6 +51,8 @@ export class Gru4Rec extends NeuralModel<ParamsOf<typeof KEYS>> {
   readonly batchKind = 'sequences';
   readonly defaultLoss = 'sampled_softmax' as const;
   override readonly ownLosses = ['bpr_max'];
+  /** [numItems + 1] category row of each shifted item index; null with category none */
+  private categoryRows: tf.Tensor1D | null = null;
 
   get inputLength(): number {
     return this.params.max_length;
@@ -60,6 +67,14 @@ export class Gru4Rec extends NeuralModel<ParamsOf<typeof KEYS>> {
     }
     this.addWeight('output_items', glorotInit(this.initRng, [train.numItems, dim]));
     this.addWeight('output_bias', zerosInit([train.numItems]));
+    // last, so that every category setting starts from the same draws of the other weights
+    this.categoryRows = addCategoryWeights(add, this.initRng, train, embeddingDim, this.params.category);
+  }
+
+  override dispose(): void {
+    this.categoryRows?.dispose();
+    this.categoryRows = null;
+    super.dispose();
   }
 
   private gru(layer: number): GruWeights {
@@ -73,7 +88,8 @@ export class Gru4Rec extends NeuralModel<ParamsOf<typeof KEYS>> {
   private belowTop(inputs: tf.Tensor2D, training: boolean): { x: tf.Tensor3D; mask: tf.Tensor2D } {
     const mask = tf.cast(tf.greater(inputs, 0), 'float32') as tf.Tensor2D;
     // padding rows gather item 0; the mask keeps them from touching the state
-    let x = tf.gather(this.weight('item_embedding'), tf.relu(tf.sub(inputs, tf.scalar(1, 'int32')))) as tf.Tensor3D;
+    const items = tf.gather(this.weight('item_embedding'), tf.relu(tf.sub(inputs, tf.scalar(1, 'int32')))) as tf.Tensor3D;
+    let x = withCategories(items, inputs, this.categoryRows, (name) => this.weight(name), this.params.category);
     const rate = this.params.dropout;
     for (let layer = 0; layer + 1 < this.params.num_layers; layer++) {
       x = this.dropout(gruStates(x, mask, this.gru(layer)), rate, training);
@@ -137,6 +153,11 @@ export class Gru4Rec extends NeuralModel<ParamsOf<typeof KEYS>> {
  * - Init: Glorot uniform for every matrix and zero biases, as the official code's init_parameter_matrix.
  * - Dropout: model.dropout (the official dropout_p_hidden) on each GRU layer's output states; the recurrent
  *   state itself is not dropped. No dropout on the embedding (dropout_p_embed).
+ * - model.category (not in GRU4Rec; MTAM's Table 2 "GRU", whose "GRU−−" is the same without categories): the
+ *   item's category joins its embedding before the first GRU layer, by MTAM's own rule (layers/category-input):
+ *   a category embedding of embedding_dim and, for concat, a ReLU layer back to embedding_dim. MTAM does not
+ *   say how its GRU baseline reads categories; its own behaviour embedding is the reading memrec takes. The
+ *   category weights are drawn after all others, so none (the default) is GRU4Rec's network unchanged.
  */
 export const gru4recEntry = modelEntry({
   name: 'gru4rec',
@@ -146,6 +167,6 @@ export const gru4recEntry = modelEntry({
     'Hidasi, Karatzoglou. Recurrent Neural Networks with Top-k Gains for Session-based Recommendations. CIKM 2018',
   keys: KEYS,
   ownLosses: ['bpr_max'],
-  memory: (p, s) => ({ parameters: s.numItems * (p.embedding_dim + p.dim + 1) + 3 * p.num_layers * p.dim * (p.embedding_dim + 2 * p.dim), largestTensor: Math.max(s.numItems * p.dim, s.batchSize * p.max_length * Math.max(p.dim, s.batchSize), s.evalBatchSize * p.max_length * p.dim) }),
+  memory: (p, s) => ({ parameters: s.numItems * (p.embedding_dim + p.dim + 1) + 3 * p.num_layers * p.dim * (p.embedding_dim + 2 * p.dim) + (p.category === 'none' ? 0 : (s.numItems + 1 + (p.category === 'concat' ? 2 * p.embedding_dim : 0)) * p.embedding_dim), largestTensor: Math.max(s.numItems * p.dim, s.batchSize * p.max_length * Math.max(p.dim, s.batchSize), s.evalBatchSize * p.max_length * p.dim) }),
   create: (context) => new Gru4Rec(context),
 });

@@ -17,9 +17,9 @@ import {
   repeatLast,
 } from '../layers/attention';
 import { glorotInit } from '../layers/init';
-import { scoreRows } from '../layers/item-scores';
+import { paddedTableLogits, paddedTableScores } from '../layers/item-scores';
 import { addTimeGateWeights, timeAwareSelfAttention, timeGateWeightsOf } from '../layers/time-attention';
-import { lastWindowAges, lastWindows } from '../../data/windows';
+import { lastWindowTimes, lastWindows } from '../../data/windows';
 import { lengthsOf } from '../../data/user-lists';
 import { SECONDS_PER, timeUnitKey } from '../time-unit';
 
@@ -174,21 +174,12 @@ export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
     return tf.reshape(this.encode(batch.inputs as tf.Tensor2D, times, training), [-1, this.dim]);
   }
 
-  /** [numItems, d]: the item embedding without its padding row. */
-  private itemTable(): tf.Tensor2D {
-    const table = this.weight('item_embedding');
-    return tf.slice(table, [1, 0], [table.shape[0] - 1, this.dim]) as tf.Tensor2D;
-  }
-
   logits(batch: BatchTensors, items: tf.Tensor2D, training: boolean): tf.Tensor2D {
-    const features = tf.expandDims(this.pointFeatures(batch, training), 2);
-    const candidates = tf.gather(this.weight('item_embedding'), tf.add(items, tf.scalar(1, 'int32')));
-    // [P, k, d] x [P, d, 1]: a batched matMul is much faster on tfjs-cpu than a broadcast product and sum
-    return tf.reshape(tf.matMul(candidates, features), items.shape);
+    return paddedTableLogits(this.pointFeatures(batch, training), this.weight('item_embedding') as tf.Tensor2D, items);
   }
 
   override fullLogits(batch: BatchTensors, training: boolean): tf.Tensor2D {
-    return tf.matMul(this.pointFeatures(batch, training), this.itemTable(), false, true);
+    return paddedTableScores(this.pointFeatures(batch, training), this.weight('item_embedding') as tf.Tensor2D, null);
   }
 
   /**
@@ -205,21 +196,18 @@ export class SasRec extends NeuralModel<ParamsOf<typeof KEYS>> {
       const longest = lengthsOf(history, users).reduce((a, b) => Math.max(a, b), 0);
       const L = this.followsPort ? this.inputLength : Math.max(1, Math.min(this.inputLength, longest));
       const inputs = tf.tensor2d(lastWindows(history, users, L), [users.length, L], 'int32');
-      const times = this.timeAware ? this.historyTimes(query, L) : null;
+      const times = this.timeAware ? tf.tensor2d(lastWindowTimes(history, query.history.timestamps, users, L), [users.length, L]) : null;
       // the last position as a gather: tfjs-cpu's (and so native's) strided Slice copies element by element
       const last = tf.reshape(tf.gather(this.encode(inputs, times, false), tf.tensor1d([L - 1], 'int32'), 1), [users.length, this.dim]) as tf.Tensor2D;
-      if (!candidates) return tf.matMul(last, this.itemTable(), false, true);
-      const rows = tf.gather(this.weight('item_embedding'), tf.add(candidates, tf.scalar(1, 'int32'))) as tf.Tensor3D;
-      return scoreRows(last, rows, null);
+      return paddedTableScores(last, this.weight('item_embedding') as tf.Tensor2D, candidates);
     });
   }
+}
 
-  /** [B, W] the times of the last W history items minus the last one's (0 on padding), as `input_times`. */
-  private historyTimes(query: ScoreQuery, width: number): tf.Tensor2D {
-    const { users } = query;
-    const { lists, timestamps } = query.history;
-    const lastTimes = Float64Array.from(users, (u) => (lists.offsets[u + 1] > lists.offsets[u] ? timestamps[lists.offsets[u + 1] - 1] : 0));
-    return tf.neg(tf.tensor2d(lastWindowAges(lists, timestamps, users, width, lastTimes), [users.length, width]));
+/** The attention's heads split model.dim evenly (SASRec's and TiSASRec's rule across their keys). */
+export function checkHeads(params: { dim: number; num_heads: number }, where: (key: string) => string): void {
+  if (params.dim % params.num_heads !== 0) {
+    throw new ConfigError(`${where('num_heads')}: model.num_heads: ${params.num_heads} heads do not divide model.dim ${params.dim} (from ${where('dim')})`);
   }
 }
 
@@ -235,9 +223,7 @@ export const sasrecEntry = modelEntry({
   keys: KEYS,
   readsTime: (params) => (params.attention === 'time_aware' ? 'attention' : false),
   check(params, where) {
-    if (params.dim % params.num_heads !== 0) {
-      throw new ConfigError(`${where('num_heads')}: model.num_heads: ${params.num_heads} heads do not divide model.dim ${params.dim} (from ${where('dim')})`);
-    }
+    checkHeads(params, where);
     if (params.attention === 'time_aware' && params.implementation === 'pytorch_port') {
       throw new ConfigError(
         `${where('attention')}: model.attention: time_aware is not available with model.implementation pytorch_port (from ${where('implementation')}), which reproduces the port's plain attention; use authors_tf`,

@@ -152,14 +152,14 @@ export interface AttentionOptions {
 }
 
 /** [B, T, d] -> [B, H, T, d / H] (one head needs no transpose) */
-function splitHeads(x: tf.Tensor, numHeads: number): tf.Tensor4D {
+export function splitHeads(x: tf.Tensor, numHeads: number): tf.Tensor4D {
   const [batch, length, width] = x.shape;
   if (numHeads === 1) return tf.reshape(x, [batch, 1, length, width]);
   return tf.transpose(tf.reshape(x, [batch, length, numHeads, width / numHeads]), [0, 2, 1, 3]);
 }
 
 /** [B, H, T, d / H] -> [B, T, d] */
-function mergeHeads(x: tf.Tensor4D): tf.Tensor3D {
+export function mergeHeads(x: tf.Tensor4D): tf.Tensor3D {
   const [batch, heads, length, headWidth] = x.shape;
   const merged = heads === 1 ? x : tf.transpose(x, [0, 2, 1, 3]);
   return tf.reshape(merged, [batch, length, heads * headWidth]);

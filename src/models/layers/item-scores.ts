@@ -20,3 +20,20 @@ export function scoreRows(query: tf.Tensor2D, rows: tf.Tensor3D, bias: tf.Tensor
   const scores = tf.reshape(tf.matMul(rows, tf.expandDims(query, 2) as tf.Tensor3D), [batch, width]) as tf.Tensor2D;
   return bias ? tf.add(scores, bias) : scores;
 }
+
+/**
+ * Scores against an item table whose row 0 is padding and row i + 1 item i (SASRec's and TiSASRec's input
+ * embedding, shared with the output): features [P, d] and each point's `items` [P, k] → [P, k].
+ */
+export function paddedTableLogits(features: tf.Tensor2D, table: tf.Tensor2D, items: tf.Tensor2D): tf.Tensor2D {
+  const rows = tf.gather(table, tf.add(items, tf.scalar(1, 'int32')));
+  // [P, k, d] x [P, d, 1]: a batched matMul is much faster on tfjs-cpu than a broadcast product and sum
+  return tf.reshape(tf.matMul(rows, tf.expandDims(features, 2)), items.shape);
+}
+
+/** As paddedTableLogits, for every item (candidates null: [B, numItems]) or each row's candidates ([B, C]). */
+export function paddedTableScores(features: tf.Tensor2D, table: tf.Tensor2D, candidates: tf.Tensor2D | null): tf.Tensor2D {
+  if (candidates) return scoreRows(features, tf.gather(table, tf.add(candidates, tf.scalar(1, 'int32'))) as tf.Tensor as tf.Tensor3D, null);
+  const items = tf.slice(table, [1, 0], [table.shape[0] - 1, table.shape[1]]);
+  return tf.matMul(features, items, false, true);
+}

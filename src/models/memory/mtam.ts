@@ -4,10 +4,12 @@ import { lastWindowAges, lastWindows } from '../../data/windows';
 import type { BatchTensors } from '../batch';
 import { modelEntry, type ScoreQuery, type TrainData } from '../model';
 import { NeuralModel } from '../neural-model';
+import { addCategoryWeights, categoryInputKey, withCategories } from '../layers/category-input';
 import { glorotInit, uniformInit, zerosInit } from '../layers/init';
 import { scoreItems } from '../layers/item-scores';
 import { multiHopRead, type TimeAttentionWeights } from '../layers/time-attention';
 import { timeGruStates, type TimeGruWeights } from '../layers/time-gru';
+import { addTimeLstmWeights, sliRecLogTime, timeLstmStates, timeLstmWeightsOf } from '../layers/time-lstm';
 import { SECONDS_PER, timeUnitKey } from '../time-unit';
 
 /** Half-width of the uniform start of the time-gate weights (zeros would leave the gates without gradient). */
@@ -18,14 +20,14 @@ const TGRU_KEYS = {
   max_length: int(50, 'the last max_length behaviours of a prefix are the input and the memory (paper: 50)', { min: 1 }),
   dropout: num(0.5, 'dropout on the behaviour embeddings (paper: 0.5)', { min: 0, max: 0.99 }),
   time_unit: timeUnitKey(''),
-  category: oneOf(['concat', 'sum', 'none'], 'concat', 'the behaviour embedding: concat = relu([item, category] W_b) + position (the authors\' code), sum = item + category + position, none = item + position; items without a category share a "no category" row'),
+  category: categoryInputKey('concat', 'the behaviour embedding: concat = relu([item, category] W_b) + position (the authors\' code), sum = item + category + position, none = item + position; items without a category share a "no category" row'),
   tie_output: bool(true, 'score items with the input item embeddings (the paper\'s one Q, and the authors\' code); false = a separate output matrix'),
 };
 
 const MTAM_KEYS = {
   ...TGRU_KEYS,
   hops: int(4, 'k′: memory reads (0 = T-GRU alone, as the paper\'s Figure 5 defines; the authors\' configs use 6-8)', { min: 0 }),
-  unit: oneOf(['tgru', 'gru'], 'tgru', 'the recurrent unit: tgru (eqs. 6-13), or gru (the same cell with its time gate held at 1, Table 3\'s "without time-aware RNN")'),
+  unit: oneOf(['tgru', 'gru', 'tseqrec'], 'tgru', 'the recurrent unit: tgru (eqs. 6-13), gru (the same cell with its time gate held at 1, Table 3\'s "without time-aware RNN"), or tseqrec (SLi-Rec\'s time-aware LSTM, Table 3\'s "MTAM with T-SeqRec")'),
   attention: oneOf(['time_aware', 'dot'], 'time_aware', 'the memory read: time_aware (eqs. 16-20), or dot (its gate held at 1, Table 3\'s "without time-aware attention")'),
   memory: oneOf(['embeddings', 'states'], 'embeddings', 'what the memory holds: the behaviour embeddings (the paper\'s), or the recurrent unit\'s states (Table 3\'s "via T-GRU" / "via GRU")'),
 };
@@ -57,6 +59,10 @@ type MtamParams = ParamsOf<typeof MTAM_KEYS>;
  * - The attention's position-pair parameters are [1, max_length] as printed (one query, max_length slots) and
  *   shared by the hops; W_Q per hop, W_K and W_V shared (ambiguity 7); τ uses the projected query and keys.
  * - Padded memory slots are masked (ambiguity 6). No residual layer norm or multi-head (the code's, not the paper's).
+ * - model.unit tseqrec (Table 3's "MTAM with T-SeqRec") puts SLi-Rec's time-aware LSTM (layers/time-lstm.ts)
+ *   where the T-GRU was: its interval is the same gap (0 on the first behaviour, as SLi-Rec's code), its span
+ *   the behaviour's age before the target, both in model.time_unit through log(max(Δ, 0.5)) (SLi-Rec's
+ *   transform, in days there); its output m is the short-term intent and, with memory states, the memory.
  */
 export class Mtam extends NeuralModel<MtamParams> {
   readonly batchKind = 'prefixes';
@@ -73,15 +79,14 @@ export class Mtam extends NeuralModel<MtamParams> {
     const gate = (shape: number[]) => uniformInit(this.initRng, shape, GATE_INIT);
     this.addWeight('item_embedding', glorotInit(this.initRng, [train.numItems, dim]));
     this.addWeight('position_embedding', glorotInit(this.initRng, [length, dim]));
-    if (this.params.category !== 'none') {
-      const rows = Int32Array.from({ length: train.numItems + 1 }, (_, j) => (j === 0 ? 0 : train.itemCategory[j - 1] + 1));
-      this.categoryRows = tf.tensor1d(rows, 'int32');
-      this.addWeight('category_embedding', glorotInit(this.initRng, [Math.max(0, train.numCategories) + 1, dim]));
-      if (this.params.category === 'concat') this.addWeight('behaviour_projection', glorotInit(this.initRng, [2 * dim, dim]));
+    this.categoryRows = addCategoryWeights((name, initial) => void this.addWeight(name, initial), this.initRng, train, dim, this.params.category);
+    if (this.params.unit === 'tseqrec') {
+      addTimeLstmWeights((name, initial) => void this.addWeight(name, initial), 'tseqrec', this.initRng, dim, dim);
+    } else {
+      for (const name of ['wz', 'wr', 'wh', 'wtau']) this.addWeight(`tgru_${name}`, glorotInit(this.initRng, [2 * dim, dim]));
+      for (const name of ['bz', 'br', 'bh', 'btau', 'bdelta', 'bg']) this.addWeight(`tgru_${name}`, zerosInit([dim]));
+      for (const name of ['wdelta', 'wgdelta', 'wgtau']) this.addWeight(`tgru_${name}`, gate([dim]));
     }
-    for (const name of ['wz', 'wr', 'wh', 'wtau']) this.addWeight(`tgru_${name}`, glorotInit(this.initRng, [2 * dim, dim]));
-    for (const name of ['bz', 'br', 'bh', 'btau', 'bdelta', 'bg']) this.addWeight(`tgru_${name}`, zerosInit([dim]));
-    for (const name of ['wdelta', 'wgdelta', 'wgtau']) this.addWeight(`tgru_${name}`, gate([dim]));
     if (hops > 0) {
       for (let k = 0; k < hops; k++) this.addWeight(`hop${k}_query`, glorotInit(this.initRng, [dim, dim]));
       this.addWeight('memory_key', glorotInit(this.initRng, [dim, dim]));
@@ -105,15 +110,9 @@ export class Mtam extends NeuralModel<MtamParams> {
 
   /** The behaviour embedding before dropout, [B, L, d], of shifted inputs (padding rows are masked later). */
   private behaviourEmbedding(inputs: tf.Tensor2D): tf.Tensor3D {
-    const items = tf.gather(this.weight('item_embedding'), tf.relu(tf.sub(inputs, tf.scalar(1, 'int32'))));
-    const position = this.weight('position_embedding');
-    if (!this.categoryRows) return tf.add(items, position) as tf.Tensor3D;
-    const categories = tf.gather(this.weight('category_embedding'), tf.gather(this.categoryRows, inputs));
-    if (this.params.category === 'sum') return tf.add(tf.add(items, categories), position) as tf.Tensor3D;
-    const [batch, length] = inputs.shape;
-    const joined = tf.reshape(tf.concat([items, categories], 2), [batch * length, 2 * this.params.dim]);
-    const projected = tf.reshape(tf.relu(tf.matMul(joined, this.weight('behaviour_projection'))), [batch, length, this.params.dim]);
-    return tf.add(projected, position) as tf.Tensor3D;
+    const items = tf.gather(this.weight('item_embedding'), tf.relu(tf.sub(inputs, tf.scalar(1, 'int32')))) as tf.Tensor3D;
+    const joined = withCategories(items, inputs, this.categoryRows, (name) => this.weight(name), this.params.category);
+    return tf.add(joined, this.weight('position_embedding')) as tf.Tensor3D;
   }
 
   private tgru(): TimeGruWeights {
@@ -152,8 +151,11 @@ export class Mtam extends NeuralModel<MtamParams> {
     // gap of step s = age_{s−1} − age_s where both are real; the first real step gets 0
     const previousAge = tf.concat([tf.zeros([batch, 1]), tf.slice(scaled, [0, 0], [-1, length - 1])], 1);
     const previousReal = tf.concat([tf.zeros([batch, 1]), tf.slice(real, [0, 0], [-1, length - 1])], 1);
-    const gaps = tf.mul(tf.relu(tf.sub(previousAge, scaled)), tf.mul(previousReal, real)) as tf.Tensor2D;
-    const states = timeGruStates(behaviours, gaps, real, this.tgru());
+    const follows = tf.mul(previousReal, real) as tf.Tensor2D;
+    const gaps = tf.mul(tf.relu(tf.sub(previousAge, scaled)), follows) as tf.Tensor2D;
+    const states = this.params.unit === 'tseqrec'
+      ? timeLstmStates(behaviours, tf.mul(sliRecLogTime(gaps), follows), sliRecLogTime(scaled) as tf.Tensor2D, real, timeLstmWeightsOf((name) => this.weight(name), 'tseqrec'))
+      : timeGruStates(behaviours, gaps, real, this.tgru());
     const intent = tf.reshape(tf.slice(states, [0, length - 1, 0], [-1, 1, -1]), [batch, dim]) as tf.Tensor2D;
     if (hops === 0) return intent;
     const memory = this.params.memory === 'states' ? states : behaviours;
@@ -217,4 +219,17 @@ export const tgruEntry = modelEntry({
   keys: TGRU_KEYS,
   readsTime: true,
   create: (context) => new Mtam({ ...context, params: { ...context.params, hops: 0, unit: 'tgru', attention: 'time_aware', memory: 'embeddings' } }),
+});
+
+/**
+ * T-SeqRec, MTAM's time-aware recurrent baseline (SLi-Rec's time-aware LSTM, Yu et al., IJCAI 2019): MTAM with
+ * no memory read and the tseqrec unit, so that it reads the same behaviour embedding and scores items as T-GRU.
+ */
+export const tseqrecEntry = modelEntry({
+  name: 'tseqrec',
+  title: 'T-SeqRec: SLi-Rec\'s time-aware LSTM (time-interval and time-span gates), its last output scoring every item',
+  paper: 'Yu, Lian, Zhang, Xie, Liu, Xie. Adaptive User Modeling with Long and Short-Term Preferences for Personalized Recommendation. IJCAI 2019 (T-SeqRec, as a baseline of Ji et al., CIKM 2020)',
+  keys: TGRU_KEYS,
+  readsTime: true,
+  create: (context) => new Mtam({ ...context, params: { ...context.params, hops: 0, unit: 'tseqrec', attention: 'time_aware', memory: 'embeddings' } }),
 });
