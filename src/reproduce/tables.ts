@@ -136,6 +136,8 @@ const dmanRow = (label: string, key: string, sets: string[]): RowSpec => ({
   key,
   baseline: label !== 'DMAN',
   sets: [...sets, `model.window=${DMAN_T}`, 'model.slots=20'],
+  // --quick: a narrower network, the paper's structure otherwise
+  quickSets: ['model.dim=32'],
 });
 /** The '*' rows: the same model trained on each user's latest window only, and scoring from that window too. */
 const latestWindow = [`train.latest_window=${DMAN_T}`];
