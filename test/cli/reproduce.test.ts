@@ -250,8 +250,9 @@ test("reproduce --paper dman: Table 3's rows, the '*' rows on the latest window,
       for (const quick of [false, true]) {
         const sets = [...table.sets, ...(row.sets ?? []), ...(quick ? [...table.quickSets, ...(column.quickSets ?? []), ...(row.quickSets ?? [])] : []), `model.name=${row.model}`];
         const config = resolveConfig(schemaProvider, presetFile(column.preset), sets);
-        // every column measures every metric of the table
+        // every column measures every metric of the table; the paper's D and negatives for every model
         assert.deepEqual(config.ints('eval.cutoffs'), [10, 50, 100], `${column.key} ${row.label}`);
+        assert.deepEqual([config.int('model.dim'), config.int('train.num_negatives')], [quick ? 32 : 128, 5], `${column.key} ${row.label}`);
       }
     }
   }
