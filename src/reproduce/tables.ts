@@ -137,7 +137,7 @@ const dmanRow = (label: string, key: string, sets: string[]): RowSpec => ({
   baseline: label !== 'DMAN',
   sets: [...sets, `model.window=${DMAN_T}`, 'model.slots=20'],
 });
-/** The '*' rows: the same model trained on each user's latest window only, and scoring from that window too. */
+/** The '*' rows' cut: the model learns from each user's latest window only (what it scores from is its max_length). */
 const latestWindow = [`train.latest_window=${DMAN_T}`];
 
 /**
