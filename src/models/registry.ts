@@ -8,6 +8,8 @@ import { gru4recEntry } from './baselines/gru4rec';
 import { sasrecEntry } from './baselines/sasrec';
 import { caserEntry } from './baselines/caser';
 import { dreamEntry } from './baselines/dream';
+import { narmEntry } from './baselines/narm';
+import { stampEntry } from './baselines/stamp';
 import { rumFeatureEntry, rumItemEntry } from './memory/rum';
 import { mtamEntry, tgruEntry } from './memory/mtam';
 
@@ -23,7 +25,7 @@ export function registerModel(entry: ModelEntry): void {
 }
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
-[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, mtamEntry].forEach(registerModel);
+[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, mtamEntry, narmEntry, stampEntry].forEach(registerModel);
 
 export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 
