@@ -30,6 +30,9 @@ const reporter = new Reporter(true);
 const VARIANTS: readonly { label: string; name: string; sets: string[] }[] = [
   ...Object.keys(MODELS).map((name) => ({ label: name, name, sets: [] })),
   { label: 'sasrec (attention time_aware)', name: 'sasrec', sets: ['model.attention=time_aware'] },
+  { label: 'narm (attention dot)', name: 'narm', sets: ['model.attention=dot'] },
+  { label: 'narm+ (attention time_aware)', name: 'narm', sets: ['model.attention=time_aware'] },
+  { label: 'narm++ (attention time_aware, unit tgru)', name: 'narm', sets: ['model.attention=time_aware', 'model.unit=tgru'] },
 ];
 
 async function setup(name: string, sets: string[] = []): Promise<{ model: Model; exp: Experiment; data: Interactions }> {
