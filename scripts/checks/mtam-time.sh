@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Time must matter (issue 15, deliverable 5), on a larger set than test/models/time-effect.test.ts: synthetic
-# users with two interests (the only two clusters, 20 items each) in sessions of 3 interactions on average,
-# minutes apart, days between sessions. With gap_switch=1 (switch_delay=1) the interaction after a session's
-# first one moves to the other cluster, so only the gap before the last history item tells whether the test
-# item stays or moves; with gap_switch=0 the gaps tell nothing. T-GRU, MTAM and GRU4Rec train on each under
+# Time must matter (issue 15, deliverable 5; issue 19 for NARM), on a larger set than
+# test/models/time-effect.test.ts: synthetic users with two interests (the only two clusters, 20 items each) in
+# sessions of 3 interactions on average, minutes apart, days between sessions. With gap_switch=1
+# (switch_delay=1) the interaction after a session's first one moves to the other cluster, so only the gap
+# before the last history item tells whether the test item stays or moves; with gap_switch=0 the gaps tell
+# nothing. GRU4Rec, T-GRU, MTAM, NARM, NARM+ (time-aware attention) and NARM++ (and T-GRU) train on each under
 # MTAM's protocol (leave-one-out, seen items kept in the ranking, HR@10 and NDCG@10); prints a Markdown table
-# with paired t-tests over test users of T-GRU and MTAM against GRU4Rec (docs/checks.md quotes it). ~10 min.
+# with paired t-tests over test users of each model against GRU4Rec, and of NARM+ and NARM++ against NARM
+# (docs/checks.md quotes it). ~25 min on two cores.
 #   scripts/checks/mtam-time.sh
 # Environment: USERS (default 2000), EPOCHS (time models, default 5; GRU4Rec's epoch is one pass over the
-# sequences, not over every prefix, so it gets 6x as many), BACKEND (default auto), SEED (default 42).
+# sequences, not over every prefix, so it gets 6x as many), BACKEND (default auto), SEED (default 42),
+# MODELS (default: all six, as "gru4rec tgru mtam narm narm+ narm++").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f dist/scripts/checks/mtam-time.js ] || make build >/dev/null
@@ -21,17 +24,23 @@ data=(--set "data.synthetic.num_users=${USERS:-2000}" --set data.synthetic.num_i
   --set train.lr=0.01 --set "seed=${SEED:-42}")
 runs=()
 for effect in 1 0; do
-  for model in gru4rec tgru mtam; do
+  for model in ${MODELS:-gru4rec tgru mtam narm narm+ narm++}; do
+    narm=(--set model.dim=32 --set model.embedding_dim=32 --set model.max_length=10 --set model.dropout_embedding=0
+      --set model.dropout_context=0 --set "train.epochs=$EPOCHS" --set train.batch_size=64)
     case "$model" in
       gru4rec) args=(--set model.dim=32 --set model.embedding_dim=32 --set model.max_length=10 --set train.loss=full_softmax
                --set "train.epochs=$((6 * EPOCHS))" --set train.batch_size=128) ;;
       tgru) args=(--set model.dim=32 --set model.max_length=10 --set model.dropout=0 --set "train.epochs=$EPOCHS" --set train.batch_size=64) ;;
       mtam) args=(--set model.dim=32 --set model.max_length=10 --set model.dropout=0 --set model.hops=1 --set "train.epochs=$EPOCHS" --set train.batch_size=64) ;;
+      narm) args=("${narm[@]}") ;;
+      narm+) args=("${narm[@]}" --set model.attention=time_aware) ;;
+      narm++) args=("${narm[@]}" --set model.attention=time_aware --set model.unit=tgru) ;;
+      *) echo "unknown model $model (allowed: gru4rec tgru mtam narm narm+ narm++)" >&2; exit 2 ;;
     esac
     out="results/checks/mtam-time/switch$effect/$model"
-    ./bin/memrec train --backend "${BACKEND:-auto}" "${data[@]}" --set "data.synthetic.gap_switch=$effect" --set "model.name=$model" \
-      "${args[@]}" --set "output.dir=$out" --quiet > /dev/null
-    runs+=("$effect:$(ls -d "$out"/*/ | tail -n 1)")
+    ./bin/memrec train --backend "${BACKEND:-auto}" "${data[@]}" --set "data.synthetic.gap_switch=$effect" \
+      --set "model.name=${model%%+*}" "${args[@]}" --set "output.dir=$out" --quiet > /dev/null
+    runs+=("$effect:$model:$(ls -d "$out"/*/ | tail -n 1)")
   done
 done
 node dist/scripts/checks/mtam-time.js "${runs[@]}"

@@ -1,15 +1,18 @@
 /**
  * The table of scripts/checks/mtam-time.sh: per gap_switch value, each model's test HR@10 and NDCG@10 and the
- * paired t-tests over test users (memrec compare's) of T-GRU and MTAM against GRU4Rec.
+ * paired t-tests over test users (memrec compare's) of each model against GRU4Rec, and of NARM+ and NARM++
+ * against NARM (their time-blind counterpart).
  *
- * Usage: node dist/scripts/checks/mtam-time.js GAP_SWITCH:RUN_DIR...
+ * Usage: node dist/scripts/checks/mtam-time.js GAP_SWITCH:MODEL:RUN_DIR...
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareRuns } from '../../src/run/compare-runs';
 
 const METRICS = ['hr@10', 'ndcg@10'];
-const LABELS: Record<string, string> = { gru4rec: 'GRU4Rec', tgru: 'T-GRU', mtam: 'MTAM (1 hop)' };
+const LABELS: Record<string, string> = { gru4rec: 'GRU4Rec', tgru: 'T-GRU', mtam: 'MTAM (1 hop)', narm: 'NARM', 'narm+': 'NARM+', 'narm++': 'NARM++' };
+/** each model's time-blind counterpart besides GRU4Rec */
+const COUNTERPART: Record<string, string> = { 'narm+': 'narm', 'narm++': 'narm' };
 
 interface Run {
   readonly effect: string;
@@ -20,25 +23,40 @@ interface Run {
 }
 
 function readRun(arg: string): Run {
-  const [effect, dir] = [arg.slice(0, arg.indexOf(':')), arg.slice(arg.indexOf(':') + 1)];
+  const [effect, model] = arg.split(':', 2);
+  const dir = arg.slice(effect.length + model.length + 2);
   const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
-  return { effect, dir, model: metrics.model, means: metrics.results.test.means, seconds: metrics.run.wall_seconds };
+  return { effect, dir, model, means: metrics.results.test.means, seconds: metrics.run.wall_seconds };
 }
 
 const pValue = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
+
+/** "±difference (p)" of `run` against `base` for each metric, or blanks. */
+function versus(run: Run, base: Run | undefined): string[] {
+  if (!base || base === run) return METRICS.map(() => '');
+  return METRICS.map((m) => {
+    const t = compareRuns(run.dir, base.dir, 'test', m);
+    return `${t.meanDifference >= 0 ? '+' : '−'}${Math.abs(t.meanDifference).toFixed(4)} (${pValue(t.tTest.pValue)})`;
+  });
+}
 
 function main(): void {
   const runs = process.argv.slice(2).map(readRun);
   const lines: string[] = [];
   for (const effect of [...new Set(runs.map((r) => r.effect))]) {
     const group = runs.filter((r) => r.effect === effect);
-    const base = group.find((r) => r.model === 'gru4rec');
-    lines.push(`gap_switch=${effect}:`, '', '| model | HR@10 | NDCG@10 | HR@10 − GRU4Rec (p) | NDCG@10 − GRU4Rec (p) | users | wall s |', '|---|---|---|---|---|---|---|');
+    const find = (model: string | undefined) => group.find((r) => r.model === model);
+    const base = find('gru4rec');
+    lines.push(
+      `gap_switch=${effect}:`,
+      '',
+      '| model | HR@10 | NDCG@10 | HR@10 − GRU4Rec (p) | NDCG@10 − GRU4Rec (p) | HR@10 − NARM (p) | NDCG@10 − NARM (p) | users | wall s |',
+      '|---|---|---|---|---|---|---|---|---|',
+    );
     for (const run of group) {
-      const tests = base && run !== base ? METRICS.map((m) => compareRuns(run.dir, base.dir, 'test', m)) : null;
-      const versus = tests ? tests.map((t) => `${t.meanDifference >= 0 ? '+' : '−'}${Math.abs(t.meanDifference).toFixed(4)} (${pValue(t.tTest.pValue)})`) : ['', ''];
-      const users = tests ? String(tests[0].n) : '';
-      lines.push(`| ${LABELS[run.model] ?? run.model} | ${METRICS.map((m) => run.means[m].toFixed(4)).join(' | ')} | ${versus.join(' | ')} | ${users} | ${run.seconds.toFixed(0)} |`);
+      const users = base && run !== base ? String(compareRuns(run.dir, base.dir, 'test', METRICS[0]).n) : '';
+      const cells = [...versus(run, base), ...versus(run, find(COUNTERPART[run.model]))];
+      lines.push(`| ${LABELS[run.model] ?? run.model} | ${METRICS.map((m) => run.means[m].toFixed(4)).join(' | ')} | ${cells.join(' | ')} | ${users} | ${run.seconds.toFixed(0)} |`);
     }
     lines.push('');
   }
