@@ -116,6 +116,10 @@ test("reproduce --paper mtam: Table 2, Table 3 and Figure 5, every runnable row 
   const rows = (table: TableSpec) => Object.fromEntries(table.rows.map((r) => [r.label, r]));
   const table2 = rows(tables[0]);
   assert.deepEqual([table2['GRU--'].model, table2.GRU.model, table2.GRU.sets, table2['T-GRU'].model, table2.MTAM.model], ['gru4rec', 'mtam', ['model.unit=gru', 'model.hops=0'], 'tgru', 'mtam']);
+  assert.deepEqual(
+    [table2.NARM.model, table2['NARM+'].sets, table2['NARM++'].sets, table2.STAMP.model],
+    ['narm', ['model.dim=128', 'model.embedding_dim=128', 'model.attention=time_aware'], ['model.dim=128', 'model.embedding_dim=128', 'model.attention=time_aware', 'model.unit=tgru'], 'stamp'],
+  );
   assert.equal(rows(tables[1])['time-aware-self-attention'].model, 'sasrec');
   for (const table of tables) {
     for (const column of table.columns) {
