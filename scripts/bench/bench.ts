@@ -48,6 +48,8 @@ interface Row extends Shape {
 }
 
 const ROOT = join(__dirname, '..', '..', '..');
+/** the python that runs torch_step.py: Debian's (python3-torch), or TORCH_PYTHON naming another with torch */
+const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
 const quick = process.argv.includes('--quick');
 const mtamOnly = process.argv.includes('--mtam-only');
 const narmOnly = process.argv.includes('--narm-only');
@@ -146,14 +148,13 @@ function kernelTimes(profile: Awaited<ReturnType<typeof tf.profile>>): Array<[st
 }
 
 function torchSteps(all: Shape[]): Map<string, number> | string {
-  const python = '/usr/bin/python3';
   try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
   } catch {
     return 'PyTorch not installed (apt-get install python3-torch libopenblas0-pthread): no reference column';
   }
   const input = JSON.stringify(all.map((s) => ({ ...s, steps: quick ? 3 : 10 })));
-  const output = execFileSync(python, [join(ROOT, 'scripts', 'bench', 'torch_step.py'), input, '2'], { encoding: 'utf8' });
+  const output = execFileSync(PYTHON, [join(ROOT, 'scripts', 'bench', 'torch_step.py'), input, '2'], { encoding: 'utf8' });
   const parsed = JSON.parse(output) as { steps: (Shape & { ms_per_step: number })[] };
   return new Map(parsed.steps.map((s) => [key(s), s.ms_per_step]));
 }
@@ -235,7 +236,7 @@ function memrecStep(bench: StepBench, steps: number): number {
 function torchStep(bench: StepBench, threads: number, steps: number): number | null {
   try {
     const input = JSON.stringify([{ ...bench.shape, steps }]);
-    const output = execFileSync('/usr/bin/python3', [join(ROOT, 'scripts', 'bench', 'torch_step.py'), input, String(threads)], { encoding: 'utf8' });
+    const output = execFileSync(PYTHON, [join(ROOT, 'scripts', 'bench', 'torch_step.py'), input, String(threads)], { encoding: 'utf8' });
     return (JSON.parse(output) as { steps: { ms_per_step: number }[] }).steps[0].ms_per_step;
   } catch {
     return null;
