@@ -11,7 +11,8 @@
 #   scripts/checks/mtam-time.sh
 # Environment: USERS (default 2000), EPOCHS (time models, default 5; GRU4Rec's epoch is one pass over the
 # sequences, not over every prefix, so it gets 6x as many), BACKEND (default auto), SEED (default 42),
-# MODELS (default: all six, as "gru4rec tgru mtam narm narm+ narm++").
+# MODELS (default: all six, as "gru4rec tgru mtam narm narm+ narm++"; narm-dot, NARM with model.attention dot,
+# NARM+'s exact time-blind counterpart, is also allowed).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f dist/scripts/checks/mtam-time.js ] || make build >/dev/null
@@ -33,13 +34,14 @@ for effect in 1 0; do
       tgru) args=(--set model.dim=32 --set model.max_length=10 --set model.dropout=0 --set "train.epochs=$EPOCHS" --set train.batch_size=64) ;;
       mtam) args=(--set model.dim=32 --set model.max_length=10 --set model.dropout=0 --set model.hops=1 --set "train.epochs=$EPOCHS" --set train.batch_size=64) ;;
       narm) args=("${narm[@]}") ;;
+      narm-dot) args=("${narm[@]}" --set model.attention=dot) ;;
       narm+) args=("${narm[@]}" --set model.attention=time_aware) ;;
       narm++) args=("${narm[@]}" --set model.attention=time_aware --set model.unit=tgru) ;;
-      *) echo "unknown model $model (allowed: gru4rec tgru mtam narm narm+ narm++)" >&2; exit 2 ;;
+      *) echo "unknown model $model (allowed: gru4rec tgru mtam narm narm-dot narm+ narm++)" >&2; exit 2 ;;
     esac
     out="results/checks/mtam-time/switch$effect/$model"
     ./bin/memrec train --backend "${BACKEND:-auto}" "${data[@]}" --set "data.synthetic.gap_switch=$effect" \
-      --set "model.name=${model%%+*}" "${args[@]}" --set "output.dir=$out" --quiet > /dev/null
+      --set "model.name=${model%%[+-]*}" "${args[@]}" --set "output.dir=$out" --quiet > /dev/null
     runs+=("$effect:$model:$(ls -d "$out"/*/ | tail -n 1)")
   done
 done

@@ -1,7 +1,7 @@
 /**
  * The table of scripts/checks/mtam-time.sh: per gap_switch value, each model's test HR@10 and NDCG@10 and the
  * paired t-tests over test users (memrec compare's) of each model against GRU4Rec, and of NARM+ and NARM++
- * against NARM (their time-blind counterpart).
+ * against NARM (their time-blind counterpart; NARM with attention dot, when run, too).
  *
  * Usage: node dist/scripts/checks/mtam-time.js GAP_SWITCH:MODEL:RUN_DIR...
  */
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { compareRuns } from '../../src/run/compare-runs';
 
 const METRICS = ['hr@10', 'ndcg@10'];
-const LABELS: Record<string, string> = { gru4rec: 'GRU4Rec', tgru: 'T-GRU', mtam: 'MTAM (1 hop)', narm: 'NARM', 'narm+': 'NARM+', 'narm++': 'NARM++' };
+const LABELS: Record<string, string> = { gru4rec: 'GRU4Rec', tgru: 'T-GRU', mtam: 'MTAM (1 hop)', narm: 'NARM', 'narm-dot': 'NARM (attention dot)', 'narm+': 'NARM+', 'narm++': 'NARM++' };
 /** each model's time-blind counterpart besides GRU4Rec */
 const COUNTERPART: Record<string, string> = { 'narm+': 'narm', 'narm++': 'narm' };
 
