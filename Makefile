@@ -3,7 +3,7 @@ NODE_MODULES_STAMP := node_modules/.installed
 TS_SOURCES := $(shell find src test scripts -name '*.ts' 2>/dev/null) tsconfig.json
 BUILD_STAMP := dist/.built
 
-.PHONY: install native build test quickstart docs bench bench-data bench-sampled reproduce-tables clean
+.PHONY: install native build test quickstart docs bench bench-data bench-sampled gpu-bundle reproduce-tables clean
 
 install: $(NODE_MODULES_STAMP)
 
@@ -66,6 +66,11 @@ bench: build
 	node dist/scripts/bench/bench.js
 	node --expose-gc dist/scripts/bench/data-load.js
 	node dist/scripts/bench/sampled-eval.js
+
+# What scripts/gpu-bench.sh needs on a GPU machine that has no Node.js and cannot download: Node, the Vulkan
+# loader, memrec and the node_modules files it loads, in gpu-bundle/memrec-gpu.tar.xz (~30 MB; minutes).
+gpu-bundle: build
+	scripts/gpu-bundle.sh
 
 # Sampled evaluation on a 1,000,000-item catalogue: candidates scored alone, beside the whole catalogue
 # scored and gathered (minutes; about 3 GB of memory).

@@ -19,7 +19,6 @@ import { loadNativeAddon } from '../../src/compute/native/addon';
 import type { UserLists } from '../../src/data/interactions';
 import { evaluate } from '../../src/eval/evaluate';
 import { metricGrid } from '../../src/eval/metrics';
-import type { TrainData } from '../../src/models/model';
 import { createModel } from '../../src/models/registry';
 import type { NeuralModel } from '../../src/models/neural-model';
 import { stream } from '../../src/random/streams';
@@ -27,6 +26,7 @@ import { writeFileAtomic } from '../../src/results/atomic';
 import { TrainingSession } from '../../src/train/trainer';
 import { TRAIN_KEYS } from '../../src/train/schema';
 import { Reporter } from '../../src/util/reporter';
+import { kernelTimes, randomTrain } from './common';
 
 interface Shape {
   model: 'sasrec' | 'gru4rec';
@@ -67,25 +67,6 @@ function shapes(): Shape[] {
   return out;
 }
 
-/** Random training sequences: `users` users with length + 1 items each, an hour and a bit apart. */
-function randomTrain(users: number, items: number, length: number): TrainData {
-  const rng = stream(0, 'synthetic', 'bench');
-  const per = length + 1;
-  const offsets = Int32Array.from({ length: users + 1 }, (_, u) => u * per);
-  const seq = Int32Array.from({ length: users * per }, () => rng.int(items));
-  return {
-    numUsers: users,
-    numItems: items,
-    sequences: { offsets, items: seq },
-    timestamps: Float64Array.from(seq, (_, p) => p * 3600 + (p % 7) * 600),
-    itemCategory: new Int32Array(items).fill(-1),
-    numCategories: 0,
-    itemTokenOffsets: new Int32Array(items + 1),
-    itemTokens: new Int32Array(0),
-    numTokens: 0,
-  };
-}
-
 async function measure(shape: Shape, backend: string, steps: number): Promise<Omit<Row, 'torchMsPerStep'>> {
   const config = loadConfig(null, [
     `model.name=${shape.model}`,
@@ -101,11 +82,11 @@ async function measure(shape: Shape, backend: string, steps: number): Promise<Om
   const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, config.int('seed'));
   const plan = session.source.epoch(stream(0, 'shuffle'), shape.batch);
   const batchOf = (k: number) => plan.build(k % Math.min(4, plan.batches));
-  session.run(batchOf(0));
+  await session.run(batchOf(0));
   const started = performance.now();
-  for (let k = 1; k <= steps; k++) session.run(batchOf(k));
+  for (let k = 1; k <= steps; k++) await session.run(batchOf(k));
   const msPerStep = (performance.now() - started) / steps;
-  const kernels = kernelTimes(await tf.profile(() => void session.run(batchOf(0))));
+  const kernels = kernelTimes(await tf.profile(async () => void (await session.run(batchOf(0)))));
   session.dispose();
 
   const history: UserLists = { offsets: train.sequences.offsets.subarray(0, evalUsers + 1), items: train.sequences.items };
@@ -114,7 +95,7 @@ async function measure(shape: Shape, backend: string, steps: number): Promise<Om
     items: Int32Array.from({ length: evalUsers }, (_, u) => u % shape.items),
   };
   const evalStarted = performance.now();
-  evaluate({
+  await evaluate({
     model,
     numItems: shape.items,
     history: { lists: history, timestamps: new Float64Array(history.items.length) },
@@ -138,13 +119,6 @@ async function measure(shape: Shape, backend: string, steps: number): Promise<Om
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     kernels,
   };
-}
-
-/** Milliseconds per kernel name over one profiled call, largest first. */
-function kernelTimes(profile: Awaited<ReturnType<typeof tf.profile>>): Array<[string, number]> {
-  const total = new Map<string, number>();
-  for (const k of profile.kernels) total.set(k.name, (total.get(k.name) ?? 0) + (k.kernelTimeMs as number));
-  return [...total.entries()].sort((a, b) => b[1] - a[1]);
 }
 
 function torchSteps(all: Shape[]): Map<string, number> | string {
@@ -214,7 +188,7 @@ interface StepRow {
 }
 
 /** One memrec measurement of `bench`'s step on native: ms per step over `steps` steps after one warm-up step. */
-function memrecStep(bench: StepBench, steps: number): number {
+async function memrecStep(bench: StepBench, steps: number): Promise<number> {
   const config = loadConfig(null, [...bench.sets, `train.batch_size=${bench.shape.batch}`]);
   // users with more than `length` items, so that most prefixes fill the window
   const train = randomTrain(64, bench.shape.items, bench.shape.length + 20);
@@ -223,9 +197,9 @@ function memrecStep(bench: StepBench, steps: number): number {
   const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, config.int('seed'));
   const plan = session.source.epoch(stream(0, 'shuffle'), bench.shape.batch);
   const batchOf = (k: number) => plan.build(k % Math.min(4, plan.batches));
-  session.run(batchOf(0));
+  await session.run(batchOf(0));
   const started = performance.now();
-  for (let k = 1; k <= steps; k++) session.run(batchOf(k));
+  for (let k = 1; k <= steps; k++) await session.run(batchOf(k));
   const ms = (performance.now() - started) / steps;
   session.dispose();
   model.dispose();
@@ -255,7 +229,7 @@ async function stepRows(bench: StepBench, reporter: Reporter): Promise<StepRow[]
     for (let r = 0; r < STEP_REPEATS; r++) {
       for (const row of rows) {
         loaded.addon.setThreads(row.threads);
-        row.msPerStep.push(memrecStep(bench, steps));
+        row.msPerStep.push(await memrecStep(bench, steps));
         const torch = torchStep(bench, row.threads, steps);
         if (torch !== null) row.torchMsPerStep.push(torch);
         reporter.info(`${bench.shape.model}, ${row.threads} thread(s): ${row.msPerStep.at(-1)?.toFixed(0)} ms/step, PyTorch ${torch?.toFixed(0) ?? '–'} ms`);

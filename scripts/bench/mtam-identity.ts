@@ -36,9 +36,9 @@ async function main() {
     const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, 0);
     const plan = session.source.epoch(stream(0, 'shuffle'), 64);
     const losses: number[] = [];
-    for (let k = 0; k < plan.batches; k++) losses.push(session.run(plan.build(k)));
+    for (let k = 0; k < plan.batches; k++) losses.push(await session.run(plan.build(k)));
     const hash = createHash('sha256');
-    for (const v of model.variables()) hash.update(Buffer.from((v.dataSync() as Float32Array).buffer));
+    for (const v of model.variables()) hash.update(Buffer.from((await v.data() as Float32Array).buffer));
     console.log(flags.join(' '), plan.batches, 'batches, last loss', losses[losses.length - 1], hash.digest('hex').slice(0, 16));
     session.dispose();
     model.dispose();

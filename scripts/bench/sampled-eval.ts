@@ -13,6 +13,7 @@ import type { UserLists } from '../../src/data/interactions';
 import { evaluate } from '../../src/eval/evaluate';
 import { metricGrid } from '../../src/eval/metrics';
 import type { Model, ScoreQuery, TrainData } from '../../src/models/model';
+import type { NamedArrays } from '../../src/util/named-arrays';
 import { createModel } from '../../src/models/registry';
 import { stream } from '../../src/random/streams';
 import { loadConfig } from '../../src/schema/config-flags';
@@ -40,7 +41,7 @@ class FullThenGather implements Model {
       return tf.reshape(tf.gather(tf.reshape(full, [-1]), tf.reshape(tf.add(candidates, start), [-1])), candidates.shape) as tf.Tensor2D;
     });
   }
-  state() {
+  async state(): Promise<NamedArrays> {
     return {};
   }
   restore(): void {}
@@ -75,9 +76,9 @@ async function main(): Promise<void> {
   const config = loadConfig(null, ['model.name=sasrec', 'model.dim=50', `model.max_length=${LENGTH}`]);
   const model = createModel(config);
   model.init(train);
-  const run = (scorer: Model) => {
+  const run = async (scorer: Model) => {
     const started = performance.now();
-    const result = evaluate({
+    const result = await evaluate({
       model: scorer,
       numItems,
       history: { lists: history, timestamps: train.timestamps },
@@ -92,9 +93,9 @@ async function main(): Promise<void> {
     });
     return { seconds: (performance.now() - started) / 1000, means: result.means };
   };
-  run(model); // warm-up
-  const after = run(model);
-  const before = run(new FullThenGather(model));
+  await run(model); // warm-up
+  const after = await run(model);
+  const before = await run(new FullThenGather(model));
   const differences = Object.keys(after.means).map((key) => Math.abs(after.means[key] - before.means[key]));
   process.stdout.write(
     `sampled evaluation, SASRec (d 50, L ${LENGTH}), ${numUsers} users x ${NEGATIVES + 1} candidates, ${numItems} items, backend ${backend}:\n` +

@@ -10,7 +10,8 @@ embedding, one GRU layer and an output embedding with bias under sampled softmax
 written from the same equations, under full softmax over the items; NARM (src/models/baselines/narm.ts) with
 nn.GRU, its additive attention and bilinear decoder, under full softmax over the items.
 
-`torch_step.py SHAPES THREADS`: SHAPES is a JSON list of {model, items, length, batch, dim, steps[, hops]}.
+`torch_step.py SHAPES THREADS`: SHAPES is a JSON list of {model, items, length, batch, dim, steps[, hops][, device]
+[, profile]}: device "cuda" runs on the GPU (scripts/gpu-bench.sh); profile adds the step's top ops (ms).
 """
 import json
 import sys
@@ -38,11 +39,11 @@ class SASRec(nn.Module):
 
     def forward(self, seqs):
         x = self.items(seqs) * self.dim ** 0.5
-        x = x + self.positions(torch.arange(seqs.shape[1]).unsqueeze(0))
+        x = x + self.positions(torch.arange(seqs.shape[1], device=seqs.device).unsqueeze(0))
         x = self.drop(x)
         keep = (seqs != 0).unsqueeze(-1)
         x = x * keep
-        causal = torch.triu(torch.ones(seqs.shape[1], seqs.shape[1], dtype=torch.bool), 1)
+        causal = torch.triu(torch.ones(seqs.shape[1], seqs.shape[1], dtype=torch.bool, device=seqs.device), 1)
         for norm, attn, ffn_norm, ffn in zip(self.attn_norms, self.attns, self.ffn_norms, self.ffns):
             q = norm(x)
             out, _ = attn(q, x, x, attn_mask=causal, need_weights=False)
@@ -183,7 +184,8 @@ class Narm(nn.Module):
         return nn.functional.cross_entropy(logits, targets)
 
 
-def time_steps(model, num_items, batch, length, steps, warmup=3):
+def time_steps(model, num_items, batch, length, steps, warmup=3, device="cpu", profile=False):
+    model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     gen = torch.Generator().manual_seed(0)
     seqs = torch.randint(1, num_items + 1, (batch, length), generator=gen)
@@ -197,14 +199,32 @@ def time_steps(model, num_items, batch, length, steps, warmup=3):
         args = (seqs, pos[:, 0] - 1)
     else:
         args = (seqs, pos, neg)
-    model.train()
-    for i in range(warmup + steps):
-        if i == warmup:
-            start = time.perf_counter()
+    args = tuple(a.to(device) for a in args)
+    sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
+
+    def step():
         opt.zero_grad()
         model.loss(*args).backward()
         opt.step()
-    return (time.perf_counter() - start) / steps * 1000
+
+    model.train()
+    for _ in range(warmup):
+        step()
+    sync()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    sync()
+    ms = (time.perf_counter() - start) / steps * 1000
+    if not profile:
+        return ms, None
+    activity = torch.profiler.ProfilerActivity
+    with torch.profiler.profile(activities=[activity.CPU] + ([activity.CUDA] if device == "cuda" else [])) as prof:
+        step()
+        sync()
+    attr = "self_cuda_time_total" if device == "cuda" else "self_cpu_time_total"
+    ops = sorted(prof.key_averages(), key=lambda e: getattr(e, attr), reverse=True)[:12]
+    return ms, [[e.key, getattr(e, attr) / 1000] for e in ops]
 
 
 def main():
@@ -222,8 +242,8 @@ def main():
             model = Narm(s["items"], s["dim"], s["dim"])
         else:
             model = GRU4Rec(s["items"], s["dim"], s["dim"])
-        ms = time_steps(model, s["items"], s["batch"], s["length"], s.get("steps", 10))
-        out["steps"].append({**s, "ms_per_step": ms})
+        ms, ops = time_steps(model, s["items"], s["batch"], s["length"], s.get("steps", 10), device=s.get("device", "cpu"), profile=s.get("profile", False))
+        out["steps"].append({**s, "ms_per_step": ms, **({"ops_ms": ops} if ops is not None else {})})
     print(json.dumps(out))
 
 

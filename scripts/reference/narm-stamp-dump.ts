@@ -56,7 +56,7 @@ async function main() {
   for (const [label, flags] of Object.entries(VARIANTS)) {
     const model = createModel(loadConfig(null, [...flags, `model.max_length=${LENGTH}`])) as NeuralModel;
     model.init(train);
-    const state = model.state();
+    const state = await model.state();
     const weights: Record<string, { shape: number[]; data: number[] }> = {};
     for (const [name, { data, shape }] of Object.entries(state)) {
       const moved = Float32Array.from(data, (v) => v + 0.3 * (2 * rng.uniform() - 1));

@@ -49,7 +49,7 @@ export function registerTrain(program: Command, run: (action: () => Promise<numb
     .option('--preset <name>', 'start from a preset (configs/presets/<paper>/<dataset>.yaml) instead of --config')
     .option('--path <file>', "the raw data file, for the config's data source (sets data.<source>.path)")
     .option('--set <key=value>', 'override a config key, e.g. --set model.name=ppop (repeatable)', collect, [])
-    .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, native, wasm or cpu (same as --set compute.backend=...)')
+    .option('--backend <name>', 'TensorFlow.js backend: auto, tensorflow, webgpu, native, wasm or cpu (same as --set compute.backend=...)')
     .option('--resume <run-dir>', 'continue an interrupted run in its folder, from its last finished epoch, to the same final numbers')
     .option('--quiet', 'print only the metrics table')
     .action((opts: TrainOptions) =>

@@ -4,21 +4,26 @@ import './kernels';
 import { registerWasmMatMulLayout } from './kernels/wasm-matmul-layout';
 import { loadNativeAddon, NATIVE_BACKEND } from './native/addon';
 import { registerNativeBackend } from './native/backend';
-import { RunError } from '../util/errors';
+import { BackendUnavailableError, RunError } from '../util/errors';
+import { adapterLabel, startWebgpu } from './webgpu';
 import type { Reporter } from '../util/reporter';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 
 /** The tfjs-node packages that provide the `tensorflow` backend, GPU build first. */
 const NODE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
-/** Loads the native TensorFlow binding; returns the package name, or the reason it could not load. */
-function loadTensorflow(): { loaded: string } | { reason: string } {
+/**
+ * Loads the native TensorFlow binding (tfjs-node-gpu, else tfjs-node), which registers the `tensorflow` backend;
+ * returns the package name, or the reason neither loaded: not installed, or installed and failing to load (a
+ * missing libtensorflow or CUDA library). `load` is `require`, or a test's stand-in.
+ */
+export function loadTensorflow(load: (name: string) => unknown = require): { loaded: string } | { reason: string } {
   const reasons: string[] = [];
   for (const name of NODE_PACKAGES) {
     try {
-      require(name);
+      load(name);
       return { loaded: name };
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
@@ -32,6 +37,10 @@ async function activate(name: string): Promise<void> {
   if (name === 'wasm') {
     require('@tensorflow/tfjs-backend-wasm');
     registerWasmMatMulLayout();
+  }
+  if (name === 'webgpu') {
+    // registers itself only where navigator.gpu exists, so after startWebgpu
+    require('@tensorflow/tfjs-backend-webgpu');
   }
   let ok = false;
   try {
@@ -48,7 +57,8 @@ async function activate(name: string): Promise<void> {
 /** How to start one backend: its name and a way to try it, which returns a reason when it is not available. */
 interface Candidate {
   name: Exclude<BackendChoice, 'auto'>;
-  start: () => Promise<string | null>;
+  /** `explicit`: asked for by name, so a slow device (a software rasteriser) is still taken */
+  start: (explicit: boolean) => Promise<string | null>;
 }
 
 const CANDIDATES: readonly Candidate[] = [
@@ -58,6 +68,18 @@ const CANDIDATES: readonly Candidate[] = [
       const loaded = loadTensorflow();
       if ('reason' in loaded) return loaded.reason;
       await activate('tensorflow');
+      return null;
+    },
+  },
+  {
+    name: 'webgpu',
+    start: async (explicit) => {
+      const found = await startWebgpu();
+      if ('reason' in found) return found.reason;
+      if (found.adapter.software && !explicit) {
+        return `only a software adapter, ${adapterLabel(found.adapter)}, slower than the CPU backends (--backend webgpu takes it)`;
+      }
+      await activate('webgpu');
       return null;
     },
   },
@@ -87,9 +109,14 @@ const CANDIDATES: readonly Candidate[] = [
   },
 ];
 
+async function webgpuAdapterLabel(): Promise<string> {
+  const found = await startWebgpu();
+  return 'adapter' in found ? adapterLabel(found.adapter) : 'no adapter';
+}
+
 /**
  * Chooses and activates the TensorFlow.js backend: `auto` takes tensorflow (tfjs-node-gpu / tfjs-node) when
- * it loads, else native (memrec's C++ kernels, built at install), else wasm, else cpu, saying in one line
+ * it loads, else webgpu on a GPU adapter (never a software rasteriser), else native (memrec's C++ kernels, built at install), else wasm, else cpu, saying in one line
  * which it took and which faster ones it passed over, and why. An explicit choice that cannot be honoured
  * is an error, never a silent fallback. Returns the active backend's name.
  */
@@ -97,22 +124,23 @@ export async function selectBackend(choice: BackendChoice, reporter: Reporter): 
   tf.env().set('PROD', true);
   if (choice !== 'auto') {
     const candidate = CANDIDATES.find((c) => c.name === choice) as Candidate;
-    const reason = await candidate.start();
-    if (reason) throw new RunError(`backend ${choice} is not available: ${reason}`);
-    reporter.info(`backend: ${choice}`);
+    const reason = await candidate.start(true);
+    if (reason) throw new BackendUnavailableError(`backend ${choice} is not available: ${reason}`);
+    reporter.info(`backend: ${choice}${choice === 'webgpu' ? ` on ${await webgpuAdapterLabel()}` : ''}`);
     return choice;
   }
   const passedOver: string[] = [];
   for (const candidate of CANDIDATES) {
     let reason: string | null;
     try {
-      reason = await candidate.start();
+      reason = await candidate.start(false);
     } catch (err) {
       if (candidate.name === 'cpu') throw err;
       reason = (err as Error).message;
     }
     if (reason === null) {
-      reporter.info(`backend: ${candidate.name}${passedOver.length > 0 ? `; passed over ${passedOver.join('; ')}` : ''}`);
+      const on = candidate.name === 'webgpu' ? ` on ${await webgpuAdapterLabel()}` : '';
+      reporter.info(`backend: ${candidate.name}${on}${passedOver.length > 0 ? `; passed over ${passedOver.join('; ')}` : ''}`);
       return candidate.name;
     }
     passedOver.push(`${candidate.name} (${reason})`);

@@ -153,7 +153,7 @@ function tieCounts(scores: tf.Tensor2D, itemOf: tf.Tensor2D | null, targets: tf.
  * the list: relevance 0 and item -1.
  */
 /** `distinct`: the batch rows' distinct targets (row b for users[b]). */
-function rankBatch(req: EvalRequest, users: Int32Array, distinct: UserLists, width: number, states: UserStates | null): BatchRanking {
+async function rankBatch(req: EvalRequest, users: Int32Array, distinct: UserLists, width: number, states: UserStates | null): Promise<BatchRanking> {
   const batchTargets = paddedLists(distinct, Int32Array.from(users.keys()), NO_ITEM);
   const targetTimes = req.targetTimes ? Float64Array.from(users, (u) => (req.targetTimes as Float64Array)[u]) : null;
   const result = tf.tidy((): { rel: tf.Tensor; items: tf.Tensor; scores: tf.Tensor; counts?: ReturnType<typeof tieCounts> } => {
@@ -186,13 +186,13 @@ function rankBatch(req: EvalRequest, users: Int32Array, distinct: UserLists, wid
     };
   });
   const out: BatchRanking = {
-    rel: Uint8Array.from(result.rel.dataSync()),
-    items: result.items.dataSync() as Int32Array,
-    scores: result.scores.dataSync() as Float32Array,
+    rel: Uint8Array.from(await result.rel.data()),
+    items: await result.items.data() as Int32Array,
+    scores: await result.scores.data() as Float32Array,
     counts: result.counts ? {
-      greater: result.counts.greater.dataSync() as Int32Array,
-      equal: result.counts.equal.dataSync() as Int32Array,
-      score: result.counts.score.dataSync() as Float32Array,
+      greater: await result.counts.greater.data() as Int32Array,
+      equal: await result.counts.equal.data() as Int32Array,
+      score: await result.counts.score.data() as Float32Array,
       width: batchTargets.width,
     } : null,
   };
@@ -238,7 +238,7 @@ function batchingOrder(users: Int32Array, history: UserLists): Int32Array {
  * the batch order: each user's list is computed from that user's row alone. A model with per-user state
  * builds it once here, for every evaluated user, before the first batch.
  */
-export function evaluate(req: EvalRequest): EvalResult {
+export async function evaluate(req: EvalRequest): Promise<EvalResult> {
   const users = usersWithTargets(req.targets);
   const width = req.metrics.reduce((w, m) => Math.max(w, m.cutoff), 1);
   const distinct = distinctTargets(req.targets, users);
@@ -254,7 +254,7 @@ export function evaluate(req: EvalRequest): EvalResult {
       const rows = order.subarray(start, Math.min(users.length, start + req.batchSize));
       const batchUsers = Int32Array.from(rows, (r) => users[r]);
       const batchTargets = distinctTargets(req.targets, batchUsers);
-      const ranked = rankBatch(req, batchUsers, batchTargets, width, states);
+      const ranked = await rankBatch(req, batchUsers, batchTargets, width, states);
       const batchRanks =
         req.ties === 'index' || !ranked.counts
           ? ranksFromRelevance(ranked.rel, width, rankWidth)

@@ -61,8 +61,8 @@ export interface Model {
    * evaluation by streaming the history, then handed to every `score` call for those users.
    */
   userStates?(history: History, users: Int32Array): UserStates;
-  /** The learned state, for the checkpoint. */
-  state(): NamedArrays;
+  /** The learned state, for the checkpoint (read back asynchronously: a GPU backend has no synchronous read). */
+  state(): Promise<NamedArrays>;
   /** Restores a state written by state(); `train` gives the shapes and side information. */
   restore(state: NamedArrays, train: TrainData): void;
   dispose(): void;

@@ -120,10 +120,10 @@ export abstract class NeuralModel<P = unknown> implements TrainableModel {
     this.build(train);
   }
 
-  state(): NamedArrays {
+  async state(): Promise<NamedArrays> {
     const out: NamedArrays = {};
     for (const [name, variable] of this.weights) {
-      out[name] = { data: Float32Array.from(variable.dataSync() as Float32Array), shape: variable.shape };
+      out[name] = { data: Float32Array.from(await variable.data() as Float32Array), shape: variable.shape };
     }
     return out;
   }

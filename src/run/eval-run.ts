@@ -85,7 +85,7 @@ export async function evalRun(
           ? loadCandidates(dir, repeatName(`candidates_${part}`, repeat, repeats))
           : drawCandidates(exp, config, part);
       };
-      const results = evaluateParts(model, exp, config, reporter, candidatesOf, false);
+      const results = await evaluateParts(model, exp, config, reporter, candidatesOf, false);
       for (const part of EVAL_PARTS) if (results[part]) perPart[part].push(results[part] as EvalResult);
     } finally {
       model.dispose();

@@ -14,14 +14,14 @@ export const EVAL_PARTS: readonly EvalPart[] = ['valid', 'test'];
  * Evaluates `model` on each part that has targets (a split without validation targets skips `valid`).
  * `candidatesOf` supplies the frozen sampled candidates of a part (null under full ranking).
  */
-export function evaluateParts(
+export async function evaluateParts(
   model: Model,
   exp: Experiment,
   config: ResolvedConfig,
   reporter: Reporter,
   candidatesOf: (part: EvalPart) => UserLists | null,
   keepTestRankings: boolean,
-): Partial<Record<EvalPart, EvalResult>> {
+): Promise<Partial<Record<EvalPart, EvalResult>>> {
   const { protocol, metrics, ties } = protocolOf(config);
   const results: Partial<Record<EvalPart, EvalResult>> = {};
   for (const part of EVAL_PARTS) {
@@ -29,7 +29,7 @@ export function evaluateParts(
     const numUsers = usersWithTargets(targets).length;
     if (numUsers === 0) continue;
     const progress = new Progress(reporter, `evaluating ${part}`, numUsers, 'users');
-    results[part] = evaluate({
+    results[part] = await evaluate({
       model,
       numItems: exp.data.numItems,
       history,
@@ -58,12 +58,12 @@ function partScorer(
   config: ResolvedConfig,
   part: EvalPart,
   candidates: UserLists | null,
-): ((metrics: readonly MetricAt[]) => Record<string, number>) | null {
+): ((metrics: readonly MetricAt[]) => Promise<Record<string, number>>) | null {
   const { history, targets, targetTimes } = exp.parts[part];
   if (usersWithTargets(targets).length === 0) return null;
   const { protocol, ties } = protocolOf(config);
-  return (metrics) =>
-    evaluate({
+  return async (metrics) =>
+    (await evaluate({
       model,
       numItems: exp.data.numItems,
       history,
@@ -75,7 +75,7 @@ function partScorer(
       metrics,
       batchSize: config.int('eval.batch_size'),
       keepRankings: false,
-    }).means;
+    })).means;
 }
 
 /** The trainer's view of the validation part: a metric's mean for the model as it stands (see partScorer). */
@@ -84,16 +84,16 @@ export function validationScorer(
   exp: Experiment,
   config: ResolvedConfig,
   candidates: UserLists | null,
-): ((metric: MetricAt) => number) | null {
+): ((metric: MetricAt) => Promise<number>) | null {
   const score = partScorer(model, exp, config, 'valid', candidates);
-  return score && ((metric) => score([metric])[metric.key]);
+  return score && (async (metric) => (await score([metric]))[metric.key]);
 }
 
 /**
  * The test part's means under the run's metrics for the model as it stands (the learning curve of
  * `train.track_test`); null when the option is off or there are no test targets.
  */
-export function testTracker(model: Model, exp: Experiment, config: ResolvedConfig, candidates: UserLists | null): (() => Record<string, number>) | null {
+export function testTracker(model: Model, exp: Experiment, config: ResolvedConfig, candidates: UserLists | null): (() => Promise<Record<string, number>>) | null {
   const score = config.bool('train.track_test') ? partScorer(model, exp, config, 'test', candidates) : null;
   const { metrics } = protocolOf(config);
   return score && (() => score(metrics));

@@ -181,12 +181,12 @@ async function trainInFolder(
         reporter.info(`repeat ${repeat + 1}: trained before the interruption, restored from ${checkpoint}`);
       } else {
         await fit(model, exp, config, reporter, candidates, { dir, repeats, resume: resuming, control });
-        writeArrays(dir, checkpoint, model.state(), { model: modelName });
+        writeArrays(dir, checkpoint, await model.state(), { model: modelName });
         removeResumeState(dir, repeat, repeats);
       }
       const signal = control.stopRequested?.();
       if (signal) throw new InterruptedError(signal, `the end of repeat ${repeat + 1}'s training`);
-      const results = evaluateParts(model, exp, config, reporter, (part) => candidates[part] ?? null, config.bool('output.rankings'));
+      const results = await evaluateParts(model, exp, config, reporter, (part) => candidates[part] ?? null, config.bool('output.rankings'));
       writeRepeatOutputs(dir, exp, config, results, protocolLine, repeats);
       for (const part of EVAL_PARTS) if (results[part]) perPart[part].push(results[part] as EvalResult);
     } finally {

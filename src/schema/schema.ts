@@ -43,7 +43,7 @@ export const BASE_SCHEMA: Schema = {
   'output.name': str('', 'optional label added to the run id'),
   'output.rankings': bool(false, 'also write the test rankings as a TREC run file (rankings.trec) with the truth (test.qrels)'),
   'output.per_user': bool(true, 'write per-user metric values (needed by memrec compare)'),
-  'compute.backend': oneOf(BACKEND_CHOICES, 'auto', "TensorFlow.js backend: auto = tensorflow if tfjs-node loads, else native (memrec's C++ kernels) if built, else wasm, else cpu"),
+  'compute.backend': oneOf(BACKEND_CHOICES, 'auto', "TensorFlow.js backend: auto = tensorflow if tfjs-node loads, else webgpu on a GPU (never a software rasteriser), else native (memrec's C++ kernels) if built, else wasm, else cpu"),
 };
 
 function modelKeys(name: string): Schema {

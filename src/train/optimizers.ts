@@ -46,13 +46,13 @@ type WithAdamPowers = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
  */
 export async function optimizerState(optimizer: Optimizer): Promise<NamedArrays> {
   const out: NamedArrays = {};
-  (await optimizer.getWeights()).forEach(({ name, tensor }, k) => {
-    out[`${k}|${name}`] = { data: Float32Array.from(tensor.dataSync() as Float32Array), shape: tensor.shape };
-  });
+  for (const [k, { name, tensor }] of (await optimizer.getWeights()).entries()) {
+    out[`${k}|${name}`] = { data: Float32Array.from(await tensor.data() as Float32Array), shape: tensor.shape };
+  }
   const powers = optimizer as unknown as WithAdamPowers;
   if (powers.accBeta1 && powers.accBeta2) {
-    out['adam|beta1_power'] = { data: Float32Array.from(powers.accBeta1.dataSync() as Float32Array), shape: [] };
-    out['adam|beta2_power'] = { data: Float32Array.from(powers.accBeta2.dataSync() as Float32Array), shape: [] };
+    out['adam|beta1_power'] = { data: Float32Array.from(await powers.accBeta1.data() as Float32Array), shape: [] };
+    out['adam|beta2_power'] = { data: Float32Array.from(await powers.accBeta2.data() as Float32Array), shape: [] };
   }
   return out;
 }

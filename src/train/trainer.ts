@@ -32,9 +32,9 @@ export interface TrainContext {
    * Evaluates the model as it stands on the validation part and returns the mean of `metric`; null when the
    * split has no validation targets. The model never sees the validation items themselves.
    */
-  readonly validate: ((metric: MetricAt) => number) | null;
+  readonly validate: ((metric: MetricAt) => Promise<number>) | null;
   /** With `train.track_test`: the test part's means, for the learning curve in the log. Never used to choose. */
-  readonly trackTest?: (() => Record<string, number>) | null;
+  readonly trackTest?: (() => Promise<Record<string, number>>) | null;
   /** Receives the whole training state after every epoch (the run keeps the latest, for --resume). */
   readonly onEpoch?: (checkpoint: TrainingCheckpoint) => void;
   /** A state from onEpoch to continue from: training goes on with the next epoch, as if never stopped. */
@@ -163,7 +163,7 @@ export class TrainingSession {
   }
 
   /** One update on one batch: every training step in order; every intermediate tensor is freed. */
-  run(batch: TrainBatch): number {
+  async run(batch: TrainBatch): Promise<number> {
     if (batch.resets && this.model.initialState) this.state = resetLanes(this.model, this.state, batch.resets);
     const carried = this.state;
     let next: Record<string, tf.Tensor> | null = null;
@@ -182,7 +182,7 @@ export class TrainingSession {
       if (carried) tf.dispose(Object.values(carried));
       this.state = next;
     }
-    const value = losses[0].dataSync()[0];
+    const value = (await losses[0].data())[0];
     tf.dispose(losses);
     return value;
   }
@@ -256,7 +256,7 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
         const signal = ctx.stopRequested?.();
         if (signal) throw new InterruptedError(signal, `epoch ${epoch}, batch ${index + 1} of ${plan.batches}`);
         const batch = plan.build(index);
-        const value = session.run(batch);
+        const value = await session.run(batch);
         steps++;
         // closed form rather than repeated products, so the rate depends on the step count alone
         if (decaySteps > 0 && steps % decaySteps === 0) session.setLearningRate(settings.lr * settings.lr_decay ** (steps / decaySteps));
@@ -274,17 +274,17 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
       let stop = false;
       let line = `epoch ${epoch}/${epochs}: loss ${(lossSum / Math.max(1, weightSum)).toFixed(4)}, ${seconds.toFixed(1)} s, ${Math.round(session.source.examples / Math.max(seconds, 1e-9))} ${session.source.unit}/s`;
       if (ctx.validate && evalEvery > 0 && (epoch % evalEvery === 0 || epoch === epochs)) {
-        const value = ctx.validate(metric);
+        const value = await ctx.validate(metric);
         const improved = best === null || value > best.value;
         if (improved) {
-          best = { epoch, value, state: model.state() };
+          best = { epoch, value, state: await model.state() };
           sinceBest = 0;
         } else {
           sinceBest++;
         }
         line += `, valid ${metric.key} ${value.toFixed(4)}${improved ? ' (best)' : ''}`;
         if (ctx.trackTest) {
-          const means = Object.entries(ctx.trackTest()).map(([key, mean]) => `${key} ${mean.toFixed(4)}`);
+          const means = Object.entries(await ctx.trackTest()).map(([key, mean]) => `${key} ${mean.toFixed(4)}`);
           line += `; test ${means.join(' ')}`;
         }
         reporter.info(line);
@@ -299,7 +299,7 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
           steps,
           sinceBest,
           best: best && { epoch: best.epoch, value: best.value, weights: best.state },
-          weights: model.state(),
+          weights: await model.state(),
           optimizers: await Promise.all(session.optimizers.map(optimizerState)),
           random: { shuffle: shuffle.state(), sampling: session.sampler.randomState(), model: model.randomState?.() ?? null },
         });

@@ -37,6 +37,13 @@ export class RunError extends MemrecError {
   }
 }
 
+/** A backend asked for by name that cannot start here (a missing package, library or device): exit 2. */
+export class BackendUnavailableError extends MemrecError {
+  constructor(message: string) {
+    super(`error: ${message}`, 2);
+  }
+}
+
 /** The user stopped a run (Ctrl-C: SIGINT, exit 130; SIGTERM, exit 143); `where` says how far it got. */
 export class InterruptedError extends MemrecError {
   constructor(readonly signal: string, readonly where: string) {

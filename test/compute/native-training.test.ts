@@ -28,7 +28,7 @@ async function weightsWith(threads: number, config: ResolvedConfig): Promise<Rec
   addon.setThreads(threads);
   try {
     const model = await trained(config);
-    const state = model.state();
+    const state = await model.state();
     model.dispose();
     return state as unknown as Record<string, unknown>;
   } finally {

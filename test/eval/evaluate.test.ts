@@ -24,7 +24,7 @@ class FixedScores implements Model {
     full.dispose();
     return picked;
   }
-  state(): NamedArrays {
+  async state(): Promise<NamedArrays> {
     return {};
   }
   restore(): void {}
@@ -60,8 +60,8 @@ function request(overrides: Partial<EvalRequest>): EvalRequest {
   };
 }
 
-test('full ranking with history excluded: ties go to the lower item index; users without targets are skipped', () => {
-  const result = evaluate(request({}));
+test('full ranking with history excluded: ties go to the lower item index; users without targets are skipped', async () => {
+  const result = await evaluate(request({}));
   assert.deepEqual(Array.from(result.users), [0, 1, 2]);
   const ranked = (b: number) => Array.from(result.rankings!.items.subarray(b * 8, b * 8 + 8));
   // user 0: item 1 excluded; 2 (0.9), 3 (0.5), 4 (0.2), 0 (0.1), 5 (0.0); the list ends at 5 items
@@ -75,8 +75,8 @@ test('full ranking with history excluded: ties go to the lower item index; users
   assert.equal(result.means['hr@1'], 2 / 3);
 });
 
-test('full ranking with history kept', () => {
-  const result = evaluate(request({ excludeHistory: false }));
+test('full ranking with history kept', async () => {
+  const result = await evaluate(request({ excludeHistory: false }));
   // user 0: items 1 and 2 tie at 0.9; item 1 (lower index) ranks first, so target 2 is at rank 2
   assert.deepEqual(Array.from(result.rankings!.items.subarray(0, 3)), [1, 2, 3]);
   assert.deepEqual(Array.from(result.perUser['hr@1']), [0, 1, 1]);
@@ -85,9 +85,9 @@ test('full ranking with history kept', () => {
   assert.equal(result.perUser['ndcg@8'][0], (1 / Math.log2(3) + 1 / Math.log2(4)) / (1 + 1 / Math.log2(3)));
 });
 
-test('sampled candidates: only the candidates are ranked, in item order on ties', () => {
+test('sampled candidates: only the candidates are ranked, in item order on ties', async () => {
   const candidates = lists([[0, 2, 5], [0, 3, 4], [1, 4, 5], []]);
-  const result = evaluate(request({ candidates }));
+  const result = await evaluate(request({ candidates }));
   const ranked = (b: number) => Array.from(result.rankings!.items.subarray(b * 8, b * 8 + 3));
   assert.deepEqual(ranked(0), [2, 0, 5]);
   // sampled candidates ignore exclude_history: user 1's target 0 is a candidate and wins
@@ -97,21 +97,21 @@ test('sampled candidates: only the candidates are ranked, in item order on ties'
   assert.deepEqual(Array.from(result.rankings!.items.subarray(3, 8)), [-1, -1, -1, -1, -1]);
 });
 
-test('the metrics do not depend on the evaluation batch size', () => {
+test('the metrics do not depend on the evaluation batch size', async () => {
   for (const candidates of [null, lists([[0, 2, 5], [0, 3, 4], [1, 4, 5], []])]) {
-    const reference = evaluate(request({ candidates, batchSize: 1 }));
+    const reference = await evaluate(request({ candidates, batchSize: 1 }));
     for (const batchSize of [2, 3, 100]) {
-      const other = evaluate(request({ candidates, batchSize }));
+      const other = await evaluate(request({ candidates, batchSize }));
       assert.deepEqual(other.perUser, reference.perUser);
       assert.deepEqual(other.rankings, reference.rankings);
     }
   }
 });
 
-test('evaluation leaves no tensor behind', () => {
+test('evaluation leaves no tensor behind', async () => {
   const before = tf.memory().numTensors;
-  evaluate(request({}));
-  evaluate(request({ candidates: lists([[0, 2, 5], [0, 3, 4], [1, 4, 5], []]) }));
+  await evaluate(request({}));
+  await evaluate(request({ candidates: lists([[0, 2, 5], [0, 3, 4], [1, 4, 5], []]) }));
   assert.equal(tf.memory().numTensors, before);
 });
 
@@ -121,8 +121,8 @@ const TIED = [
   [0.5, 0.7, 0.5, 0.5, 0.1],
   [0.2, 0.2, 0.2, 0.9, 0.0],
 ];
-function tiedRun(ties: EvalRequest['ties'], candidates: EvalRequest['candidates'] = null) {
-  return evaluate(
+async function tiedRun(ties: EvalRequest['ties'], candidates: EvalRequest['candidates'] = null) {
+  return (await evaluate(
     request({
       model: new FixedScores(TIED),
       numItems: 5,
@@ -133,12 +133,12 @@ function tiedRun(ties: EvalRequest['ties'], candidates: EvalRequest['candidates'
       ties,
       metrics: metricGrid(['hr', 'recall', 'mrr', 'ndcg', 'map'], [2, 3, 8]),
     }),
-  ).perUser;
+  )).perUser;
 }
 const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-12, `${what}: ${a} != ${b}`);
 
-test('eval.ties=index: the target takes its place by item index within the tied block (ranks 2; 2 and 4)', () => {
-  const v = tiedRun('index');
+test('eval.ties=index: the target takes its place by item index within the tied block (ranks 2; 2 and 4)', async () => {
+  const v = await tiedRun('index');
   near(v['mrr@8'][0], 1 / 2, 'user 0 MRR');
   near(v['hr@2'][0], 1, 'user 0 HR@2');
   near(v['ndcg@8'][0], 1 / Math.log2(3), 'user 0 NDCG');
@@ -146,8 +146,8 @@ test('eval.ties=index: the target takes its place by item index within the tied 
   near(v['map@8'][1], (1 / 2 + 2 / 4) / 2, 'user 1 MAP');
 });
 
-test('eval.ties=conservative: the target ranks below every tied item (ranks 4; 3 and 4)', () => {
-  const v = tiedRun('conservative');
+test('eval.ties=conservative: the target ranks below every tied item (ranks 4; 3 and 4)', async () => {
+  const v = await tiedRun('conservative');
   near(v['mrr@8'][0], 1 / 4, 'user 0 MRR');
   near(v['hr@3'][0], 0, 'user 0 HR@3');
   near(v['ndcg@8'][0], 1 / Math.log2(5), 'user 0 NDCG');
@@ -155,8 +155,8 @@ test('eval.ties=conservative: the target ranks below every tied item (ranks 4; 3
   near(v['map@8'][1], (1 / 3 + 2 / 4) / 2, 'user 1 MAP');
 });
 
-test('eval.ties=expected: the target takes the mean rank of the tied block (ranks 3; 3 and 3)', () => {
-  const v = tiedRun('expected');
+test('eval.ties=expected: the target takes the mean rank of the tied block (ranks 3; 3 and 3)', async () => {
+  const v = await tiedRun('expected');
   near(v['mrr@8'][0], 1 / 3, 'user 0 MRR');
   near(v['hr@2'][0], 0, 'user 0 HR@2');
   near(v['hr@3'][0], 1, 'user 0 HR@3');
@@ -165,12 +165,12 @@ test('eval.ties=expected: the target takes the mean rank of the tied block (rank
   near(v['map@8'][1], (1 / 3 + 2 / 3) / 2, 'user 1 MAP');
 });
 
-test('ties under the sampled protocol count among the candidates only', () => {
+test('ties under the sampled protocol count among the candidates only', async () => {
   // user 0's candidates 0, 2, 4: target 0 tied with item 2 (item 1 and 3, above or tied, are not candidates)
   const candidates = lists([[0, 2, 4], [0, 1, 2]]);
-  near(tiedRun('index', candidates)['mrr@8'][0], 1, 'index');
-  near(tiedRun('conservative', candidates)['mrr@8'][0], 1 / 2, 'conservative');
-  near(tiedRun('expected', candidates)['mrr@8'][0], 1 / 1.5, 'expected');
+  near((await tiedRun('index', candidates))['mrr@8'][0], 1, 'index');
+  near((await tiedRun('conservative', candidates))['mrr@8'][0], 1 / 2, 'conservative');
+  near((await tiedRun('expected', candidates))['mrr@8'][0], 1 / 1.5, 'expected');
   // user 1: targets 0 and 2 tied with item 1: conservative ranks 2 and 3
-  near(tiedRun('conservative', candidates)['map@8'][1], (1 / 2 + 2 / 3) / 2, 'user 1 conservative MAP');
+  near((await tiedRun('conservative', candidates))['map@8'][1], (1 / 2 + 2 / 3) / 2, 'user 1 conservative MAP');
 });

@@ -151,13 +151,13 @@ test('scoreAll equals the logits and the full logits of the same window', () => 
   model.dispose();
 });
 
-test('padding rows are zeros, not item 0', () => {
+test('padding rows are zeros, not item 0', async () => {
   const { exp, model } = setup();
   // user 4's test history is the single item 5: its window is [pad, pad, 5], and item 0 is not in it
   const users = Int32Array.from([4]);
   const history = exp.parts.test.history.lists;
   const before = tf.tidy(() => scoreAll(model, users, history).dataSync());
-  const state = model.state();
+  const state = await model.state();
   state.item_embedding.data.fill(3, 0, 4);
   model.restore(state);
   const after = tf.tidy(() => scoreAll(model, users, history).dataSync());

@@ -76,7 +76,7 @@ for (const { label, name, sets: variant } of VARIANTS) {
     const config = tinyConfig(name, variant);
     const { model, exp } = await setup(name, variant);
     const restored = createModel(config);
-    restored.restore(model.state(), exp.train);
+    restored.restore(await model.state(), exp.train);
     const a = scoreAll(model, USERS, exp.parts.test.history);
     const b = scoreAll(restored, USERS, exp.parts.test.history);
     assert.deepEqual(a.dataSync(), b.dataSync());
@@ -101,7 +101,7 @@ for (const { label, name, sets: variant } of VARIANTS) {
     const models = [createModel(config), createModel(config)];
     await fitModel(models[0], exp.train, config, { reporter });
     await fitModel(models[1], changed.train, config, { reporter });
-    assert.deepEqual(models[0].state(), models[1].state(), 'the learned state');
+    assert.deepEqual(await models[0].state(), await models[1].state(), 'the learned state');
     const a = scoreAll(models[0], USERS, exp.parts.valid.history);
     const b = scoreAll(models[1], USERS, changed.parts.valid.history);
     assert.deepEqual(a.dataSync(), b.dataSync(), 'validation scores');
@@ -126,7 +126,7 @@ for (const { label, name, sets: variant } of VARIANTS) {
   test(`${label}: same config and seed on cpu give identical weights and scores (native: compute/native-training)`, async () => {
     const a = await setup(name, [...variant, 'train.epochs=2']);
     const b = await setup(name, [...variant, 'train.epochs=2']);
-    assert.deepEqual(a.model.state(), b.model.state());
+    assert.deepEqual(await a.model.state(), await b.model.state());
     const sa = scoreAll(a.model, USERS, a.exp.parts.test.history);
     const sb = scoreAll(b.model, USERS, b.exp.parts.test.history);
     assert.deepEqual(sa.dataSync(), sb.dataSync());
@@ -144,10 +144,10 @@ for (const { label, name, sets: variant } of VARIANTS) {
     model.init(exp.train);
     const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), exp.train, 1);
     const batch = session.source.epoch(stream(1, 'shuffle'), 32).build(0);
-    const first = session.run(batch);
+    const first = await session.run(batch);
     const counted = tf.memory().numTensors;
     let last = first;
-    for (let step = 0; step < 30; step++) last = session.run(batch);
+    for (let step = 0; step < 30; step++) last = await session.run(batch);
     assert.equal(tf.memory().numTensors, counted, 'tensors after 30 more steps');
     assert.ok(last < first, `loss ${first} -> ${last}`);
     session.dispose();

@@ -44,9 +44,9 @@ test('registered as dream with the paper\'s defaults: d = 50, the sigmoid RNN ce
   assert.equal(model.lossName, 'bpr');
 });
 
-test('one item matrix N serves input and output: the rnn cell has exactly N, X and R (no biases)', () => {
+test('one item matrix N serves input and output: the rnn cell has exactly N, X and R (no biases)', async () => {
   const { model } = setup();
-  const state = model.state();
+  const state = await model.state();
   assert.deepEqual(Object.keys(state), ['item_embedding', 'rnn_input', 'rnn_recurrent']);
   assert.deepEqual(state.item_embedding.shape, [NUM_ITEMS, 6]);
   assert.deepEqual(state.rnn_input.shape, [6, 6]);
@@ -54,10 +54,10 @@ test('one item matrix N serves input and output: the rnn cell has exactly N, X a
   assert.ok(Math.max(...Array.from(state.item_embedding.data, Math.abs)) <= DREAM_ITEM_INIT_RANGE);
   model.dispose();
   const tanh = setup(['model.cell=rnn_tanh']).model;
-  assert.deepEqual(Object.keys(tanh.state()), ['item_embedding', 'rnn_input', 'rnn_recurrent']);
+  assert.deepEqual(Object.keys(await tanh.state()), ['item_embedding', 'rnn_input', 'rnn_recurrent']);
   tanh.dispose();
   const gru = setup(['model.cell=gru']).model;
-  assert.deepEqual(Object.keys(gru.state()), ['item_embedding', 'gru_input', 'gru_recurrent', 'gru_bias']);
+  assert.deepEqual(Object.keys(await gru.state()), ['item_embedding', 'gru_input', 'gru_recurrent', 'gru_bias']);
   gru.dispose();
 });
 

@@ -29,7 +29,7 @@ async function testNdcg(name: string, sets: string[] = []): Promise<number> {
   const exp = prepareExperiment(data, config, 0);
   const model = createModel(config);
   await fitModel(model, exp.train, config, { reporter });
-  const results = evaluateParts(model, exp, config, reporter, () => null, false);
+  const results = await evaluateParts(model, exp, config, reporter, () => null, false);
   model.dispose();
   return results.test!.means['ndcg@10'];
 }

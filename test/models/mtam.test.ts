@@ -24,7 +24,7 @@ async function tiny(name: string, sets: string[] = []) {
 }
 
 type M = number[][];
-const matrix = (state: ReturnType<NeuralModel['state']>, name: string): M => {
+const matrix = (state: Awaited<ReturnType<NeuralModel['state']>>, name: string): M => {
   const { data, shape } = state[name];
   return Array.from({ length: shape[0] }, (_, r) => Array.from(data.subarray(r * shape[1], (r + 1) * shape[1])));
 };
@@ -35,7 +35,7 @@ test('mtam: model.category concat is relu([E_item, C_category] W_b) + P_position
   itemCategory[4] = -1;
   const train: TrainData = { ...exp.train, itemCategory };
   model.init(train);
-  const state = model.state();
+  const state = await model.state();
   const [E, C, W, P] = ['item_embedding', 'category_embedding', 'behaviour_projection', 'position_embedding'].map((n) => matrix(state, n));
   assert.equal(C.length, train.numCategories + 1);
   const inputs = [[0, 5, 2, 9, 1], [3, 3, 50, 17, 8]]; // shifted: item + 1; input 5 is item 4, which has no category
@@ -70,7 +70,7 @@ test('mtam: the category changes the scores; sources without categories get the 
   const other = scores({ ...exp.train, itemCategory: moved });
   assert.ok(base[0].some((x, i) => Math.abs(x - other[0][i]) > 1e-6), 'the category enters the behaviour embedding');
   const none = scores({ ...exp.train, itemCategory: new Int32Array(exp.train.numItems).fill(-1), numCategories: 0 });
-  assert.equal(model.state().category_embedding.shape[0], 1);
+  assert.equal((await model.state()).category_embedding.shape[0], 1);
   assert.ok(none.flat().every(Number.isFinite));
   model.dispose();
 });
@@ -78,11 +78,11 @@ test('mtam: the category changes the scores; sources without categories get the 
 test('mtam: tie_output scores with the item embeddings; false adds a separate output matrix', async () => {
   const tied = await tiny('mtam');
   tied.model.init(tied.exp.train);
-  assert.ok(!('output_items' in tied.model.state()));
+  assert.ok(!('output_items' in (await tied.model.state())));
   tied.model.dispose();
   const untied = await tiny('mtam', ['model.tie_output=false', 'model.category=none']);
   untied.model.init(untied.exp.train);
-  assert.deepEqual(untied.model.state().output_items.shape, [untied.exp.train.numItems, 8]);
+  assert.deepEqual((await untied.model.state()).output_items.shape, [untied.exp.train.numItems, 8]);
   untied.model.dispose();
 });
 

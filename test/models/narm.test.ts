@@ -17,7 +17,7 @@ import { tinyConfig } from '../helpers/tiny-models';
 before(useCpu);
 
 type M = number[][];
-type State = ReturnType<NeuralModel['state']>;
+type State = Awaited<ReturnType<NeuralModel['state']>>;
 
 /** A NARM or STAMP model with its weights moved off their start (zero biases would hide a bias left out). */
 async function built(name: string, sets: string[]): Promise<{ model: NeuralModel; state: State }> {
@@ -25,7 +25,7 @@ async function built(name: string, sets: string[]): Promise<{ model: NeuralModel
   const exp = prepareExperiment(await DATA_SOURCES.synthetic.load(config, new Reporter(true)), config, 0);
   const model = createModel(config) as NeuralModel;
   model.init(exp.train);
-  const state = model.state();
+  const state = await model.state();
   for (const [name, { data, shape }] of Object.entries(state)) {
     state[name] = { data: Float32Array.from(data, (v, k) => v + 0.2 * Math.sin(k * 1.3 + name.length)), shape };
   }

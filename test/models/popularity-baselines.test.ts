@@ -25,7 +25,7 @@ async function evaluateModel(name: string, excludeHistory: boolean) {
   const model = createModel(config);
   const reporter = new Reporter(true);
   await fitModel(model, exp.train, config, { reporter });
-  const results = evaluateParts(model, exp, config, reporter, () => null, false);
+  const results = await evaluateParts(model, exp, config, reporter, () => null, false);
   model.dispose();
   return { valid: results.valid!, test: results.test! };
 }

@@ -105,7 +105,7 @@ test('memory read, by hand: K = 2 slots, D = 3', () => {
   assertClose(none, [0, 0, 0], 'p^m with both slots masked');
 });
 
-test('feature-level write, by hand: erase then add with given E, A and biases', () => {
+test('feature-level write, by hand: erase then add with given E, A and biases', async () => {
   // D = 3, K = 2, the written item q = (1, 0, 1), keys f1 = (1, 0, 2), f2 = (0, 1, 1), β = ln(3)/2:
   // as in the read example, z = (0.75, 0.25).
   // E rows (1, ln3, 0), (5, 5, 5), (0, 0, −ln3) [the middle row meets q's 0]; b_e = (−1, 0, 0):
@@ -119,7 +119,7 @@ test('feature-level write, by hand: erase then add with given E, A and biases', 
   //          m2 + 0.25·add = (1.75 + 0.15, 0 + 0.2, 3.75 − 0.15) = (1.9, 0.2, 3.6)
   const { model } = setupFeature(['model.dim=3', 'model.memory_slots=2', `model.beta=${LN3 / 2}`]);
   model.restore(
-    withArrays(model.state(), {
+    withArrays(await model.state(), {
       item_embedding: [1, 0, 1, ...new Array(3 * (NUM_ITEMS - 1)).fill(0)],
       feature_keys: [1, 0, 2, 0, 1, 1],
       erase_kernel: [1, LN3, 0, 5, 5, 5, 0, 0, -LN3],
@@ -168,7 +168,7 @@ function plainFeatureMemory(state: NamedArrays, items: number[], beta: number): 
   return memory;
 }
 
-test('feature-level memory after a whole history equals a plain step-by-step loop (last max_length items)', () => {
+test('feature-level memory after a whole history equals a plain step-by-step loop (last max_length items)', async () => {
   const { model } = setupFeature(['model.beta=1.7']);
   const L = 5;
   const history = userLists([[0, 1, 2, 3, 4, 5, 0, 1], [2, 3], [], [1, 2, 1, 2, 1]]);
@@ -176,7 +176,7 @@ test('feature-level memory after a whole history equals a plain step-by-step loo
   const memory = model.memoryOf(users, history);
   const got = memory.arraySync();
   memory.dispose();
-  const state = model.state();
+  const state = await model.state();
   const lists = [[0, 1, 2, 3, 4, 5, 0, 1], [2, 3], [], [1, 2, 1, 2, 1]];
   lists.forEach((items, b) => {
     const expected = plainFeatureMemory(state, items.slice(-L), 1.7);
@@ -204,7 +204,7 @@ function batchOf(users: number[], inputs: number[][]): BatchTensors {
 
 const allItemsFor = (rows: number) => tf.tile(tf.reshape(tf.range(0, NUM_ITEMS, 1, 'int32'), [1, NUM_ITEMS]), [rows, 1]) as tf.Tensor2D;
 
-test('item-level scoreAll equals a plain loop and the training logits at the same point, and leaks nothing', () => {
+test('item-level scoreAll equals a plain loop and the training logits at the same point, and leaks nothing', async () => {
   const { model } = setupItem(['model.beta=2', 'model.alpha=0.6']);
   const K = 3;
   const history = userLists([[0, 1, 2, 3, 4], [5], [], [2, 2]]);
@@ -214,7 +214,7 @@ test('item-level scoreAll equals a plain loop and the training logits at the sam
   const scored = scores.arraySync();
   scores.dispose();
   assert.equal(tf.memory().numTensors, count);
-  const state = model.state();
+  const state = await model.state();
   const P = rowsOf(state, 'user_embedding');
   const Q = rowsOf(state, 'item_embedding');
   const lists = [[0, 1, 2, 3, 4], [5], [], [2, 2]];
@@ -235,7 +235,7 @@ test('item-level scoreAll equals a plain loop and the training logits at the sam
   model.dispose();
 });
 
-test('feature-level scoreAll equals the training logits at the last position of the same items, and leaks nothing', () => {
+test('feature-level scoreAll equals the training logits at the last position of the same items, and leaks nothing', async () => {
   const { model } = setupFeature(['model.alpha=0.7', 'model.beta=1.3']);
   const L = 5;
   const history = userLists([[0, 1, 2, 3, 4, 5, 0], [2], [], [1, 2, 1, 2, 1, 2, 3]]);
@@ -251,7 +251,7 @@ test('feature-level scoreAll equals the training logits at the last position of 
   );
   users.forEach((_, b) => assertClose(scored[b], fromLogits[b * L + L - 1], `user ${b}`, 1e-5));
   // and both equal (p* + α Σ_k z_k m_k)ᵀ q with the plain loop's memory
-  const state = model.state();
+  const state = await model.state();
   const P = rowsOf(state, 'user_embedding');
   const Q = rowsOf(state, 'item_embedding');
   const F = rowsOf(state, 'feature_keys');
@@ -266,13 +266,13 @@ test('feature-level scoreAll equals the training logits at the last position of 
   model.dispose();
 });
 
-test('item-level RUM with K = 1 and α = 1 scores like FPMC (eq. 18): p*ᵀq_i + q_lᵀq_i for the last item l', () => {
+test('item-level RUM with K = 1 and α = 1 scores like FPMC (eq. 18): p*ᵀq_i + q_lᵀq_i for the last item l', async () => {
   const { model } = setupItem(['model.memory_slots=1', 'model.alpha=1']);
   const history = userLists([[0, 3], [4, 1, 5]]);
   const scores = scoreAll(model, Int32Array.from([0, 1]), history);
   const scored = scores.arraySync();
   scores.dispose();
-  const state = model.state();
+  const state = await model.state();
   const P = rowsOf(state, 'user_embedding');
   const Q = rowsOf(state, 'item_embedding');
   [3, 5].forEach((last, u) => assertClose(scored[u], Q.map((q) => dot(P[u], q) + dot(Q[last], q)), `user ${u}`));
@@ -292,12 +292,12 @@ test('item-level memory holds the live item embeddings: gradients reach an item 
   model.dispose();
 });
 
-test('α = 0 makes rum_item and rum_feature the same model: equal scores with the same p* and q', () => {
+test('α = 0 makes rum_item and rum_feature the same model: equal scores with the same p* and q', async () => {
   const item = setupItem(['model.alpha=0', 'model.memory_slots=3']).model;
   const feature = setupFeature(['model.alpha=0', 'model.memory_slots=3']).model;
-  const shared = item.state();
+  const shared = await item.state();
   // the same seed builds p* and q first in both; copy them anyway, so the test does not rest on that
-  feature.restore({ ...feature.state(), user_embedding: shared.user_embedding, item_embedding: shared.item_embedding });
+  feature.restore({ ...(await feature.state()), user_embedding: shared.user_embedding, item_embedding: shared.item_embedding });
   const history = userLists([[0, 1, 2, 3, 4, 5], [2], [], [1, 2, 1]]);
   const users = Int32Array.from([0, 1, 2, 3]);
   const [a, b] = [item, feature].map((model) => {
@@ -309,7 +309,7 @@ test('α = 0 makes rum_item and rum_feature the same model: equal scores with th
   assertClose(a, b, 'rum_item vs rum_feature scores', 1e-6);
   // with α > 0 the memories differ (a check that the test above can fail)
   const withMemory = [setupItem(['model.alpha=0.5']).model, setupFeature(['model.alpha=0.5']).model];
-  withMemory[1].restore({ ...withMemory[1].state(), user_embedding: withMemory[0].state().user_embedding, item_embedding: withMemory[0].state().item_embedding });
+  withMemory[1].restore({ ...(await withMemory[1].state()), user_embedding: (await withMemory[0].state()).user_embedding, item_embedding: (await withMemory[0].state()).item_embedding });
   const [c, d] = withMemory.map((model) => {
     const scores = scoreAll(model, users, history);
     const out = Array.from(scores.dataSync());
@@ -357,7 +357,7 @@ test('both RUM variants beat BPR-MF on validation NDCG@10 on sequential syntheti
     const exp = prepareExperiment(data, config, 0);
     const model = createModel(config);
     await fitModel(model, exp.train, config, { reporter });
-    const results = evaluateParts(model, exp, config, reporter, () => null, false);
+    const results = await evaluateParts(model, exp, config, reporter, () => null, false);
     model.dispose();
     return results.valid!.means['ndcg@10'];
   };

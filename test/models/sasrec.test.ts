@@ -145,8 +145,8 @@ function plainLayerNorm(x: number[][], gamma: number[], beta: number[]): number[
  * The PyTorch port's forward pass (pmixer/SASRec.pytorch, post-norm, eval mode) for one full-width input,
  * written out position by position over plain arrays: the independent route for the pytorch_port variant.
  */
-function portLogits(model: SasRec, input: number[], dim: number, heads: number, blocks: number): number[][] {
-  const state = model.state();
+async function portLogits(model: SasRec, input: number[], dim: number, heads: number, blocks: number): Promise<number[][]> {
+  const state = await model.state();
   const v = (name: string) => Array.from(state[name].data);
   const w = (name: string) => {
     const [rows, cols] = state[name].shape;
@@ -185,11 +185,11 @@ function portLogits(model: SasRec, input: number[], dim: number, heads: number, 
   return matmul(features, items.slice(1)[0].map((_, c) => items.slice(1).map((row) => row[c])));
 }
 
-test('pytorch_port: the forward pass is the port\'s post-norm blocks with an output projection and no padding mask', () => {
+test('pytorch_port: the forward pass is the port\'s post-norm blocks with an output projection and no padding mask', async () => {
   const { model } = setup(['model.implementation=pytorch_port']);
   const input = [0, 0, 3, 1, 2];
   const ours = tf.tidy(() => model.fullLogits(batchOf([input]), false).arraySync());
-  const theirs = portLogits(model, input, 8, 2, 2);
+  const theirs = await portLogits(model, input, 8, 2, 2);
   // the padded positions too: the port lets them carry values through the blocks
   for (let t = 0; t < L; t++) assertClose(ours[t], theirs[t], `position ${t}`);
   model.dispose();
@@ -211,10 +211,10 @@ test('pytorch_port: padding changes the scores, so scoreAll always feeds max_len
 
 const TIME_AWARE = ['model.attention=time_aware', 'model.time_unit=seconds'];
 
-test('time_aware: the gate\'s weights come after the others, which start as with dot; dot has none and ignores times', () => {
+test('time_aware: the gate\'s weights come after the others, which start as with dot; dot has none and ignores times', async () => {
   const dot = setup().model;
   const timed = setup(TIME_AWARE).model;
-  const [plain, gated] = [dot.state(), timed.state()];
+  const [plain, gated] = [await dot.state(), await timed.state()];
   const gateNames = Object.keys(gated).filter((name) => name.includes('time_gate'));
   assert.deepEqual(gateNames.sort(), ['bdelta', 'bg', 'btau', 'wdelta', 'wgdelta', 'wgtau', 'wtau'].flatMap((n) => [`block0_time_gate_${n}`, `block1_time_gate_${n}`]).sort());
   assert.deepEqual(gated.block0_time_gate_wdelta.shape, [L, L]);

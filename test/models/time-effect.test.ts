@@ -56,7 +56,7 @@ async function testNdcg(name: string, gapSwitch: number): Promise<Float64Array> 
   const exp = prepareExperiment(await DATA_SOURCES.synthetic.load(config, reporter), config, 0);
   const model = createModel(config);
   await fitModel(model, exp.train, config, { reporter });
-  const results = evaluateParts(model, exp, config, reporter, () => null, false);
+  const results = await evaluateParts(model, exp, config, reporter, () => null, false);
   model.dispose();
   return results.test!.perUser['ndcg@10'];
 }

@@ -47,7 +47,7 @@ test('training carries each lane\'s memory from one window to the next and start
   for (let index = 0; index < 3; index++) {
     const batch = plan.build(index);
     const before = model.seenStates.length;
-    session.run(batch);
+    await session.run(batch);
     const seen = model.seenStates[before];
     for (let lane = 0; lane < 4; lane++) {
       const row = Array.from(seen.subarray(lane * dim, (lane + 1) * dim));
@@ -65,9 +65,9 @@ test('both alternating steps move only their own variables, each with its own op
   model.init(exp.train);
   const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), exp.train, 1);
   assert.equal(session.optimizers.length, 2);
-  const before = model.state();
-  session.run(session.source.epoch(stream(1, 'shuffle'), 4).build(0));
-  const after = model.state();
+  const before = await model.state();
+  await session.run(session.source.epoch(stream(1, 'shuffle'), 4).build(0));
+  const after = await model.state();
   for (const name of ['input_items', 'output_items', 'decay']) {
     assert.notDeepEqual(after[name].data, before[name].data, `${name} moved`);
   }
@@ -101,16 +101,16 @@ test('evaluation builds each user\'s state once, whatever the batch size, and sc
   await fitModel(model, exp.train, config);
   const { history, targets, targetTimes } = exp.parts.test;
   const windows = Math.ceil(Math.max(...Array.from({ length: 30 }, (_, u) => history.lists.offsets[u + 1] - history.lists.offsets[u])) / 3);
-  const run = (batchSize: number) => {
+  const run = async (batchSize: number) => {
     model.streamSteps = 0;
-    const result = evaluate({
+    const result = await evaluate({
       model, numItems: 40, history, targets, targetTimes, ties: 'index', candidates: null, excludeHistory: true,
       metrics: metricGrid(['ndcg'], [10]), batchSize, keepRankings: false,
     });
     return { steps: model.streamSteps, means: result.means };
   };
-  const small = run(4);
-  const large = run(30);
+  const small = await run(4);
+  const large = await run(30);
   assert.equal(small.steps, windows, 'one streamed pass over the longest history, not one per batch of 4');
   assert.equal(large.steps, windows);
   assert.deepEqual(small.means, large.means);

@@ -14,7 +14,7 @@ import { TRAIN_KEYS } from '../../src/train/schema';
 
 before(useCpu);
 
-async function trained(config: ResolvedConfig, validate: ((m: unknown) => number) | null = null) {
+async function trained(config: ResolvedConfig, validate: ((m: unknown) => Promise<number>) | null = null) {
   const reporter = new Reporter(true);
   const data = await DATA_SOURCES.synthetic.load(config, reporter);
   const exp = prepareExperiment(data, config, 0);
@@ -28,8 +28,8 @@ test('early stopping keeps the best validated epoch and stops after `patience` v
   const states: unknown[] = [];
   let calls = 0;
   let model: NeuralModel | null = null;
-  const validate = () => {
-    states.push((model as NeuralModel).state());
+  const validate = async () => {
+    states.push(await (model as NeuralModel).state());
     return values[calls++];
   };
   const config = tinyConfig('bpr', ['train.epochs=5', 'train.patience=2']);
@@ -39,7 +39,7 @@ test('early stopping keeps the best validated epoch and stops after `patience` v
   model = createModel(config) as NeuralModel;
   await fitModel(model, exp.train, config, { reporter, validate });
   assert.equal(calls, 4, 'epochs 3 and 4 bring no gain over epoch 2: stop after epoch 4');
-  assert.deepEqual(model.state(), states[1], 'the weights of epoch 2 are restored');
+  assert.deepEqual(await model.state(), states[1], 'the weights of epoch 2 are restored');
   model.dispose();
 });
 
@@ -85,7 +85,7 @@ async function checkpointed(sets: string[], resumeFrom: TrainingCheckpoint | nul
     onEpoch: (checkpoint) => checkpoints.push(checkpoint),
     resumeFrom,
   });
-  const weights = model.state();
+  const weights = await model.state();
   model.dispose();
   return { checkpoints, weights, interactions: exp.train.sequences.items.length };
 }

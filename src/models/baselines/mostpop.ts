@@ -26,9 +26,9 @@ export class MostPop implements Model {
     );
   }
 
-  state(): NamedArrays {
+  async state(): Promise<NamedArrays> {
     if (!this.popularity) throw new Error('mostpop: state before init');
-    return { popularity: { data: this.popularity.dataSync() as Float32Array, shape: [this.popularity.shape[1]] } };
+    return { popularity: { data: await this.popularity.data() as Float32Array, shape: [this.popularity.shape[1]] } };
   }
 
   restore(state: NamedArrays, train: TrainData): void {

@@ -50,9 +50,9 @@ export class PersonalPop implements Model {
     });
   }
 
-  state(): NamedArrays {
+  async state(): Promise<NamedArrays> {
     if (!this.globalLevel) throw new Error('ppop: state before init');
-    return { global_level: { data: this.globalLevel.dataSync() as Float32Array, shape: [this.globalLevel.shape[1]] } };
+    return { global_level: { data: await this.globalLevel.data() as Float32Array, shape: [this.globalLevel.shape[1]] } };
   }
 
   restore(state: NamedArrays, train: TrainData): void {
