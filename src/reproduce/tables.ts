@@ -272,6 +272,8 @@ const MTAM_COLUMNS: ColumnSpec[] = [
 ];
 /** --quick: a smaller network for every neural row (d 32, the last 20 behaviours) */
 const SMALL = ['model.dim=32', 'model.max_length=20'];
+const NARM_SIZES = ['model.dim=128', 'model.embedding_dim=128'];
+const NARM_SMALL = [...SMALL, 'model.embedding_dim=32'];
 /** memrec's rows of MTAM's tables; rows that several tables share have one key, so one run fills them all */
 const MTAM_ROWS: Record<string, Omit<RowSpec, 'label' | 'baseline'>> = {
   toppop: { model: 'mostpop' },
@@ -287,6 +289,12 @@ const MTAM_ROWS: Record<string, Omit<RowSpec, 'label' | 'baseline'>> = {
   tgru: { model: 'tgru', quickSets: SMALL },
   // hops written out: Figure 5's 4-hop point is this run whatever the key's default becomes
   mtam: { model: 'mtam', sets: ['model.hops=4'], quickSets: SMALL },
+  // NARM's paper (additive attention); NARM+ and NARM++ as memrec reads MTAM's names (src/models/baselines/narm.ts).
+  // "all hidden units and low-rank embedding spaces ... 128" (MTAM §6.2), the models' own dropout
+  narm: { model: 'narm', sets: NARM_SIZES, quickSets: NARM_SMALL },
+  narm_plus: { model: 'narm', key: 'narm_plus', sets: [...NARM_SIZES, 'model.attention=time_aware'], quickSets: NARM_SMALL },
+  narm_plus_plus: { model: 'narm', key: 'narm_plus_plus', sets: [...NARM_SIZES, 'model.attention=time_aware', 'model.unit=tgru'], quickSets: NARM_SMALL },
+  stamp: { model: 'stamp', sets: ['model.dim=128'], quickSets: SMALL },
 };
 const row = (label: string, baseline: boolean, spec: Omit<RowSpec, 'label' | 'baseline'> | null): RowSpec => ({ label, baseline, ...(spec ?? { model: null }) });
 const mtamVariant = (key: string, sets: string[]): Omit<RowSpec, 'label' | 'baseline'> => ({ model: 'mtam', key, sets, quickSets: SMALL });
@@ -311,10 +319,10 @@ const MTAM: TableSpec = {
     row('T-GRU', true, MTAM_ROWS.tgru),
     row('SASRec', true, MTAM_ROWS.sasrec),
     row('TiSASRec', true, MTAM_ROWS.tisasrec),
-    row('NARM', true, null),
-    row('NARM+', true, null),
-    row('NARM++', true, null),
-    row('STAMP', true, null),
+    row('NARM', true, MTAM_ROWS.narm),
+    row('NARM+', true, MTAM_ROWS.narm_plus),
+    row('NARM++', true, MTAM_ROWS.narm_plus_plus),
+    row('STAMP', true, MTAM_ROWS.stamp),
     row('MTAM', false, MTAM_ROWS.mtam),
   ],
   sets: MTAM_SETS,

@@ -121,6 +121,10 @@ test("reproduce --paper mtam: Table 2, Table 3 and Figure 5, every runnable row 
   const table2 = rows(tables[0]);
   assert.deepEqual([table2['GRU--'].model, table2.GRU.model, table2.GRU.sets, table2['T-GRU'].model, table2.MTAM.model], ['gru4rec', 'gru4rec', ['model.category=concat'], 'tgru', 'mtam']);
   assert.deepEqual([table2['T-SeqRec'].model, table2.TiSASRec.model], ['tseqrec', 'tisasrec']);
+  assert.deepEqual(
+    [table2.NARM.model, table2['NARM+'].sets, table2['NARM++'].sets, table2.STAMP.model],
+    ['narm', ['model.dim=128', 'model.embedding_dim=128', 'model.attention=time_aware'], ['model.dim=128', 'model.embedding_dim=128', 'model.attention=time_aware', 'model.unit=tgru'], 'stamp'],
+  );
   assert.equal(rows(tables[1])['time-aware-self-attention'].model, 'sasrec');
   assert.deepEqual(rows(tables[1])['MTAM-with-T-SeqRec'].sets, ['model.unit=tseqrec']);
   for (const table of tables) {

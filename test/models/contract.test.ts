@@ -32,6 +32,9 @@ const VARIANTS: readonly { label: string; name: string; sets: string[] }[] = [
   { label: 'sasrec (attention time_aware)', name: 'sasrec', sets: ['model.attention=time_aware'] },
   { label: 'gru4rec (category concat)', name: 'gru4rec', sets: ['model.category=concat'] },
   { label: 'mtam (unit tseqrec)', name: 'mtam', sets: ['model.unit=tseqrec'] },
+  { label: 'narm (attention dot)', name: 'narm', sets: ['model.attention=dot'] },
+  { label: 'narm+ (attention time_aware)', name: 'narm', sets: ['model.attention=time_aware'] },
+  { label: 'narm++ (attention time_aware, unit tgru)', name: 'narm', sets: ['model.attention=time_aware', 'model.unit=tgru'] },
 ];
 
 async function setup(name: string, sets: string[] = []): Promise<{ model: Model; exp: Experiment; data: Interactions }> {
