@@ -3,11 +3,12 @@
  * 50 only: its [batch, length, length, d] interval embeddings at length 200 are 1.3 GB) and GRU4Rec at ML-1M-like
  * shapes, on every backend that loads, beside the same steps in PyTorch when Debian's
  * python3-torch is installed, and the time per kernel of one profiled step (so the next bottleneck shows).
- * Then MTAM's training step (batch 256, length 50, d 128, 4 hops, full softmax over 3,500 items) on native
- * beside its PyTorch version, on 1 and 2 threads, alternating, each the median of MTAM_REPEATS runs.
+ * Then MTAM's training step (batch 256, length 50, d 128, 4 hops, full softmax over 3,500 items) and NARM's
+ * (the same batch, length and catalogue, d and embeddings 128) on native beside their PyTorch versions, on 1
+ * and 2 threads, alternating, each the median of STEP_REPEATS runs.
  * Writes results/bench/bench.json and results/bench/bench.md.
  *
- * Usage: node dist/scripts/bench/bench.js [--quick] [--backends native,wasm,cpu] [--models sasrec,tisasrec,gru4rec] [--mtam-only]
+ * Usage: node dist/scripts/bench/bench.js [--quick] [--backends native,wasm,cpu] [--models sasrec,tisasrec,gru4rec] [--mtam-only | --narm-only]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -48,8 +49,13 @@ interface Row extends Shape {
 }
 
 const ROOT = join(__dirname, '..', '..', '..');
+/** the python that runs torch_step.py: Debian's (python3-torch), or TORCH_PYTHON naming another with torch */
+const PYTHON = process.env.TORCH_PYTHON ?? '/usr/bin/python3';
 const quick = process.argv.includes('--quick');
 const mtamOnly = process.argv.includes('--mtam-only');
+const narmOnly = process.argv.includes('--narm-only');
+/** only a prefix model's step: the SASRec and GRU4Rec shapes are skipped */
+const stepOnly = mtamOnly || narmOnly;
 const backendsArg = process.argv[process.argv.indexOf('--backends') + 1] as string | undefined;
 const MODELS = ['sasrec', 'tisasrec', 'gru4rec'] as const;
 const models = process.argv.includes('--models') ? (process.argv[process.argv.indexOf('--models') + 1] ?? '').split(',') : [...MODELS];
@@ -119,14 +125,13 @@ async function measure(shape: Shape, backend: string, steps: number): Promise<Om
 }
 
 function torchSteps(all: Shape[]): Map<string, number> | string {
-  const python = '/usr/bin/python3';
   try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' });
   } catch {
     return 'PyTorch not installed (apt-get install python3-torch libopenblas0-pthread): no reference column';
   }
   const input = JSON.stringify(all.map((s) => ({ ...s, steps: quick ? 3 : 10 })));
-  const output = execFileSync(python, [join(ROOT, 'scripts', 'bench', 'torch_step.py'), input, '2'], { encoding: 'utf8' });
+  const output = execFileSync(PYTHON, [join(ROOT, 'scripts', 'bench', 'torch_step.py'), input, '2'], { encoding: 'utf8' });
   const parsed = JSON.parse(output) as { steps: (Shape & { ms_per_step: number })[] };
   return new Map(parsed.steps.map((s) => [key(s), s.ms_per_step]));
 }
@@ -157,33 +162,43 @@ function table(rows: Row[], note: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-const MTAM = { model: 'mtam', items: 3500, length: 50, batch: 256, dim: 128, hops: 4 } as const;
-const MTAM_REPEATS = quick ? 1 : 3;
+/** A prefix model's training step timed on native beside its PyTorch version (torch_step.py's same network). */
+interface StepBench {
+  readonly title: string;
+  /** torch_step.py's shape */
+  readonly shape: { model: string; items: number; length: number; batch: number; dim: number; hops?: number };
+  /** memrec's config for the same network */
+  readonly sets: readonly string[];
+}
 
-interface MtamRow {
+const MTAM: StepBench = {
+  title: 'MTAM training step (batch 256, length 50, d 128, 4 hops, full softmax over 3500 items; native)',
+  shape: { model: 'mtam', items: 3500, length: 50, batch: 256, dim: 128, hops: 4 },
+  // the network torch_step.py builds: item + position embedding, a separate output matrix
+  sets: ['model.name=mtam', 'model.dim=128', 'model.max_length=50', 'model.hops=4', 'model.category=none', 'model.tie_output=false'],
+};
+const NARM: StepBench = {
+  title: 'NARM training step (batch 256, length 50, d 128, embeddings 128, full softmax over 3500 items; native)',
+  shape: { model: 'narm', items: 3500, length: 50, batch: 256, dim: 128 },
+  sets: ['model.name=narm', 'model.dim=128', 'model.embedding_dim=128', 'model.max_length=50'],
+};
+const STEP_REPEATS = quick ? 1 : 3;
+
+interface StepRow {
   threads: number;
   msPerStep: number[];
   torchMsPerStep: number[];
 }
 
-/** One memrec MTAM measurement on native: ms per step over `steps` steps after one warm-up step. */
-async function mtamMemrec(steps: number): Promise<number> {
-  const config = loadConfig(null, [
-    'model.name=mtam',
-    `model.dim=${MTAM.dim}`,
-    `model.max_length=${MTAM.length}`,
-    `model.hops=${MTAM.hops}`,
-    // the network torch_step.py builds: item + position embedding, a separate output matrix
-    'model.category=none',
-    'model.tie_output=false',
-    `train.batch_size=${MTAM.batch}`,
-  ]);
+/** One memrec measurement of `bench`'s step on native: ms per step over `steps` steps after one warm-up step. */
+async function memrecStep(bench: StepBench, steps: number): Promise<number> {
+  const config = loadConfig(null, [...bench.sets, `train.batch_size=${bench.shape.batch}`]);
   // users with more than `length` items, so that most prefixes fill the window
-  const train = randomTrain(64, MTAM.items, MTAM.length + 20);
+  const train = randomTrain(64, bench.shape.items, bench.shape.length + 20);
   const model = createModel(config) as NeuralModel;
   model.init(train);
   const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, config.int('seed'));
-  const plan = session.source.epoch(stream(0, 'shuffle'), MTAM.batch);
+  const plan = session.source.epoch(stream(0, 'shuffle'), bench.shape.batch);
   const batchOf = (k: number) => plan.build(k % Math.min(4, plan.batches));
   await session.run(batchOf(0));
   const started = performance.now();
@@ -195,18 +210,18 @@ async function mtamMemrec(steps: number): Promise<number> {
   return ms;
 }
 
-function mtamTorch(threads: number, steps: number): number | null {
+function torchStep(bench: StepBench, threads: number, steps: number): number | null {
   try {
-    const input = JSON.stringify([{ ...MTAM, steps }]);
-    const output = execFileSync('/usr/bin/python3', [join(ROOT, 'scripts', 'bench', 'torch_step.py'), input, String(threads)], { encoding: 'utf8' });
+    const input = JSON.stringify([{ ...bench.shape, steps }]);
+    const output = execFileSync(PYTHON, [join(ROOT, 'scripts', 'bench', 'torch_step.py'), input, String(threads)], { encoding: 'utf8' });
     return (JSON.parse(output) as { steps: { ms_per_step: number }[] }).steps[0].ms_per_step;
   } catch {
     return null;
   }
 }
 
-/** MTAM's step on native and in PyTorch, 1 and 2 threads, the two alternating so that load hits both alike. */
-async function mtamRows(reporter: Reporter): Promise<MtamRow[] | string> {
+/** `bench`'s step on native and in PyTorch, 1 and 2 threads, the two alternating so that load hits both alike. */
+async function stepRows(bench: StepBench, reporter: Reporter): Promise<StepRow[] | string> {
   const loaded = loadNativeAddon();
   if (!('addon' in loaded)) return `native backend not available (${loaded.reason})`;
   await selectBackend('native', reporter);
@@ -214,13 +229,13 @@ async function mtamRows(reporter: Reporter): Promise<MtamRow[] | string> {
   const initial = loaded.addon.info().threads;
   const rows = [1, 2].map((threads) => ({ threads, msPerStep: [] as number[], torchMsPerStep: [] as number[] }));
   try {
-    for (let r = 0; r < MTAM_REPEATS; r++) {
+    for (let r = 0; r < STEP_REPEATS; r++) {
       for (const row of rows) {
         loaded.addon.setThreads(row.threads);
-        row.msPerStep.push(await mtamMemrec(steps));
-        const torch = mtamTorch(row.threads, steps);
+        row.msPerStep.push(await memrecStep(bench, steps));
+        const torch = torchStep(bench, row.threads, steps);
         if (torch !== null) row.torchMsPerStep.push(torch);
-        reporter.info(`mtam, ${row.threads} thread(s): ${row.msPerStep.at(-1)?.toFixed(0)} ms/step, PyTorch ${torch?.toFixed(0) ?? '–'} ms`);
+        reporter.info(`${bench.shape.model}, ${row.threads} thread(s): ${row.msPerStep.at(-1)?.toFixed(0)} ms/step, PyTorch ${torch?.toFixed(0) ?? '–'} ms`);
       }
     }
   } finally {
@@ -231,8 +246,8 @@ async function mtamRows(reporter: Reporter): Promise<MtamRow[] | string> {
 
 const median = (xs: number[]) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]);
 
-function mtamTable(rows: MtamRow[] | string): string {
-  const lines = ['', `## MTAM training step (batch ${MTAM.batch}, length ${MTAM.length}, d ${MTAM.dim}, ${MTAM.hops} hops, full softmax over ${MTAM.items} items; native)`, ''];
+function stepTable(bench: StepBench, rows: StepRow[] | string): string {
+  const lines = ['', `## ${bench.title}`, ''];
   if (typeof rows === 'string') return `${[...lines, rows].join('\n')}\n`;
   lines.push('| threads | memrec ms/step (median) | PyTorch ms/step (median) | ratio | memrec runs | PyTorch runs |', '|---|---|---|---|---|---|');
   for (const r of rows) {
@@ -246,10 +261,10 @@ function mtamTable(rows: MtamRow[] | string): string {
 
 async function main(): Promise<void> {
   const reporter = new Reporter(false);
-  const all = mtamOnly ? [] : shapes();
+  const all = stepOnly ? [] : shapes();
   const torch = torchSteps(all);
   const rows: Row[] = [];
-  const backends = mtamOnly ? [] : (process.argv.includes('--backends') && backendsArg ? backendsArg : 'tensorflow,native,wasm,cpu').split(',');
+  const backends = stepOnly ? [] : (process.argv.includes('--backends') && backendsArg ? backendsArg : 'tensorflow,native,wasm,cpu').split(',');
   for (const backend of backends) {
     try {
       await selectBackend(backend as BackendChoice, reporter);
@@ -268,12 +283,13 @@ async function main(): Promise<void> {
       tf.disposeVariables();
     }
   }
-  const mtam = await mtamRows(reporter);
+  const mtam = narmOnly ? 'not run (--narm-only)' : await stepRows(MTAM, reporter);
+  const narm = mtamOnly ? 'not run (--mtam-only)' : await stepRows(NARM, reporter);
   const note = typeof torch === 'string' ? torch : 'PyTorch column: scripts/bench/torch_step.py on 2 threads, same shapes, same run.';
   const dir = join(ROOT, 'results', 'bench');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-  writeFileAtomic(join(dir, 'bench.json'), `${JSON.stringify({ note, rows, mtam }, null, 2)}\n`);
-  const text = table(rows, note) + mtamTable(mtam);
+  writeFileAtomic(join(dir, 'bench.json'), `${JSON.stringify({ note, rows, mtam, narm }, null, 2)}\n`);
+  const text = table(rows, note) + stepTable(MTAM, mtam) + stepTable(NARM, narm);
   writeFileAtomic(join(dir, 'bench.md'), text);
   process.stdout.write(text);
 }

@@ -1,4 +1,4 @@
-"""Side-by-side reference for `make bench`: the same SASRec, TiSASRec, GRU4Rec and MTAM training steps in PyTorch.
+"""Side-by-side reference for `make bench`: the same SASRec, TiSASRec, GRU4Rec, MTAM and NARM training steps in PyTorch.
 
 Run with Debian's python3-torch (and libopenblas0-pthread) as /usr/bin/python3; never a runtime dependency of
 memrec. Prints one JSON object: milliseconds per training step for each shape.
@@ -10,7 +10,8 @@ to the keys and values (intervals drawn at random in [0, k], as their computatio
 cost in either); GRU4Rec with an item
 embedding, one GRU layer and an output embedding with bias under sampled softmax with one negative; MTAM
 (src/models/memory/mtam.ts) with its time-aware GRU (eqs. 6-13) and multi-hop time-aware attention (eqs. 16-25),
-written from the same equations, under full softmax over the items.
+written from the same equations, under full softmax over the items; NARM (src/models/baselines/narm.ts) with
+nn.GRU, its additive attention and bilinear decoder, under full softmax over the items.
 
 `torch_step.py SHAPES THREADS`: SHAPES is a JSON list of {model, items, length, batch, dim, steps[, hops][, device]
 [, profile]}: device "cuda" runs on the GPU (scripts/gpu-bench.sh); profile adds the step's top ops (ms).
@@ -203,6 +204,34 @@ class Mtam(nn.Module):
         return nn.functional.cross_entropy(logits, targets)
 
 
+class Narm(nn.Module):
+    """memrec's NARM (src/models/baselines/narm.ts) as a PyTorch user writes it (RecBole's narm.py layout):
+    an item embedding with dropout 0.25, nn.GRU, the additive local encoder, dropout 0.5 on [c_g; c_l], the
+    bilinear decoder against the same item table, full softmax over the items. nn.GRU applies the reset gate
+    after the recurrent product where memrec's GRU applies it before: the same cost; for the equal-weights
+    check of the forward pass see scripts/reference/narm_stamp.py."""
+
+    def __init__(self, num_items, dim, embedding_dim):
+        super().__init__()
+        self.items = nn.Embedding(num_items + 1, embedding_dim, padding_idx=0)
+        self.gru = nn.GRU(embedding_dim, dim, batch_first=True)
+        self.a1 = nn.Linear(dim, dim, bias=False)
+        self.a2 = nn.Linear(dim, dim, bias=False)
+        self.v = nn.Linear(dim, 1, bias=False)
+        self.bilinear = nn.Linear(2 * dim, embedding_dim, bias=False)
+        self.emb_drop = nn.Dropout(0.25)
+        self.ct_drop = nn.Dropout(0.5)
+
+    def loss(self, inputs, targets):
+        """inputs [B, L] (0 = padding, items from 1; left-padded, so the last state is the last step's)."""
+        states, _ = self.gru(self.emb_drop(self.items(inputs)))
+        ht = states[:, -1]
+        alpha = self.v(inputs.gt(0).unsqueeze(2) * torch.sigmoid(self.a1(ht).unsqueeze(1) + self.a2(states)))
+        context = self.ct_drop(torch.cat([ht, (alpha * states).sum(1)], 1))
+        logits = self.bilinear(context) @ self.items.weight[1:].t()
+        return nn.functional.cross_entropy(logits, targets)
+
+
 def time_steps(model, num_items, batch, length, steps, warmup=3, device="cpu", profile=False):
     model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -217,6 +246,8 @@ def time_steps(model, num_items, batch, length, steps, warmup=3, device="cpu", p
         # ages before the target: gaps of up to a day, the last behaviour nearest the target
         gaps = torch.randint(1, 86400, (batch, length), generator=gen).float()
         args = (seqs, gaps.flip(1).cumsum(1).flip(1), pos[:, 0] - 1)
+    elif isinstance(model, Narm):
+        args = (seqs, pos[:, 0] - 1)
     else:
         args = (seqs, pos, neg)
     args = tuple(a.to(device) for a in args)
@@ -260,6 +291,8 @@ def main():
             model = TiSASRec(s["items"], s["dim"], s["length"], 2, 256, 0.2)
         elif s["model"] == "mtam":
             model = Mtam(s["items"], s["dim"], s["length"], s["hops"])
+        elif s["model"] == "narm":
+            model = Narm(s["items"], s["dim"], s["dim"])
         else:
             model = GRU4Rec(s["items"], s["dim"], s["dim"])
         ms, ops = time_steps(model, s["items"], s["batch"], s["length"], s.get("steps", 10), device=s.get("device", "cpu"), profile=s.get("profile", False))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# MTAM's protocol (issue 15, item 6) on the data at hand: the mtam/ml-1m, ml-100k, taobao, yoochoose-sample and
-# diginetica presets, with TopPop, P-Pop, BPR-MF, GRU4Rec (the paper's GRU−−), SASRec, T-GRU, MTAM and MTAM with
+# MTAM's protocol (issues 15 and 19) on the data at hand: the mtam/ml-1m, ml-100k, taobao, yoochoose-sample and
+# diginetica presets, with the 13 baselines of MTAM's Table 2 (TopPop, P-Pop, BPR-MF, GRU−− = GRU4Rec, GRU =
+# GRU4Rec with categories, T-SeqRec, T-GRU, SASRec, TiSASRec, NARM, NARM+, NARM++, STAMP), MTAM and MTAM with
 # dot-product attention, SEEDS seeds each, under a reduced budget fixed beforehand (2 shared cores): every
 # reduction is in BUDGET and DATA_CUT below and in docs/mtam-table.md. Nothing is tuned: each run keeps its
 # best validation epoch (early stopping on the second-last item), the test item is read once. Runs are
@@ -8,7 +9,8 @@
 # (docs/mtam-table.md is its output).
 #   scripts/checks/mtam-table.sh [ml-1m ml-100k taobao yoochoose-sample diginetica]
 # Environment: DATA (default ../shared/datasets), SEEDS (default "1 2 3"), EPOCHS (default 4: the prefix models
-# T-GRU and MTAM), SEQ_EPOCHS (default 30: BPR-MF, GRU4Rec and SASRec, whose epochs cost seconds here), JOBS
+# T-GRU, T-SeqRec, NARM, NARM+, NARM++, STAMP and MTAM), SEQ_EPOCHS (default 30: BPR-MF, GRU4Rec with and without
+# categories, SASRec and TiSASRec, whose epochs cost seconds here), JOBS
 # (runs at once, default 2), BACKEND (default native).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,7 +22,7 @@ SEQ_EPOCHS=${SEQ_EPOCHS:-30}
 datasets=("$@")
 [ ${#datasets[@]} -eq 0 ] && datasets=(ml-1m ml-100k taobao yoochoose-sample diginetica)
 # The budget, the same for every neural model: d 32, the last 20 behaviours, batches of 128, lr 0.01 (a few
-# hundred steps at most). Epochs: MTAM and T-GRU train on every prefix (a few thousand examples an epoch, about
+# hundred steps at most). Epochs: the prefix models train on every prefix (a few thousand examples an epoch, about
 # 15 s each here), the others on one sequence per user or on interactions (a second an epoch): EPOCHS for the
 # first, SEQ_EPOCHS for the others, so that each gets a few hundred steps; every run keeps its best validation
 # epoch.
@@ -43,7 +45,13 @@ data_args() {
 MODELS=("toppop mostpop" "ppop ppop" "bpr bpr --set model.dim=32 --set train.lr=0.01 --set train.batch_size=128 --set train.epochs=$SEQ_EPOCHS"
   "gru4rec gru4rec ${NEURAL[*]} --set model.embedding_dim=32 --set train.epochs=$SEQ_EPOCHS" "sasrec sasrec ${NEURAL[*]} --set train.epochs=$SEQ_EPOCHS"
   "tgru tgru ${NEURAL[*]} --set train.epochs=$EPOCHS" "mtam mtam ${NEURAL[*]} --set model.hops=4 --set train.epochs=$EPOCHS"
-  "mtam_dot mtam ${NEURAL[*]} --set model.hops=4 --set model.attention=dot --set train.epochs=$EPOCHS")
+  "mtam_dot mtam ${NEURAL[*]} --set model.hops=4 --set model.attention=dot --set train.epochs=$EPOCHS"
+  "gru_cat gru4rec ${NEURAL[*]} --set model.embedding_dim=32 --set model.category=concat --set train.epochs=$SEQ_EPOCHS"
+  "tseqrec tseqrec ${NEURAL[*]} --set train.epochs=$EPOCHS" "tisasrec tisasrec ${NEURAL[*]} --set train.epochs=$SEQ_EPOCHS"
+  "narm narm ${NEURAL[*]} --set model.embedding_dim=32 --set train.epochs=$EPOCHS"
+  "narm_plus narm ${NEURAL[*]} --set model.embedding_dim=32 --set model.attention=time_aware --set train.epochs=$EPOCHS"
+  "narm_pp narm ${NEURAL[*]} --set model.embedding_dim=32 --set model.attention=time_aware --set model.unit=tgru --set train.epochs=$EPOCHS"
+  "stamp stamp ${NEURAL[*]} --set train.epochs=$EPOCHS")
 # one command line per run, seed by seed (a cut-short session still has whole seeds), run JOBS at a time
 commands=()
 for seed in $SEEDS; do

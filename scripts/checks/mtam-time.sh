@@ -6,12 +6,13 @@
 # before the last history item tells whether the test item stays or moves; with gap_switch=0 the gaps tell
 # nothing. Each model trains on each under MTAM's protocol (leave-one-out, seen items kept in the ranking,
 # HR@10 and NDCG@10); prints a Markdown table with paired t-tests over test users of each time-aware model
-# against its time-blind counterpart: T-GRU, MTAM and T-SeqRec against GRU4Rec, TiSASRec against SASRec
-# (docs/checks.md quotes it). ~30 min for all six.
+# against its time-blind counterpart: T-GRU, MTAM and T-SeqRec against GRU4Rec, TiSASRec against SASRec, NARM+
+# and NARM++ against NARM (docs/checks.md quotes it). About 5 min a model on two cores.
 #   scripts/checks/mtam-time.sh
 # Environment: USERS (default 2000), EPOCHS (time models, default 5; GRU4Rec's and the self-attention models'
 # epoch is one pass over the sequences, not over every prefix, so they get 6x as many), BACKEND (default
-# auto), SEED (default 42), MODELS (default "gru4rec tgru mtam tseqrec sasrec tisasrec"; a model's
+# auto), SEED (default 42), MODELS (default "gru4rec tgru mtam tseqrec sasrec tisasrec narm narm+ narm++";
+# narm-dot, NARM with model.attention dot, NARM+'s exact time-blind counterpart, is also allowed; a model's
 # counterpart must be in the list for its p-values).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +26,9 @@ data=(--set "data.synthetic.num_users=${USERS:-2000}" --set data.synthetic.num_i
   --set train.lr=0.01 --set "seed=${SEED:-42}")
 runs=()
 for effect in 1 0; do
-  for model in ${MODELS:-gru4rec tgru mtam tseqrec sasrec tisasrec}; do
+  for model in ${MODELS:-gru4rec tgru mtam tseqrec sasrec tisasrec narm narm+ narm++}; do
+    narm=(--set model.dim=32 --set model.embedding_dim=32 --set model.max_length=10 --set model.dropout_embedding=0
+      --set model.dropout_context=0 --set "train.epochs=$EPOCHS" --set train.batch_size=64)
     case "$model" in
       gru4rec) args=(--set model.dim=32 --set model.embedding_dim=32 --set model.max_length=10 --set train.loss=full_softmax
                --set "train.epochs=$((6 * EPOCHS))" --set train.batch_size=128) ;;
@@ -34,11 +37,16 @@ for effect in 1 0; do
       tseqrec) args=(--set model.dim=32 --set model.max_length=10 --set model.dropout=0 --set "train.epochs=$EPOCHS" --set train.batch_size=64) ;;
       sasrec|tisasrec) args=(--set model.dim=32 --set model.max_length=10 --set model.dropout=0 --set train.loss=full_softmax
                --set "train.epochs=$((6 * EPOCHS))" --set train.batch_size=128) ;;
+      narm) args=("${narm[@]}") ;;
+      narm-dot) args=("${narm[@]}" --set model.attention=dot) ;;
+      narm+) args=("${narm[@]}" --set model.attention=time_aware) ;;
+      narm++) args=("${narm[@]}" --set model.attention=time_aware --set model.unit=tgru) ;;
+      *) echo "unknown model $model (allowed: gru4rec tgru mtam tseqrec sasrec tisasrec narm narm-dot narm+ narm++)" >&2; exit 2 ;;
     esac
     out="results/checks/mtam-time/switch$effect/$model"
-    ./bin/memrec train --backend "${BACKEND:-auto}" "${data[@]}" --set "data.synthetic.gap_switch=$effect" --set "model.name=$model" \
-      "${args[@]}" --set "output.dir=$out" --quiet > /dev/null
-    runs+=("$effect:$(ls -d "$out"/*/ | tail -n 1)")
+    ./bin/memrec train --backend "${BACKEND:-auto}" "${data[@]}" --set "data.synthetic.gap_switch=$effect" \
+      --set "model.name=${model%%[+-]*}" "${args[@]}" --set "output.dir=$out" --quiet > /dev/null
+    runs+=("$effect:$model:$(ls -d "$out"/*/ | tail -n 1)")
   done
 done
 node dist/scripts/checks/mtam-time.js "${runs[@]}"

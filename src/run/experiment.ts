@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/resolved';
 import type { Interactions, UserLists } from '../data/interactions';
+import { latestOfEach } from '../data/user-lists';
 import { itemCounts } from '../data/item-counts';
 import { prepareData } from '../data/pipeline';
 import { sampleCandidates, type NegativeSampler } from '../eval/candidates';
@@ -90,11 +91,15 @@ export function prepareExperiment(data: Interactions, config: ResolvedConfig, re
   const rng = stream(config.int('seed'), 'split', `repeat-${repeat}`);
   const split = SPLIT_METHODS[config.str('split.method')](data, config, rng);
   const trainPart = partItems(data, split, ['train']);
+  // train.latest_window: the model learns from each user's last T training interactions only (DMAN's '*'
+  // baselines); the histories it conditions on when it is evaluated stay whole
+  const window = config.int('train.latest_window');
+  const learnt = window > 0 ? latestOfEach(trainPart.lists, trainPart.timestamps, window) : trainPart;
   const train: TrainData = {
     numUsers: data.numUsers,
     numItems: data.numItems,
-    sequences: trainPart.lists,
-    timestamps: trainPart.timestamps,
+    sequences: learnt.lists,
+    timestamps: learnt.timestamps,
     itemCategory: data.itemCategory,
     numCategories: data.numCategories,
     itemTokenOffsets: data.itemTokenOffsets,
@@ -120,6 +125,8 @@ export function prepareExperiment(data: Interactions, config: ResolvedConfig, re
 export function drawCandidates(exp: Experiment, config: ResolvedConfig, part: 'valid' | 'test'): UserLists {
   const { protocol } = protocolOf(config);
   const rng = stream(config.int('seed'), 'sampling', 'eval-candidates', part, `repeat-${exp.repeat}`);
-  const popularity = itemCounts(exp.train.sequences, exp.train.numItems);
+  // the whole training part (the valid part's history), not the view train.latest_window cuts: every row of a
+  // table is judged on the same candidates
+  const popularity = itemCounts(exp.parts.valid.history.lists, exp.train.numItems);
   return sampleCandidates(exp.data, exp.parts[part].targets, protocol.numNegatives, protocol.sampler, popularity, rng);
 }

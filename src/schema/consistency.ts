@@ -13,6 +13,9 @@ import { ConfigError } from '../util/errors';
 export function checkConsistency(config: ResolvedConfig): void {
   const where = (path: string) => config.whereIs(path);
   earlyStopMetric(config.str('train.early_stop_metric'), where('train.early_stop_metric'));
+  if (config.int('train.latest_window') === 1) {
+    throw new ConfigError(`${where('train.latest_window')}: train.latest_window: 1 leaves no next-item step in a window; expected 0 (the whole training part) or a window of 2 or more`);
+  }
   const method = config.str('split.method');
   if (config.int('split.repeats') > 1 && method !== 'ratio_random') {
     throw new ConfigError(

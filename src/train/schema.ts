@@ -26,6 +26,11 @@ export const TRAIN_KEYS = {
   early_stop_metric: str('ndcg@10', 'validation metric that selects the best epoch, as metric@N'),
   track_test: bool(false, 'also evaluate the test part at every validation and log it (a learning curve; never used to select the epoch)'),
   patience: int(0, 'stop after this many validations without improvement (0 = run every epoch)', { min: 0 }),
+  latest_window: int(
+    0,
+    "train on each user's latest window only, the last T interactions of the training part, whatever the model and batch kind (DMAN's '*' baselines; 1 is refused: it leaves no next-item step); scoring is unchanged, the model's usual input from the whole history; 0 = the whole training part",
+    { min: 0 },
+  ),
 };
 
 export type TrainSettings = ParamsOf<typeof TRAIN_KEYS>;

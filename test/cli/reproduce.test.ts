@@ -1,16 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { gzipSync } from 'node:zlib';
 import { isOneLineError, memrec } from '../helpers/cli';
 import { resolveConfig } from '../../src/config/load';
+import { paperTablesDir } from '../../src/data/paper-stats';
 import { presetFile } from '../../src/data/presets';
 import { writeReports } from '../../src/reproduce/report';
-import { firstExisting, type ColumnOutcome } from '../../src/reproduce/run';
+import { firstExisting, reproduceTable, type ColumnOutcome } from '../../src/reproduce/run';
+import { MODELS } from '../../src/models/registry';
 import { TABLES, type RowSpec, type TableSpec } from '../../src/reproduce/tables';
 import { schemaProvider } from '../../src/schema/schema';
+import { Reporter } from '../../src/util/reporter';
 
 /**
  * A data folder holding only RUM's stand-in file, amazon-2014-5core/reviews_Musical_Instruments_5.json.gz:
@@ -117,6 +121,10 @@ test("reproduce --paper mtam: Table 2, Table 3 and Figure 5, every runnable row 
   const table2 = rows(tables[0]);
   assert.deepEqual([table2['GRU--'].model, table2.GRU.model, table2.GRU.sets, table2['T-GRU'].model, table2.MTAM.model], ['gru4rec', 'gru4rec', ['model.category=concat'], 'tgru', 'mtam']);
   assert.deepEqual([table2['T-SeqRec'].model, table2.TiSASRec.model], ['tseqrec', 'tisasrec']);
+  assert.deepEqual(
+    [table2.NARM.model, table2['NARM+'].sets, table2['NARM++'].sets, table2.STAMP.model],
+    ['narm', ['model.dim=128', 'model.embedding_dim=128', 'model.attention=time_aware'], ['model.dim=128', 'model.embedding_dim=128', 'model.attention=time_aware', 'model.unit=tgru'], 'stamp'],
+  );
   assert.equal(rows(tables[1])['time-aware-self-attention'].model, 'sasrec');
   assert.deepEqual(rows(tables[1])['MTAM-with-T-SeqRec'].sets, ['model.unit=tseqrec']);
   for (const table of tables) {
@@ -190,4 +198,135 @@ test('a figure table (series) writes its points as CSV and one SVG panel per met
   const points = (svg.match(/<polyline points="([^"]*)" fill="none" stroke="#2b6cb0"/) as RegExpMatchArray)[1].split(' ').map((p) => p.split(',').map(Number));
   assert.deepEqual(points.map((p) => p[0]), [60, 270, 480]);
   assert.ok(points[1][1] < points[2][1] && points[2][1] < points[0][1]);
+});
+
+/** DMAN's paper tables in the published file's layout, with a few of its figures (the rest are not read here). */
+function dmanPaperTables(root: string): string {
+  const dir = join(root, 'dman-tables');
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, 'dman.yaml'),
+    [
+      'table3:',
+      '  columns: {movielens: [HR@10, HR@50, NDCG@100], taobao: [HR@50, HR@100, NDCG@100], jd: [HR@10, HR@50, NDCG@100]}',
+      '  rows:',
+      '    GRU4Rec*: {movielens: [17.69, 43.13, 16.90], taobao: [10.42, 14.01, 4.23], jd: [27.65, 38.73, 23.40]}',
+      '    SASRec:   {movielens: [22.96, 50.09, 20.36], taobao: [20.47, 24.48, 9.84], jd: [38.99, 52.64, 31.32]}',
+      '    DMAN:     {movielens: [25.18, 53.24, 22.03], taobao: [24.92, 29.37, 11.13], jd: [44.58, 58.82, 36.93]}',
+      'table5:',
+      '  taobao: {DMAN-XL: [0.237, 0.094], DMAN-FIFO: [0.263, 0.108], DMAN-NRAN: [0.257, 0.104], DMAN: [0.293, 0.111]}',
+      '  xlong:  {DMAN-XL: [0.021, 0.013], DMAN-FIFO: [0.036, 0.017], DMAN-NRAN: [0.043, 0.019], DMAN: [0.054, 0.022]}',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+const DMAN_LABELS = ['GRU4Rec*', 'Caser*', 'SASRec*', 'GRU4Rec', 'Caser', 'SASRec', 'SHAN', 'HPMN', 'SDM', 'DMAN', 'DMAN-XL', 'DMAN-FIFO', 'DMAN-NRAN'];
+const DMAN_VARIANTS = ['DMAN', 'DMAN-XL', 'DMAN-FIFO', 'DMAN-NRAN'];
+
+test("reproduce --paper dman: Table 3's rows, the '*' rows on the latest window, DMAN's variants, every runnable row a valid config in both columns", () => {
+  const [table] = TABLES.dman;
+  assert.deepEqual(table.rows.map((r) => r.label), DMAN_LABELS);
+  assert.deepEqual(table.columns.map((c) => [c.key, c.preset]), [['movielens', 'dman/movielens'], ['taobao', 'dman/taobao']]);
+  const rows = Object.fromEntries(table.rows.map((r) => [r.label, r]));
+  // a '*' row is its full-history model's run on the latest 20 training items, scoring from the last 20
+  assert.deepEqual(rows['SASRec*'].sets, ['train.latest_window=20', 'model.max_length=20']);
+  assert.deepEqual(rows['GRU4Rec*'].sets, ['train.latest_window=20', 'model.max_length=20']);
+  assert.deepEqual(rows['Caser*'].sets, ['train.latest_window=20']);
+  assert.deepEqual([rows['SASRec*'].model, rows['GRU4Rec*'].model, rows['Caser*'].model], ['sasrec', 'gru4rec', 'caser']);
+  // DMAN's rows: one model and a switch each, on their own cells; model null (a "not in memrec" cell) until dman is registered
+  const variantSets = DMAN_VARIANTS.map((label) => rows[label].sets?.filter((s) => /^model\.(memory|attention)=/.test(s)));
+  assert.deepEqual(variantSets, [
+    ['model.memory=routing', 'model.attention=recurrent'],
+    ['model.memory=none', 'model.attention=recurrent'],
+    ['model.memory=fifo', 'model.attention=recurrent'],
+    ['model.memory=routing', 'model.attention=vanilla'],
+  ]);
+  for (const label of DMAN_VARIANTS) {
+    assert.equal(rows[label].model, MODELS.dman ? 'dman' : null, label);
+    assert.ok(rows[label].sets?.includes('model.window=20'), label);
+    assert.equal(rows[label].baseline, label !== 'DMAN', label);
+  }
+  const keys = table.rows.filter((r) => r.model !== null || r.key).map((r) => r.key ?? r.model);
+  assert.equal(new Set(keys).size, keys.length, 'every row its own cell');
+  for (const column of table.columns) {
+    for (const row of table.rows.filter((r) => r.model !== null)) {
+      assert.ok(MODELS[row.model as string], `${row.label}: ${row.model} is registered`);
+      for (const quick of [false, true]) {
+        const sets = [...table.sets, ...(row.sets ?? []), ...(quick ? [...table.quickSets, ...(column.quickSets ?? []), ...(row.quickSets ?? [])] : []), `model.name=${row.model}`];
+        const config = resolveConfig(schemaProvider, presetFile(column.preset), sets);
+        // every column measures every metric of the table; the paper's D and negatives for every model
+        assert.deepEqual(config.ints('eval.cutoffs'), [10, 50, 100], `${column.key} ${row.label}`);
+        assert.deepEqual([config.int('model.dim'), config.int('train.num_negatives')], [quick ? 32 : 128, 5], `${column.key} ${row.label}`);
+      }
+    }
+  }
+});
+
+/** Runs `body` with MEMREC_PAPER_TABLES set to `dir` (the DMAN table reads its figures once, lazily). */
+async function withPaperTables<T>(dir: string, body: () => T | Promise<T>): Promise<T> {
+  const previous = process.env.MEMREC_PAPER_TABLES;
+  process.env.MEMREC_PAPER_TABLES = dir;
+  try {
+    return await body();
+  } finally {
+    if (previous === undefined) delete process.env.MEMREC_PAPER_TABLES;
+    else process.env.MEMREC_PAPER_TABLES = previous;
+  }
+}
+
+test("reproduce --paper dman: the paper's figures of each row under the metrics it names, Table 5's for the variants on Taobao", async () => {
+  await withPaperTables(dmanPaperTables(mkdtempSync(join(tmpdir(), 'memrec-reproduce-dman-'))), () => {
+    const [table] = TABLES.dman;
+    assert.deepEqual(table.metrics, ['hr@10', 'hr@50', 'hr@100', 'ndcg@100']);
+    assert.deepEqual(table.published('movielens', 'GRU4Rec*'), [17.69, 43.13, null, 16.9]);
+    assert.deepEqual(table.published('taobao', 'SASRec'), [null, 20.47, 24.48, 9.84]);
+    // Table 5's fractions in %: Recall@100 is HR@100 with one held-out item per user
+    assert.deepEqual(table.published('taobao', 'DMAN-XL'), [null, null, 23.7, 9.4]);
+    assert.deepEqual(table.published('taobao', 'DMAN-NRAN'), [null, null, 25.7, 10.4]);
+    // DMAN's own Taobao figures are Table 3's, not Table 5's rounding of them
+    assert.deepEqual(table.published('taobao', 'DMAN'), [null, 24.92, 29.37, 11.13]);
+    assert.equal(table.published('movielens', 'DMAN-FIFO'), null);
+    assert.equal(table.published('movielens', 'SHAN'), null);
+  });
+});
+
+const SHARED_DMAN = join(paperTablesDir(), 'dman.yaml');
+
+test('reproduce --paper dman: every row label is a row of the published tables (where ../shared/paper-tables is at hand)', { skip: !existsSync(SHARED_DMAN) && 'no ../shared/paper-tables/dman.yaml' }, () => {
+  const paper = parse(readFileSync(SHARED_DMAN, 'utf8')) as { table3: { rows: Record<string, unknown> }; table5: { taobao: Record<string, unknown> } };
+  for (const row of TABLES.dman[0].rows) {
+    assert.ok(row.label in paper.table3.rows || row.label in paper.table5.taobao, row.label);
+  }
+});
+
+test("reproduce --paper dman --quick, a few of its rows: a '*' row trains on the latest window, a row memrec lacks says so, a column without data says so", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'memrec-reproduce-dman-'));
+  // 100 users (--quick keeps a tenth) with 24 to 33 ratings each over 150 movies (more than the cut-off 100), a minute apart
+  const data = join(root, 'data');
+  mkdirSync(join(data, 'ml-1m'), { recursive: true });
+  const lines: string[] = [];
+  for (let u = 1; u <= 100; u++) for (let k = 0; k < 24 + (u % 10); k++) lines.push(`${u}::${1 + ((u * 7 + k * 3) % 150)}::4::${978300000 + 60 * k}`);
+  writeFileSync(join(data, 'ml-1m', 'ratings.dat'), `${lines.join('\n')}\n`);
+  // one trial per row is a process of its own: Caser* and SASRec (and DMAN once it is registered), not all thirteen
+  const full = TABLES.dman[0];
+  const table: TableSpec = { ...full, rows: full.rows.filter((r) => ['Caser*', 'SASRec', 'SHAN', 'DMAN'].includes(r.label)) };
+  const tables = join(root, 'tables');
+  mkdirSync(tables);
+  const markdown = await withPaperTables(dmanPaperTables(root), async () => {
+    const outcomes = await reproduceTable(table, { dataDir: data, out: join(root, 'runs'), seeds: [1], quick: true, jobs: 1 }, new Reporter(true));
+    return writeReports(table, outcomes, tables, 'header').markdown;
+  });
+  const movielens = markdown.slice(markdown.indexOf('## movielens'), markdown.indexOf('## taobao'));
+  assert.match(movielens, /\| Caser\* \| \d+\.\d{3} \| – \| – \| \d+\.\d{3} \| – \| – \| \d+\.\d{3} \| – \| – \| \d+\.\d{3} \| – \| – \|/);
+  assert.match(movielens, /\| SASRec \| \d+\.\d{3} \| 22\.960 \| [+-]\d+\.\d% \| \d+\.\d{3} \| 50\.090 \| [+-]\d+\.\d% \| \d+\.\d{3} \| – \| – \| \d+\.\d{3} \| 20\.360 \| [+-]\d+\.\d% \|/);
+  assert.match(movielens, /\| SHAN \(model not in memrec\) \|/);
+  assert.match(movielens, MODELS.dman ? /\| DMAN \| \d+\.\d{3} \| 25\.180 \|/ : /\| DMAN \(model not in memrec\) \| – \| 25\.180 \|/);
+  assert.match(markdown.slice(markdown.indexOf('## taobao')), /\| Caser\* \(data not available \(taobao-userbehavior\/UserBehavior\.csv not in /);
+  // Caser* learns from the last 20 of each user's 22 to 31 training items: 19 windows each, 10 users
+  const trials = join(root, 'runs', 'dman', 'movielens-quick', 'caser-latest', 'trials');
+  const [trial] = readdirSync(trials);
+  const [run] = readdirSync(join(trials, trial)).filter((f) => existsSync(join(trials, trial, f, 'log.txt')));
+  assert.match(readFileSync(join(trials, trial, run, 'log.txt'), 'utf8'), /training caser: 190 examples per epoch/);
 });

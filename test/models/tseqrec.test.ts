@@ -83,8 +83,8 @@ async function tiny(name: string, sets: string[] = []) {
 test('tseqrec is mtam with no hops and the tseqrec unit; the unit\'s time features move the scores', async () => {
   const { exp, model } = await tiny('tseqrec');
   const { model: mtam } = await tiny('mtam', ['model.hops=0', 'model.unit=tseqrec']);
-  assert.deepEqual(Object.keys(model.state()).sort(), Object.keys(mtam.state()).sort());
-  assert.ok(Object.keys(model.state()).some((name) => name.startsWith('tseqrec_')));
+  assert.deepEqual(Object.keys(await model.state()).sort(), Object.keys(await mtam.state()).sort());
+  assert.ok(Object.keys(await model.state()).some((name) => name.startsWith('tseqrec_')));
   const users = Int32Array.from([0, 1, 2, 3]);
   const history = exp.parts.test.history;
   const last = Float64Array.from(users, (u) => history.timestamps[history.lists.offsets[u + 1] - 1]);

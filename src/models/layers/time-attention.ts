@@ -15,7 +15,8 @@ const MASKED = -1e9;
  *   score = softmax_j((x yᵀ ⊙ g) / √d), key slots where keyMask is 0 left out;  output = score · v
  * The position-pair parameters (W_δ, b_δ, b_τ, W_gδ, W_gτ, b_g) are [lx, ly] as printed, or [1, 1] to share
  * one value over every pair (the printed shapes tie the layer to one memory length; both are allowed).
- * A query whose keys are all masked reads zeros.
+ * A query whose keys are all masked reads zeros. With no weights (null), the gate is 1: plain masked scaled
+ * dot-product attention, softmax(x yᵀ / √d) · v (the times are then not read).
  */
 export interface TimeAttentionWeights {
   /** [d, d] */
@@ -51,12 +52,12 @@ export function timeAttention(
   ty: tf.Tensor2D,
   v: tf.Tensor3D,
   keyMask: tf.Tensor2D,
-  w: TimeAttentionWeights,
+  w: TimeAttentionWeights | null,
 ): tf.Tensor3D {
   return tf.tidy(() => {
     const d = x.shape[2];
-    const g = timeGate(x, tx, y, ty, w);
-    const logits = tf.div(tf.mul(tf.matMul(x, y, false, true), g), Math.sqrt(d));
+    const products = tf.matMul(x, y, false, true);
+    const logits = tf.div(w ? tf.mul(products, timeGate(x, tx, y, ty, w)) : products, Math.sqrt(d));
     const mask = tf.expandDims(keyMask, 1); // [B, 1, ly]
     const masked = tf.add(logits, tf.mul(tf.sub(1, mask), MASKED));
     const e = tf.mul(tf.exp(tf.sub(masked, tf.max(masked, -1, true))), mask);

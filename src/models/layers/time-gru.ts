@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../../random/streams';
+import { glorotInit, uniformInit, zerosInit } from './init';
 
 /**
  * MTAM's time-aware GRU cell (Ji et al., CIKM 2020, eqs. 6–13), per step s with input x_s [B, in], the state
@@ -66,4 +68,29 @@ export function timeGruStates(x: tf.Tensor3D, gaps: tf.Tensor2D, mask: tf.Tensor
     }
     return tf.stack(states, 1) as tf.Tensor3D;
   });
+}
+
+/** Half-width of the uniform start of the time-gate weights w_δ, w_gδ, w_gτ (zeros would leave the gate without gradient). */
+const GATE_INIT = 0.1;
+
+/**
+ * A T-GRU's weights through `add` under `${prefix}_<name>` (names as in TimeGruWeights), for inputs of size
+ * `inputDim` and state size `dim`: Glorot uniform [inputDim + dim, dim] matrices, zero biases, and the gate's
+ * elementwise weights uniform in ±0.1 (MTAM's start, src/models/memory/mtam.ts).
+ */
+export function addTimeGruWeights(add: (name: string, initial: tf.Tensor) => void, prefix: string, rng: Rng, inputDim: number, dim: number): void {
+  for (const name of ['wz', 'wr', 'wh', 'wtau']) add(`${prefix}_${name}`, glorotInit(rng, [inputDim + dim, dim]));
+  for (const name of ['bz', 'br', 'bh', 'btau', 'bdelta', 'bg']) add(`${prefix}_${name}`, zerosInit([dim]));
+  for (const name of ['wdelta', 'wgdelta', 'wgtau']) add(`${prefix}_${name}`, uniformInit(rng, [dim], GATE_INIT));
+}
+
+/** The T-GRU stored under `prefix` by addTimeGruWeights, read through `read` (a model's weight). */
+export function timeGruWeightsOf(read: (name: string) => tf.Tensor, prefix: string): TimeGruWeights {
+  const w = (name: string) => read(`${prefix}_${name}`);
+  return {
+    wz: w('wz') as tf.Tensor2D, wr: w('wr') as tf.Tensor2D, wh: w('wh') as tf.Tensor2D, wtau: w('wtau') as tf.Tensor2D,
+    bz: w('bz') as tf.Tensor1D, br: w('br') as tf.Tensor1D, bh: w('bh') as tf.Tensor1D, btau: w('btau') as tf.Tensor1D,
+    wdelta: w('wdelta') as tf.Tensor1D, bdelta: w('bdelta') as tf.Tensor1D,
+    wgdelta: w('wgdelta') as tf.Tensor1D, wgtau: w('wgtau') as tf.Tensor1D, bg: w('bg') as tf.Tensor1D,
+  };
 }

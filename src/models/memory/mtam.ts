@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { bool, int, num, oneOf, type ParamsOf } from '../../config/spec';
-import { lastWindowAges, lastWindows } from '../../data/windows';
+import { lastWindows } from '../../data/windows';
 import type { BatchTensors } from '../batch';
 import { modelEntry, type ScoreQuery, type TrainData } from '../model';
 import { NeuralModel } from '../neural-model';
@@ -10,6 +10,7 @@ import { scoreItems } from '../layers/item-scores';
 import { multiHopRead, type TimeAttentionWeights } from '../layers/time-attention';
 import { timeGruStates, type TimeGruWeights } from '../layers/time-gru';
 import { addTimeLstmWeights, sliRecLogTime, timeLstmStates, timeLstmWeightsOf } from '../layers/time-lstm';
+import { queryAges, stepFollows, stepGaps } from '../time-inputs';
 import { SECONDS_PER, timeUnitKey } from '../time-unit';
 
 /** Half-width of the uniform start of the time-gate weights (zeros would leave the gates without gradient). */
@@ -148,13 +149,9 @@ export class Mtam extends NeuralModel<MtamParams> {
     const embedded = this.dropout(this.behaviourEmbedding(inputs), dropout, training);
     const behaviours = tf.mul(embedded, tf.expandDims(real, 2)) as tf.Tensor3D;
     const scaled = tf.div(ages, SECONDS_PER[this.params.time_unit]) as tf.Tensor2D;
-    // gap of step s = age_{s−1} − age_s where both are real; the first real step gets 0
-    const previousAge = tf.concat([tf.zeros([batch, 1]), tf.slice(scaled, [0, 0], [-1, length - 1])], 1);
-    const previousReal = tf.concat([tf.zeros([batch, 1]), tf.slice(real, [0, 0], [-1, length - 1])], 1);
-    const follows = tf.mul(previousReal, real) as tf.Tensor2D;
-    const gaps = tf.mul(tf.relu(tf.sub(previousAge, scaled)), follows) as tf.Tensor2D;
+    const gaps = stepGaps(scaled, real);
     const states = this.params.unit === 'tseqrec'
-      ? timeLstmStates(behaviours, tf.mul(sliRecLogTime(gaps), follows), sliRecLogTime(scaled) as tf.Tensor2D, real, timeLstmWeightsOf((name) => this.weight(name), 'tseqrec'))
+      ? timeLstmStates(behaviours, tf.mul(sliRecLogTime(gaps), stepFollows(real)), sliRecLogTime(scaled) as tf.Tensor2D, real, timeLstmWeightsOf((name) => this.weight(name), 'tseqrec'))
       : timeGruStates(behaviours, gaps, real, this.tgru());
     const intent = tf.reshape(tf.slice(states, [0, length - 1, 0], [-1, 1, -1]), [batch, dim]) as tf.Tensor2D;
     if (hops === 0) return intent;
@@ -185,19 +182,10 @@ export class Mtam extends NeuralModel<MtamParams> {
    * behaviour's time where the query has none).
    */
   score(query: ScoreQuery): tf.Tensor2D {
-    const { users } = query;
-    const { lists, timestamps } = query.history;
     const length = this.params.max_length;
-    const reference = Float64Array.from(users, (u, b) => {
-      const given = query.targetTimes?.[b];
-      if (given !== undefined && Number.isFinite(given)) return given;
-      const end = lists.offsets[u + 1];
-      return end > lists.offsets[u] ? timestamps[end - 1] : 0;
-    });
     return tf.tidy(() => {
-      const inputs = tf.tensor2d(lastWindows(lists, users, length), [users.length, length], 'int32');
-      const ages = tf.tensor2d(lastWindowAges(lists, timestamps, users, length, reference), [users.length, length]);
-      return scoreItems(this.userVector(inputs, ages, false), this.outputItems(), null, query.candidates);
+      const inputs = tf.tensor2d(lastWindows(query.history.lists, query.users, length), [query.users.length, length], 'int32');
+      return scoreItems(this.userVector(inputs, queryAges(query, length), false), this.outputItems(), null, query.candidates);
     });
   }
 }
