@@ -13,6 +13,7 @@ import { narmEntry } from './baselines/narm';
 import { stampEntry } from './baselines/stamp';
 import { rumFeatureEntry, rumItemEntry } from './memory/rum';
 import { mtamEntry, tgruEntry, tseqrecEntry } from './memory/mtam';
+import { dmanEntry } from './memory/dman/dman';
 
 const registered: Record<string, ModelEntry> = {};
 
@@ -26,7 +27,7 @@ export function registerModel(entry: ModelEntry): void {
 }
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
-[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry].forEach(registerModel);
+[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry, dmanEntry].forEach(registerModel);
 
 export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 

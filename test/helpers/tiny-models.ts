@@ -23,6 +23,8 @@ const SMALL: Record<string, number> = {
   num_blocks: 1,
   num_h_filters: 2,
   num_v_filters: 2,
+  window: 4,
+  slots: 3,
 };
 
 /** A config for `name` on tiny synthetic data, with small model sizes and `sets` on top. */

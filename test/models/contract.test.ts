@@ -35,6 +35,9 @@ const VARIANTS: readonly { label: string; name: string; sets: string[] }[] = [
   { label: 'narm (attention dot)', name: 'narm', sets: ['model.attention=dot'] },
   { label: 'narm+ (attention time_aware)', name: 'narm', sets: ['model.attention=time_aware'] },
   { label: 'narm++ (attention time_aware, unit tgru)', name: 'narm', sets: ['model.attention=time_aware', 'model.unit=tgru'] },
+  { label: 'dman (memory fifo: DMAN-FIFO)', name: 'dman', sets: ['model.memory=fifo'] },
+  { label: 'dman (memory none: DMAN-XL)', name: 'dman', sets: ['model.memory=none'] },
+  { label: 'dman (attention vanilla: DMAN-NRAN)', name: 'dman', sets: ['model.attention=vanilla'] },
 ];
 
 async function setup(name: string, sets: string[] = []): Promise<{ model: Model; exp: Experiment; data: Interactions }> {
