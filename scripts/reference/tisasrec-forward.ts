@@ -61,7 +61,7 @@ async function main() {
   const ours = model.score({ users, history: { lists: train.sequences, timestamps: train.timestamps }, targetTimes: null, candidates: null, states: null });
   const mine = ours.arraySync();
   ours.dispose();
-  const state = model.state();
+  const state = await model.state();
   const { offsets, items } = train.sequences;
   const spec = {
     dim: 8, heads: 2, blocks: 2, max_length: MAX_LENGTH, time_span: 6, num_items: ITEMS,
