@@ -14,8 +14,10 @@ import { fitModel, neuralModelNames, scoreAll, tinyConfig } from '../helpers/tin
 /**
  * Every trained model on the webgpu backend, here on Mesa's software rasteriser (llvmpipe) where .ci/run could
  * install it: tiny sizes, since every kernel runs on the CPU through Vulkan. What is asserted is what holds:
- * - run to run on one device, the same config and seed give bit-identical weights (on llvmpipe; on a real GPU
- *   the atomic adds of tfjs's UnsortedSegmentSum, the embedding gradient, may reorder a sum: docs/gpu.md);
+ * - run to run on one device, the same config and seed give weights within 1e-6 of each other: usually the
+ *   same bits, but not always, even on llvmpipe, whose threads run the atomic float adds of tfjs's
+ *   UnsortedSegmentSum (the embedding gradient) in an order of their own (docs/gpu.md; seen: 6e-11 apart
+ *   after 2 epochs of GRU4Rec, once in four full runs);
  * - the same weights score as on cpu within 1e-5 (relative to the largest score), a forward-pass check;
  * - two epochs of training end within 1e-3 of cpu's weights (float32 sums in another order drift a little
  *   each step; the largest gap seen here is 1.3e-4, SASRec);
@@ -63,7 +65,7 @@ function largestGap(a: NamedArrays, b: NamedArrays): { gap: number; where: strin
 }
 
 for (const { label, name, sets } of VARIANTS) {
-  test(`${label} on webgpu: bit-identical run to run; scores as on cpu within 1e-5; weights within 1e-3 after 2 epochs`, async (t) => {
+  test(`${label} on webgpu: run to run within 1e-6; scores as on cpu within 1e-5; weights within 1e-3 after 2 epochs`, async (t) => {
     const skip = await webgpuSkipReason();
     if (skip) return t.skip(skip);
     const config = tinyConfig(name, ['train.epochs=2', 'train.eval_every=0', ...sets]);
@@ -75,7 +77,8 @@ for (const { label, name, sets } of VARIANTS) {
     const before = tf.memory().numTensors;
     const first = await trained(config);
     assert.equal(tf.memory().numTensors, before, 'a trained and disposed model leaves no tensor behind');
-    assert.deepEqual((await trained(config)).state, first.state, 'run to run on one device');
+    const again = largestGap((await trained(config)).state, first.state);
+    assert.ok(again.gap <= 1e-6, `run to run on one device, ${again.where} differs by ${again.gap}`);
     const gpuScores = await scoresOf(config, cpu.state, cpu.exp);
     const scale = Math.max(1, ...cpuScores.map(Math.abs));
     gpuScores.forEach((v, i) => assert.ok(Math.abs(v - cpuScores[i]) <= 1e-5 * scale, `score ${i}: webgpu ${v}, cpu ${cpuScores[i]}`));
