@@ -17,9 +17,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadConfig } from '../../src/schema/config-flags';
 import { selectBackend, type BackendChoice } from '../../src/compute/backend';
 import { loadNativeAddon } from '../../src/compute/native/addon';
-import type { UserLists } from '../../src/data/interactions';
-import { evaluate } from '../../src/eval/evaluate';
-import { metricGrid } from '../../src/eval/metrics';
 import { createModel } from '../../src/models/registry';
 import type { NeuralModel } from '../../src/models/neural-model';
 import { stream } from '../../src/random/streams';
@@ -27,7 +24,7 @@ import { writeFileAtomic } from '../../src/results/atomic';
 import { TrainingSession } from '../../src/train/trainer';
 import { TRAIN_KEYS } from '../../src/train/schema';
 import { Reporter } from '../../src/util/reporter';
-import { kernelTimes, randomTrain } from './common';
+import { kernelTimes, randomTrain, timeFullRanking } from './common';
 
 interface Shape {
   model: 'sasrec' | 'tisasrec' | 'gru4rec';
@@ -92,26 +89,7 @@ async function measure(shape: Shape, backend: string, steps: number): Promise<Om
   const kernels = kernelTimes(await tf.profile(async () => void (await session.run(batchOf(0)))));
   session.dispose();
 
-  const history: UserLists = { offsets: train.sequences.offsets.subarray(0, evalUsers + 1), items: train.sequences.items };
-  const targets: UserLists = {
-    offsets: Int32Array.from({ length: evalUsers + 1 }, (_, u) => u),
-    items: Int32Array.from({ length: evalUsers }, (_, u) => u % shape.items),
-  };
-  const evalStarted = performance.now();
-  await evaluate({
-    model,
-    numItems: shape.items,
-    history: { lists: history, timestamps: new Float64Array(history.items.length) },
-    targets,
-    targetTimes: null,
-    ties: 'index',
-    candidates: null,
-    excludeHistory: true,
-    metrics: metricGrid(['ndcg', 'hr'], [10]),
-    batchSize: 256,
-    keepRankings: false,
-  });
-  const evalSeconds = (performance.now() - evalStarted) / 1000;
+  const evalSeconds = await timeFullRanking(model, train.sequences, evalUsers, shape.items);
   model.dispose();
   return {
     ...shape,

@@ -1,6 +1,9 @@
-/** What the bench scripts share: random training data of a given shape, and a profile's time per kernel. */
+/** What the bench scripts share: random training data of a given shape, a timed evaluation, a profile's time per kernel. */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { TrainData } from '../../src/models/model';
+import type { UserLists } from '../../src/data/interactions';
+import { evaluate } from '../../src/eval/evaluate';
+import { metricGrid } from '../../src/eval/metrics';
+import type { Model, TrainData } from '../../src/models/model';
 import { stream } from '../../src/random/streams';
 
 export /** Random training sequences: `users` users with length + 1 items each, an hour and a bit apart. */
@@ -33,4 +36,26 @@ export function kernelTimes(profile: Awaited<ReturnType<typeof tf.profile>>): Ar
     total.set(k.name, (total.get(k.name) ?? 0) + ms);
   }
   return [...total.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+/**
+ * Seconds of a full-ranking evaluation (history excluded, HR and NDCG at 10, batches of 256 users) of `model`
+ * for the first `users` users of `history`, user u's target being item u mod numItems.
+ */
+export async function timeFullRanking(model: Model, history: UserLists, users: number, numItems: number): Promise<number> {
+  const started = performance.now();
+  await evaluate({
+    model,
+    numItems,
+    history: { lists: { offsets: history.offsets.subarray(0, users + 1), items: history.items }, timestamps: new Float64Array(history.items.length) },
+    targets: { offsets: Int32Array.from({ length: users + 1 }, (_, u) => u), items: Int32Array.from({ length: users }, (_, u) => u % numItems) },
+    targetTimes: null,
+    ties: 'index',
+    candidates: null,
+    excludeHistory: true,
+    metrics: metricGrid(['ndcg', 'hr'], [10]),
+    batchSize: 256,
+    keepRankings: false,
+  });
+  return (performance.now() - started) / 1000;
 }

@@ -19,8 +19,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../src/compute/backend';
 import { loadNativeAddon } from '../../src/compute/native/addon';
 import { adapterLabel, startWebgpu } from '../../src/compute/webgpu';
-import { evaluate } from '../../src/eval/evaluate';
-import { metricGrid } from '../../src/eval/metrics';
 import type { NeuralModel } from '../../src/models/neural-model';
 import { createModel } from '../../src/models/registry';
 import type { TrainBatch } from '../../src/train/batches/batch';
@@ -31,7 +29,7 @@ import { TrainingSession } from '../../src/train/trainer';
 import { TRAIN_KEYS } from '../../src/train/schema';
 import type { NamedArrays } from '../../src/util/named-arrays';
 import { Reporter } from '../../src/util/reporter';
-import { kernelTimes, randomTrain } from './common';
+import { kernelTimes, randomTrain, timeFullRanking } from './common';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
 const quick = args.quick === true;
@@ -128,21 +126,7 @@ async function timeEval(): Promise<number> {
   const train = randomTrain(EVAL.users, EVAL.items, length);
   const model = createModel(config) as NeuralModel;
   model.init(train);
-  const started = performance.now();
-  await evaluate({
-    model,
-    numItems: EVAL.items,
-    history: { lists: train.sequences, timestamps: train.timestamps },
-    targets: { offsets: Int32Array.from({ length: EVAL.users + 1 }, (_, u) => u), items: Int32Array.from({ length: EVAL.users }, (_, u) => u % EVAL.items) },
-    targetTimes: null,
-    ties: 'index',
-    candidates: null,
-    excludeHistory: true,
-    metrics: metricGrid(['ndcg', 'hr'], [10]),
-    batchSize: 256,
-    keepRankings: false,
-  });
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = await timeFullRanking(model, train.sequences, EVAL.users, EVAL.items);
   model.dispose();
   tf.disposeVariables();
   return EVAL.users / seconds;
