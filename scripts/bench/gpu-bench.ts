@@ -142,7 +142,7 @@ interface TorchRow {
 function torchCuda(): TorchRow[] | string {
   const seen: string[] = [];
   let python: string | undefined;
-  for (const candidate of process.env.MEMREC_PYTHON ? [process.env.MEMREC_PYTHON] : ['python3', '/usr/bin/python3']) {
+  for (const candidate of process.env.TORCH_PYTHON ? [process.env.TORCH_PYTHON] : ['python3', '/usr/bin/python3']) {
     try {
       const cuda = execFileSync(candidate, ['-c', 'import torch; print(torch.cuda.is_available())'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
       if (cuda === 'True') {
