@@ -4,6 +4,9 @@ import { protocolOf } from '../run/experiment';
 import { configFromFlags } from '../schema/config-flags';
 import { DATA_SOURCES } from '../data/sources';
 import { ConfigError, MemrecError } from '../util/errors';
+import { stream } from '../random/streams';
+import { readIndex } from './index-file';
+import { indexOf, randomPoints, spaceSize, tpePoints } from './search';
 import { parseSweepFile, type SweepSpec } from './spec';
 import { expandTrials, type GridPoint, type Trial } from './trials';
 
@@ -18,6 +21,8 @@ export interface SweepPlan {
   baseSeeds: number[];
   /** per point index: the metric keys its trials report (metric@N) */
   metricKeys: string[][];
+  /** false while a tpe search waits for results before it can propose its next points */
+  complete: boolean;
 }
 
 /** `memrec train` flags that select the base config (before the --set overrides). */
@@ -81,14 +86,16 @@ function splitDescription(config: ResolvedConfig): string {
  */
 export function planSweep(file: string, outFlag?: string): SweepPlan {
   const spec = parseSweepFile(file);
-  const { points, trials } = expandTrials(spec);
+  const out = outFlag ?? spec.out ?? join('results', 'sweeps', spec.name);
+  const { chosen, complete } = choosePoints(spec, out);
+  const { points, trials } = expandTrials(spec, chosen);
   const baseSeeds: number[] = [];
   const metricKeys: string[][] = [];
-  for (const point of points) {
+  for (const point of [...points, ...axisProbes(spec, chosen)]) {
     const config = resolvePoint(spec, point);
-    baseSeeds.push(config.int('seed'));
+    baseSeeds[point.index] = config.int('seed');
     const keys = protocolOf(config).metrics.map((m) => m.key);
-    metricKeys.push(keys);
+    metricKeys[point.index] = keys;
     if (spec.select === null) continue;
     const where = `${spec.file}:${spec.lines.select}: select: ${spec.select.key}`;
     const inPoint = spec.grid.length > 0 ? ` (grid point ${point.label})` : '';
@@ -101,6 +108,44 @@ export function planSweep(file: string, outFlag?: string): SweepPlan {
       throw new ConfigError(`${where}: not reported by the trials${inPoint}; they report ${keys.join(', ')} (eval.metrics at eval.cutoffs)`);
     }
   }
-  const out = outFlag ?? spec.out ?? join('results', 'sweeps', spec.name);
-  return { spec, points, trials, out, baseSeeds, metricKeys };
+  return { spec, points, trials, out, baseSeeds, metricKeys, complete };
+}
+
+/**
+ * Points a search has not chosen (yet) that are checked before anything runs: each value of each key once
+ * (with the first value of every other key), so that a bad value fails the sweep at once, not when a search
+ * reaches it. None for a grid, whose every point is checked.
+ */
+function axisProbes(spec: SweepSpec, chosen: readonly number[] | undefined): GridPoint[] {
+  if (chosen === undefined) return [];
+  const sizes = spec.grid.map((axis) => axis.values.length);
+  const probes = new Set<number>();
+  sizes.forEach((size, a) => {
+    for (let v = 0; v < size; v++) probes.add(indexOf(sizes, sizes.map((_, b) => (b === a ? v : 0))));
+  });
+  for (const n of chosen) probes.delete(n);
+  return expandTrials(spec, [...probes]).points;
+}
+
+/**
+ * The points a search has chosen (undefined for a grid: all of them). The search stream is the first grid
+ * point's seed's, so the same sweep file draws the same points; tpe reads the index for its results.
+ */
+function choosePoints(spec: SweepSpec, out: string): { chosen: number[] | undefined; complete: boolean } {
+  if (spec.search === 'grid') return { chosen: undefined, complete: true };
+  const sizes = spec.grid.map((axis) => axis.values.length);
+  const seed = resolvePoint(spec, expandTrials(spec, [0]).points[0]).int('seed');
+  const budget = spec.budget as number;
+  if (spec.search === 'random') return { chosen: randomPoints(spaceSize(sizes), budget, stream(seed, 'search', 'random')), complete: true };
+  const { records } = readIndex(out);
+  const select = spec.select?.key as string;
+  const valueOf = (point: number): number | 'failed' | null => {
+    const found = expandTrials(spec, [point]).trials.map((t) => records.get(t.id));
+    if (found.some((r) => r === undefined)) return null;
+    const values = found.map((r) => (r?.status === 'ok' ? r.valid?.[select] : undefined));
+    if (values.some((v) => typeof v !== 'number' || !Number.isFinite(v))) return 'failed';
+    return (values as number[]).reduce((a, b) => a + b, 0) / values.length;
+  };
+  const { points, complete } = tpePoints(sizes, budget, valueOf, (k) => stream(seed, 'search', 'tpe', k));
+  return { chosen: points, complete };
 }

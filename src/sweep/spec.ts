@@ -6,6 +6,7 @@ import { didYouMean } from '../util/did-you-mean';
 import { ConfigError, InputError } from '../util/errors';
 import { syntaxError } from '../config/load';
 import { overrideText } from './override-text';
+import { SEARCH_METHODS, spaceSize, type SearchMethod } from './search';
 
 /** One fixed override from the sweep file's `set`. */
 export interface SweepOverride {
@@ -42,11 +43,15 @@ export interface SweepSpec {
   select: MetricAt | null;
   /** `out:`, relative to the working folder as output.dir is; null when left out */
   out: string | null;
+  /** how the grid's points are picked (`search:`, default grid; see search.ts) */
+  search: SearchMethod;
+  /** points to try (`budget:`); null: every point (grid only) */
+  budget: number | null;
   /** the line of a top-level key (1 when absent), for messages */
   lines: Record<string, number>;
 }
 
-export const SWEEP_KEYS = ['base', 'preset', 'path', 'set', 'grid', 'seeds', 'select', 'out'] as const;
+export const SWEEP_KEYS = ['base', 'preset', 'path', 'set', 'grid', 'seeds', 'select', 'out', 'search', 'budget'] as const;
 
 /** A path as the user would type it from the working folder: relative when below it, absolute otherwise. */
 export function displayPath(path: string): string {
@@ -198,6 +203,29 @@ export function parseSweepFile(file: string): SweepSpec {
     if (!select) fail(lines.select, `select: ${JSON.stringify(selectText)} is not metric@N (e.g. ndcg@10) or none`);
   }
 
+  // search and budget: which points of the grid run
+  const searchText = scalarString('search') ?? 'grid';
+  if (!(SEARCH_METHODS as readonly string[]).includes(searchText)) {
+    fail(lines.search, `search: ${JSON.stringify(searchText)} is not one of ${SEARCH_METHODS.join(', ')}${didYouMean(searchText, SEARCH_METHODS)}`);
+  }
+  const search = searchText as SearchMethod;
+  let budget: number | null = null;
+  const budgetEntry = top.get('budget');
+  if (budgetEntry) {
+    const value = (budgetEntry.node as Node | null)?.toJSON?.() as unknown;
+    if (!Number.isInteger(value) || (value as number) < 1) fail(budgetEntry.line, `budget: expected a whole number of grid points >= 1, got ${JSON.stringify(value)}`);
+    budget = value as number;
+  }
+  const size = spaceSize(grid.map((axis) => axis.values.length));
+  if (search === 'grid' && budget !== null && budget < size) {
+    fail(lines.budget, `budget: ${budget} is below the grid's ${size} points; search: grid runs them all (use search: random or tpe to try ${budget} of them)`);
+  }
+  if (search !== 'grid') {
+    if (budget === null) fail(lines.search, `search: ${search} needs budget: (how many grid points to try)`);
+    if (grid.length === 0) fail(lines.search, `search: ${search} needs a grid to search (the values each key may take)`);
+    if (select === null) fail(lines.select, `select: none: search: ${search} chooses points by the validation metric; name it (e.g. select: ndcg@10)`);
+  }
+
   const name = basename(file, extname(file));
-  return { file, name, base, path, set, grid, seeds, select, out: scalarString('out'), lines };
+  return { file, name, base, path, set, grid, seeds, select, out: scalarString('out'), search, budget, lines };
 }

@@ -31,6 +31,8 @@ export interface SweepSummary {
   out: string;
   /** the validation metric that chooses, or null (select: none) */
   select: string | null;
+  /** how the points were picked: the whole grid, or a search with its budget */
+  search: { method: string; budget: number | null };
   chosen_on: 'valid';
   trials: { total: number; ok: number; failed: number; missing: number };
   points: PointSummary[];
@@ -97,8 +99,9 @@ export function summarise(plan: SweepPlan, records: ReadonlyMap<string, TrialRec
     const eligible = points.filter((p) => p.ok === p.trials.length && p.valid !== null && p.valid.n === p.trials.length);
     for (const p of eligible) if (!best || (p.valid as Stat).mean > best.valid.mean) best = { index: p.index, label: p.label, values: p.values, valid: p.valid as Stat, test: p.test };
     const seeds = plan.spec.seeds ? ` over ${plan.spec.seeds.length} seed${plan.spec.seeds.length > 1 ? 's' : ''}` : '';
+    const searched = plan.spec.search === 'grid' ? '' : ` of the ${points.length} points the ${plan.spec.search} search tried`;
     note = best
-      ? `best grid point on the validation part: ${best.label} (highest mean valid ${select.key}${seeds}); test metrics are reported, never used to choose`
+      ? `best grid point on the validation part: ${best.label} (highest mean valid ${select.key}${seeds}${searched}); test metrics are reported, never used to choose`
       : points.some((p) => p.ok === p.trials.length && p.ok > 0)
         ? `no grid point has valid ${select.key} on all its trials (a validation part without targets?), so none is chosen`
         : 'no grid point has all its trials finished, so none is chosen';
@@ -111,6 +114,7 @@ export function summarise(plan: SweepPlan, records: ReadonlyMap<string, TrialRec
     sweep: plan.spec.file,
     out: plan.out,
     select: select?.key ?? null,
+    search: { method: plan.spec.search, budget: plan.spec.budget },
     chosen_on: 'valid',
     trials: {
       total: plan.trials.length,

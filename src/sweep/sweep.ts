@@ -5,7 +5,7 @@ import type { Reporter } from '../util/reporter';
 import { commandLine, writeSlurm, type SlurmResources } from './emit';
 import { appendRecord, indexFile, readIndex, type TrialRecord } from './index-file';
 import { acquireLock } from './lock';
-import type { SweepPlan } from './plan';
+import { planSweep, type SweepPlan } from './plan';
 import { runTrials, seedOf } from './runner';
 import { formatSummary, summarise, writeSummary, type SweepSummary } from './summary';
 import { completeRun, moveAside, okRecord, trialDir } from './trial-folder';
@@ -61,8 +61,12 @@ function recover(plan: SweepPlan, records: Map<string, TrialRecord>, retryFailed
 function describeCounts(plan: SweepPlan): string {
   const points = plan.points.length;
   const seeds = plan.spec.seeds?.length ?? 1;
-  return `${plan.trials.length} trial${plan.trials.length === 1 ? '' : 's'} (${points} grid point${points === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'})`;
+  const search = plan.spec.search === 'grid' ? '' : `, chosen by ${plan.spec.search} search with budget ${plan.spec.budget}${plan.complete ? '' : ' so far'}`;
+  return `${plan.trials.length} trial${plan.trials.length === 1 ? '' : 's'} (${points} grid point${points === 1 ? '' : 's'} × ${seeds} seed${seeds === 1 ? '' : 's'}${search})`;
 }
+
+/** A tpe search's next points once the trials before them are recorded: the plan again, from the same file and out. */
+const replan = (plan: SweepPlan) => planSweep(plan.spec.file, plan.out);
 
 export interface SweepResult {
   exitCode: number;
@@ -77,15 +81,25 @@ export interface SweepResult {
 export async function runSweep(plan: SweepPlan, jobs: number, retryFailed: boolean, reporter: Reporter): Promise<SweepResult> {
   const release = acquireLock(plan.out, (message) => reporter.info(`sweep: ${message}`));
   try {
-    const records = loadIndex(plan, reporter);
-    const toRun = recover(plan, records, retryFailed, reporter);
-    const done = plan.trials.length - toRun.length;
-    reporter.info(`sweep ${plan.spec.file}: ${describeCounts(plan)}; ${done} already recorded, ${toRun.length} to run with --jobs ${jobs}; output ${plan.out}`);
-    const { interrupted } = await runTrials(plan, toRun, jobs, reporter, (record) => {
-      appendRecord(plan.out, record);
-      records.set(record.id, record);
-    });
-    if (interrupted) return { exitCode: interrupted === 'SIGINT' ? 130 : 143, summary: null };
+    let records = loadIndex(plan, reporter);
+    // a tpe search runs in rounds: the trials it can propose now, then the plan again with their results
+    for (let round = 0; ; round++) {
+      const toRun = recover(plan, records, retryFailed && round === 0, reporter);
+      const done = plan.trials.length - toRun.length;
+      if (round === 0 || toRun.length > 0) {
+        reporter.info(`sweep ${plan.spec.file}: ${describeCounts(plan)}; ${done} already recorded, ${toRun.length} to run with --jobs ${jobs}; output ${plan.out}`);
+      }
+      const { interrupted } = await runTrials(plan, toRun, jobs, reporter, (record) => {
+        appendRecord(plan.out, record);
+        records.set(record.id, record);
+      });
+      if (interrupted) return { exitCode: interrupted === 'SIGINT' ? 130 : 143, summary: null };
+      if (plan.complete) break;
+      const next = replan(plan);
+      if (next.trials.length === plan.trials.length && toRun.length === 0) break;
+      plan = next;
+      records = readIndex(plan.out).records;
+    }
     const summary = summarise(plan, records);
     writeSummary(plan.out, summary);
     process.stdout.write(`${formatSummary(summary)}\n`);
@@ -133,9 +147,10 @@ export function emit(plan: SweepPlan, kind: string, jobs: number | null, retryFa
     reporter.info(`sweep: ${trials.length} of ${plan.trials.length} trials to run; ${after}`);
     return trials.map((t) => `${commandLine(plan, t)}\n`).join('');
   }
-  if (trials.length === 0) return `every trial of ${plan.spec.file} is recorded; nothing to submit\n`;
+  const later = plan.complete ? '' : `; the ${plan.spec.search} search proposes its next points once these are recorded: emit again after the array has finished`;
+  if (trials.length === 0) return `every trial of ${plan.spec.file} proposed so far is recorded; nothing to submit${later}\n`;
   const script = writeSlurm(plan, trials, jobs, resources);
-  return `wrote ${script} (${trials.length} array tasks) and ${plan.out}/trials.txt; submit with: sbatch ${script}\n`;
+  return `wrote ${script} (${trials.length} array tasks) and ${plan.out}/trials.txt; submit with: sbatch ${script}${later}\n`;
 }
 
 /**

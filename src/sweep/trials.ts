@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { SweepSpec } from './spec';
 import { overrideText, valueText } from './override-text';
+import { choicesOf, spaceSize } from './search';
 
 /** One grid point: a value for every grid key. */
 export interface GridPoint {
-  /** 0-based, in the grid's order (the first key varies slowest) */
+  /** 0-based, its place in the grid's product (the first key varies slowest), whichever search chose it */
   index: number;
   /** readable, e.g. `lr=0.1 dim=10` (`base` for an empty grid) */
   label: string;
@@ -23,11 +24,6 @@ export interface Trial {
   seed: number | null;
   /** the point's overrides and `seed=S` */
   overrides: string[];
-}
-
-/** Every combination of the grid's values, the first key varying slowest. */
-function cartesian(values: unknown[][]): unknown[][] {
-  return values.reduce<unknown[][]>((rows, axis) => rows.flatMap((row) => axis.map((value) => [...row, value])), [[]]);
 }
 
 /** The last segment of each key, or the whole key where two keys share their last segment. */
@@ -59,11 +55,17 @@ function hashOf(spec: SweepSpec, values: Record<string, unknown>, seed: number |
   return createHash('sha256').update(key).digest('hex').slice(0, 8);
 }
 
-/** The grid points and their trials (each point once per seed, seeds innermost). */
-export function expandTrials(spec: SweepSpec): { points: GridPoint[]; trials: Trial[] } {
+/**
+ * The grid points and their trials (each point once per seed, seeds innermost): every point of the grid's
+ * product, or the points numbered `chosen` (in that order) where a search picked them.
+ */
+export function expandTrials(spec: SweepSpec, chosen?: readonly number[]): { points: GridPoint[]; trials: Trial[] } {
   const names = shortNames(spec.grid.map((axis) => axis.key));
   const fixed = spec.set.map((s) => s.text);
-  const points = cartesian(spec.grid.map((axis) => axis.values)).map((row, index): GridPoint => {
+  const sizes = spec.grid.map((axis) => axis.values.length);
+  const numbers = chosen ?? Array.from({ length: spaceSize(sizes) }, (_, n) => n);
+  const points = numbers.map((index): GridPoint => {
+    const row = choicesOf(sizes, index).map((c, k) => spec.grid[k].values[c]);
     const values = Object.fromEntries(spec.grid.map((axis, k) => [axis.key, row[k]]));
     const label = spec.grid.length === 0 ? 'base' : spec.grid.map((_axis, k) => `${names[k]}=${valueText(row[k])}`).join(' ');
     return { index, label, values, overrides: [...fixed, ...spec.grid.map((axis, k) => overrideText(axis.key, row[k]))] };

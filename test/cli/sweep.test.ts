@@ -275,3 +275,43 @@ test('the index: a partial last line is ignored and reported, the next line star
   assert.equal(after.records.size, 2 + 400);
   assert.equal(after.problems.length, 1);
 });
+
+test('search: tpe runs its budget of distinct points (the startup points, then proposals from their results); a rerun runs nothing; --emit lists what it can propose', () => {
+  const data = join(DIR, 'tpe-seq.txt');
+  writeFileSync(data, `${Array.from({ length: 8 }, (_, u) => [1, 2, 3, 4].map((item) => `${u + 1} ${item + u}`).join('\n')).join('\n')}\n`);
+  const out = join(DIR, 'tpe-out');
+  // 2 × 3 points, mostpop and ppop ignore the learning rate: 6 cheap trials, 5 random then 1 proposed
+  const file = sweepFile(
+    'tpe',
+    `path: tpe-seq.txt\nset:\n  data: {source: sasrec, cache_dir: ''}\n  eval.cutoffs: [1, 5]\n  compute.backend: cpu\ngrid:\n  model.name: [mostpop, ppop]\n  train.lr: [0.1, 0.01, 0.001]\nsearch: tpe\nbudget: 6\nselect: hr@5\nout: ${out}\n`,
+  );
+  const emitted = memrec(['sweep', '--config', file, '--emit', 'list']);
+  assert.equal(emitted.status, 0, emitted.stderr);
+  assert.equal(emitted.stdout.trim().split('\n').length, 5);
+  const first = memrec(['sweep', '--config', file, '--jobs', '2']);
+  assert.equal(first.status, 0, first.stderr);
+  const lines = indexLines(out);
+  assert.equal(lines.length, 6);
+  assert.equal(new Set(lines.map((l) => l.id)).size, 6);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  assert.deepEqual(summary.search, { method: 'tpe', budget: 6 });
+  assert.match(summary.best_note, /of the 6 points the tpe search tried/);
+  const again = memrec(['sweep', '--config', file]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(indexLines(out).length, 6);
+  assert.match(again.stderr, /6 already recorded, 0 to run/);
+});
+
+test('search: a grid smaller than its budget, a search without budget or select, and an unknown method are one-line config errors', async () => {
+  const cases: [string, RegExp][] = [
+    [`grid:\n  train.lr: [0.1, 0.01]\nbudget: 1\nselect: ndcg@10\n`, /budget: 1 is below the grid's 2 points; search: grid runs them all/],
+    [`grid:\n  train.lr: [0.1, 0.01]\nsearch: random\nselect: ndcg@10\n`, /search: random needs budget:/],
+    [`grid:\n  train.lr: [0.1, 0.01]\nsearch: tpe\nbudget: 2\nselect: none\n`, /select: none: search: tpe chooses points by the validation metric/],
+    [`grid:\n  train.lr: [0.1, 0.01]\nsearch: tpr\nbudget: 2\nselect: ndcg@10\n`, /search: "tpr" is not one of grid, random, tpe/],
+  ];
+  for (const [text, message] of cases) {
+    const result = await memrecInProcess(['sweep', '--config', sweepFile('bad-search', `${TINY}${text}`), '--dry-run']);
+    assert.ok(isOneLineError(result, 2), result.stderr);
+    assert.match(result.stderr, message);
+  }
+});
