@@ -5,6 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { PACKAGE_ROOT, gitCommit } from '../results/environment';
 import { refuseOverFullTable, writeReports } from '../reproduce/report';
 import { reproduceTable } from '../reproduce/run';
+import { tuningSentence, writeSettings } from '../reproduce/settings';
+import type { TuneOptions } from '../reproduce/tune';
+import { SEARCH_METHODS, type SearchMethod } from '../sweep/search';
 import { TABLES } from '../reproduce/tables';
 import { didYouMean } from '../util/did-you-mean';
 import { UsageError } from '../util/errors';
@@ -18,6 +21,21 @@ interface ReproduceFlags {
   jobs: string;
   out: string;
   tables?: string;
+  tune?: string;
+  search: string;
+  emit?: string;
+}
+
+/** --tune and --search, checked. */
+function tuneOptions(flags: ReproduceFlags): TuneOptions | null {
+  if (!(SEARCH_METHODS as readonly string[]).includes(flags.search)) throw new UsageError(`--search ${flags.search}: expected ${SEARCH_METHODS.join(', ')}${didYouMean(flags.search, SEARCH_METHODS)}`);
+  if (flags.tune === undefined) {
+    if (flags.search !== 'tpe') throw new UsageError(`--search ${flags.search}: only with --tune`);
+    return null;
+  }
+  const budget = Number(flags.tune);
+  if (!Number.isInteger(budget) || budget < 1) throw new UsageError(`--tune ${flags.tune}: expected a whole number of trials >= 1 per model`);
+  return { budget, search: flags.search as SearchMethod };
 }
 
 function parseSeeds(text: string): number[] {
@@ -37,6 +55,9 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
     .option('--jobs <n>', 'trials run at once', '1')
     .option('--out <dir>', 'where the runs go (each column is a resumable sweep)', 'results/reproduce')
     .option('--tables <dir>', 'where the tables go (default results/tables; with --quick results/tables-quick)')
+    .option('--tune <budget>', "before the seeds run, tune every row with this many trials on a validation part carved from training only (the paper's grid, else each model's search space)")
+    .option('--search <method>', `--tune: ${SEARCH_METHODS.join(', ')}`, 'tpe')
+    .option('--emit <kind>', "slurm: write each cell's unfinished trials as a Slurm array (tuning first; run again once they are recorded)")
     .action((flags: ReproduceFlags) =>
       run(async () => {
         const papers = flags.paper === 'all' ? Object.keys(TABLES) : [flags.paper];
@@ -49,15 +70,19 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
         const dataDir = flags.data ?? process.env.MEMREC_DATA ?? join(PACKAGE_ROOT, '..', 'shared', 'datasets');
         const tablesDir = flags.tables ?? (flags.quick ? 'results/tables-quick' : 'results/tables');
         if (flags.quick) for (const table of papers.flatMap((paper) => TABLES[paper])) refuseOverFullTable(table, tablesDir);
+        const tune = tuneOptions(flags);
+        if (flags.emit !== undefined && flags.emit !== 'slurm') throw new UsageError(`--emit ${flags.emit}: expected slurm`);
         const reporter = new Reporter(false);
         mkdirSync(tablesDir, { recursive: true });
         for (const table of papers.flatMap((paper) => TABLES[paper])) {
           const started = performance.now();
-          const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs }, reporter);
+          const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs, tune, emit: flags.emit === 'slurm' }, reporter);
           const minutes = ((performance.now() - started) / 60000).toFixed(1);
-          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.`;
+          const tuned = tune ? ` --tune ${tune.budget} --search ${tune.search}` : '';
+          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}${tuned}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.${tuningSentence(table, tune)}`;
           const { markdown, files } = writeReports(table, outcomes, tablesDir, header);
-          process.stdout.write(`${markdown}\nwritten: ${files.join(', ')}\n`);
+          const settingsFile = writeSettings(table, outcomes, tablesDir);
+          process.stdout.write(`${markdown}\nwritten: ${[...files, settingsFile].join(', ')}\n`);
         }
         return 0;
       }),

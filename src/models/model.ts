@@ -155,6 +155,11 @@ export interface ModelEntry<K extends Readonly<Record<string, KeySpec>> = Readon
    * `model.`) whose value makes it read them, or false where it does not.
    */
   readonly readsTime?: boolean | ((params: ParamsOf<K>) => string | false);
+  /**
+   * Its recommended search space: config keys (train.* or model.*) with the values to try around its defaults,
+   * what `memrec reproduce --tune` searches where the paper states no grid (README, "Tuning").
+   */
+  readonly searchSpace?: Readonly<Record<string, readonly unknown[]>>;
   /** losses the model writes itself, besides the shared ones (offered as train.loss values) */
   readonly ownLosses?: readonly string[];
   /** rules across its keys, checked when the config is resolved; throws a ConfigError naming the key and where(key) */

@@ -6,6 +6,7 @@ import type { ColumnOutcome } from './run';
 import type { TableSpec } from './tables';
 import { UsageError } from '../util/errors';
 import { svgDocument, text, ticksUpTo } from './svg';
+import { settingsLines } from './settings';
 
 /** One cell of the written table: ours (mean and sd over seeds, in the paper's scale), the paper's, the gap. */
 interface Cell {
@@ -94,7 +95,7 @@ function markdown(table: TableSpec, reports: ColumnReport[], header: string): st
       const ours = (c: Cell) => (c.ours === null ? '–' : `${fmt(c.ours)}${c.sd === null ? '' : ` ± ${fmt(c.sd)}`}`);
       lines.push(`| ${row.label}${why ? ` (${why})` : ''} | ${rowCells.map((c) => `${ours(c)} | ${fmt(c.paper)} | ${pct(c.relative)}`).join(' | ')} |`);
     }
-    lines.push('', ...marks.map((m) => `- ${m}`), '');
+    lines.push('', ...marks.map((m) => `- ${m}`), '', ...settingsLines(table, outcome));
   }
   return lines.join('\n');
 }

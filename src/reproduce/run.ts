@@ -5,13 +5,15 @@ import { writeFileAtomic } from '../results/atomic';
 import { readIndex, type TrialRecord } from '../sweep/index-file';
 import { planSweep } from '../sweep/plan';
 import { stat, type Stat } from '../sweep/summary';
-import { runSweep } from '../sweep/sweep';
+import { emit, runSweep } from '../sweep/sweep';
+import type { SweepPlan } from '../sweep/plan';
 import type { Reporter } from '../util/reporter';
 import type { ColumnSpec, RowSpec, TableSpec } from './tables';
+import { tuneCell, type TuneOptions, type TuningRecord } from './tune';
 
 /** What became of one cell (a row in a column): figures, or why there are none, in words. */
 export type CellOutcome =
-  | { readonly kind: 'ok'; readonly test: Record<string, Stat>; readonly runDirs: string[] }
+  | { readonly kind: 'ok'; readonly test: Record<string, Stat>; readonly runDirs: string[]; readonly tuning?: TuningRecord }
   | { readonly kind: 'missing'; readonly why: string };
 
 export interface ColumnOutcome {
@@ -27,6 +29,10 @@ export interface ReproduceOptions {
   readonly seeds: readonly number[];
   readonly quick: boolean;
   readonly jobs: number;
+  /** --tune: tune every row with the same budget on validation before its seeds run */
+  readonly tune?: TuneOptions | null;
+  /** --emit slurm: write each cell's unfinished trials as a Slurm array instead of running them */
+  readonly emit?: boolean;
 }
 
 /** The first of `files` (relative to `dataDir`) that exists, as a path, or null. */
@@ -45,23 +51,51 @@ function settings(texts: readonly string[]): Record<string, unknown> {
 /**
  * Runs one cell as a sweep over the seeds (select none) in OUT/<paper>/<column>/<row key or model>, so that a
  * killed reproduction resumes where it stopped and tables sharing a row share its runs, with the table's, the
- * row's and (with --quick) the table's, column's and row's quick settings.
+ * row's and (with --quick) the table's, column's and row's quick settings. With --tune the cell is tuned first
+ * (tune.ts, in <cell>/tune-<search>) and its seeds run with the chosen point in <cell>/tuned.
  */
 async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file: string, options: ReproduceOptions, reporter: Reporter): Promise<CellOutcome> {
   const out = resolve(options.out, table.paper, column.key + (options.quick ? '-quick' : ''), row.key ?? (row.model as string));
   mkdirSync(out, { recursive: true });
   const quick = options.quick ? [...table.quickSets, ...(column.quickSets ?? []), ...(row.quickSets ?? [])] : [];
-  const set = settings([...table.sets, ...(row.sets ?? []), ...quick, `model.name=${row.model}`]);
+  const tuneSets = options.tune ? [...(table.tuneSets ?? [])] : [];
+  const set = settings([...table.sets, ...tuneSets, ...(row.sets ?? []), ...quick, `model.name=${row.model}`]);
   for (const side of column.sideFiles ?? []) {
     const path = [join(dirname(file), basename(side.file)), join(options.dataDir, side.file)].find((f) => existsSync(f));
     if (path) set[side.key] = resolve(path);
   }
-  const sweepFile = join(out, 'sweep.yaml');
-  const spec = { preset: column.preset, path: resolve(file), set, seeds: [...options.seeds], select: 'none', out };
-  writeFileAtomic(sweepFile, `# written by memrec reproduce --paper ${table.paper}${options.quick ? ' --quick' : ''}\n${stringify(spec)}`);
+  const header = `# written by memrec reproduce --paper ${table.paper}${options.quick ? ' --quick' : ''}${options.tune ? ` --tune ${options.tune.budget} --search ${options.tune.search}` : ''}`;
+  /** runs a plan, or with --emit writes its unfinished trials as a Slurm array and says so */
+  const runOrEmit = async (plan: SweepPlan): Promise<string | null> => {
+    if (!options.emit) {
+      await runSweep(plan, options.jobs, false, reporter);
+      return null;
+    }
+    const message = emit(plan, 'slurm', options.jobs > 1 ? options.jobs : null, false, reporter).trim();
+    return plan.complete && message.startsWith('every trial') ? null : message;
+  };
+  let tuning: TuningRecord | undefined;
+  let seedsOut = out;
+  if (options.tune) {
+    const cell = { table, column, row, path: resolve(file), set, fixed: [...(row.sets ?? []), ...quick], out, seed: options.seeds[0], header };
+    const tuned = await tuneCell(cell, options.tune, async (plan) => {
+      const message = await runOrEmit(plan);
+      return message === null ? null : { kind: 'emitted', message };
+    });
+    if (tuned.kind === 'missing') return tuned;
+    if (tuned.kind === 'emitted') return { kind: 'missing', why: `tuning: ${tuned.message}` };
+    tuning = tuned.record;
+    Object.assign(set, tuning.chosen);
+    if (Object.keys(tuning.chosen).length > 0 || tuneSets.length > 0) seedsOut = join(out, 'tuned');
+  }
+  mkdirSync(seedsOut, { recursive: true });
+  const sweepFile = join(seedsOut, 'sweep.yaml');
+  const spec = { preset: column.preset, path: resolve(file), set, seeds: [...options.seeds], select: 'none', out: seedsOut };
+  writeFileAtomic(sweepFile, `${header}\n${stringify(spec)}`);
   const plan = planSweep(sweepFile);
-  await runSweep(plan, options.jobs, false, reporter);
-  const { records } = readIndex(out);
+  const emitted = await runOrEmit(plan);
+  if (emitted !== null) return { kind: 'missing', why: `seeds: ${emitted}` };
+  const { records } = readIndex(seedsOut);
   const found = plan.trials.map((t) => records.get(t.id));
   const ok = found.filter((r): r is TrialRecord => r?.status === 'ok' && r.test !== null);
   if (ok.length === 0) {
@@ -73,7 +107,7 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
     const summary = stat(ok.map((r) => r.test?.[key]).filter((v): v is number => typeof v === 'number'));
     if (summary) test[key] = summary;
   }
-  return { kind: 'ok', test, runDirs: ok.map((r) => join(out, r.run_dir as string)) };
+  return { kind: 'ok', test, runDirs: ok.map((r) => join(seedsOut, r.run_dir as string)), ...(tuning ? { tuning } : {}) };
 }
 
 /** One column: every row with a model, when the column's raw file is found. */

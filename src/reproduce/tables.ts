@@ -52,6 +52,12 @@ export interface TableSpec {
   readonly quickSets: readonly string[];
   /** the published figures of a row in a column, in `metrics` order (null where the paper prints none), or null */
   published(column: string, row: string): (number | null)[] | null;
+  /** the grid the paper tuned every row over (config key → values), for `--tune`; rows use only the keys they have */
+  readonly tuneSpace?: Readonly<Record<string, readonly unknown[]>>;
+  /** where the paper states that grid, in words */
+  readonly tuneSpaceNote?: string;
+  /** settings every row gets with `--tune` only (the optimizer the paper's grid is for) */
+  readonly tuneSets?: readonly string[];
   /** a figure rather than a table: row k is the point at x[k] of each column's line, drawn as SVG too */
   readonly series?: { readonly axis: string; readonly x: readonly number[] };
 }
@@ -113,6 +119,11 @@ const RUM: TableSpec = {
   sets: ['train.epochs=30', 'train.lr=0.01', 'train.batch_size=32'],
   quickSets: QUICK,
   published: (column, row) => rumTable2()[column]?.[row] ?? null,
+  // --tune: section 5.1.4's grids (SGD's learning rate, the regularisation λ as train.l2, D), stated for RUM and
+  // given to every row alike so that each gets the same search; under the paper's SGD (tuneSets)
+  tuneSpace: { 'train.lr': [1, 0.1, 0.01, 0.001, 0.0001], 'train.l2': [0.1, 0.01, 0.001, 0.0001], 'model.dim': [10, 20, 30, 40, 50] },
+  tuneSpaceNote: 'RUM section 5.1.4: SGD learning rate, λ and D by grid search, given to every row',
+  tuneSets: ['train.optimizer=sgd'],
 };
 
 const dmanTables = lazy(() => {

@@ -4,12 +4,13 @@ import { datasetStats, type DatasetStats, type Interactions } from '../interacti
 import { parseStep, type ParsedStep, type PreprocessStep } from './step';
 import { kCore, minCount } from './steps/counts';
 import { implicit, keepBehaviors, minRating } from './steps/filters';
+import { head } from './steps/parts';
 import { dedupe, recent } from './steps/repeats';
 import { keepUsers, sessionsAsUsers } from './steps/users';
 
 /** Every preprocessing step by the name written in data.preprocess. */
 export const PREPROCESS_STEPS: Readonly<Record<string, PreprocessStep>> = Object.fromEntries(
-  [minRating, keepBehaviors, implicit, dedupe, minCount, kCore, recent, keepUsers, sessionsAsUsers].map((step) => [step.name, step]),
+  [minRating, keepBehaviors, implicit, dedupe, minCount, kCore, recent, keepUsers, sessionsAsUsers, head].map((step) => [step.name, step]),
 );
 
 /** The problem with one data.preprocess entry, or null: the config key's check. */

@@ -101,6 +101,13 @@ test('recent keeps the last n of each user', () => {
   assert.deepEqual(byRawIds(run(COUNTS, 'recent n=2')), { u0: ['i2', 'i3'], u1: ['i1', 'i2'], u2: ['i0', 'i1'], u3: ['i0'] });
 });
 
+test("head keeps each user's training part of a ratio split: floor(n × share), at least 1, one left for n >= 2", () => {
+  // n = 4: floor(2.8) = 2; n = 3: floor(2.1) = 2; n = 2: floor(1.4) = 1; n = 1: the one interaction
+  assert.deepEqual(byRawIds(run(COUNTS, 'head share=0.7')), { u0: ['i0', 'i1'], u1: ['i0', 'i1'], u2: ['i0'], u3: ['i0'] });
+  // share 1 keeps all but the last of users with 2 or more, as ratio_chrono with train_ratio 1 trains
+  assert.deepEqual(byRawIds(run(COUNTS, 'head share=1')), { u0: ['i0', 'i1', 'i2'], u1: ['i0', 'i1'], u2: ['i0'], u3: ['i0'] });
+});
+
 test('keep_users draws round(fraction * users) users from the split stream: same seed, same users', () => {
   const data = tinyData(Array.from({ length: 40 }, (_, u) => [u % 5]), 5);
   const first = run(data, 'keep_users fraction=0.25');
