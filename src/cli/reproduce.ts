@@ -54,7 +54,7 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
     .option('--seeds <list>', 'seeds per cell (default 1,2,3; --quick: 1)')
     .option('--jobs <n>', 'trials run at once', '1')
     .option('--out <dir>', 'where the runs go (each column is a resumable sweep)', 'results/reproduce')
-    .option('--tables <dir>', 'where the tables go (default results/tables; with --quick results/tables-quick)')
+    .option('--tables <dir>', 'where the tables go (default results/tables; with --quick results/tables-quick; with --tune -tuned added)')
     .option('--tune <budget>', "before the seeds run, tune every row with this many trials on a validation part carved from training only (the paper's grid, else each model's search space)")
     .option('--search <method>', `--tune: ${SEARCH_METHODS.join(', ')}`, 'tpe')
     .option('--emit <kind>', "slurm: write each cell's unfinished trials as a Slurm array (tuning first; run again once they are recorded)")
@@ -68,7 +68,7 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
         if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number >= 1`);
         const seeds = flags.seeds ? parseSeeds(flags.seeds) : flags.quick ? [1] : [1, 2, 3];
         const dataDir = flags.data ?? process.env.MEMREC_DATA ?? join(PACKAGE_ROOT, '..', 'shared', 'datasets');
-        const tablesDir = flags.tables ?? (flags.quick ? 'results/tables-quick' : 'results/tables');
+        const tablesDir = flags.tables ?? `results/tables${flags.quick ? '-quick' : ''}${flags.tune !== undefined ? '-tuned' : ''}`;
         if (flags.quick) for (const table of papers.flatMap((paper) => TABLES[paper])) refuseOverFullTable(table, tablesDir);
         const tune = tuneOptions(flags);
         if (flags.emit !== undefined && flags.emit !== 'slurm') throw new UsageError(`--emit ${flags.emit}: expected slurm`);
@@ -78,8 +78,9 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
           const started = performance.now();
           const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs, tune, emit: flags.emit === 'slurm' }, reporter);
           const minutes = ((performance.now() - started) / 60000).toFixed(1);
-          const tuned = tune ? ` --tune ${tune.budget} --search ${tune.search}` : '';
-          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}${tuned}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.${tuningSentence(table, tune)}`;
+          // `--paper P --quick:` stays together: refuseOverFullTable recognises a quick table by it
+          const tuned = tune ? ` tuned with --tune ${tune.budget} --search ${tune.search},` : '';
+          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}:${tuned} seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.${tuningSentence(table, tune)}`;
           const { markdown, files } = writeReports(table, outcomes, tablesDir, header);
           const settingsFile = writeSettings(table, outcomes, tablesDir);
           process.stdout.write(`${markdown}\nwritten: ${[...files, settingsFile].join(', ')}\n`);

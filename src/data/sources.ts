@@ -11,6 +11,8 @@ import { sasrec } from './loaders/sasrec';
 import { taobao } from './loaders/taobao';
 import { aliMobile } from './loaders/tianchi';
 import { yoochoose } from './loaders/yoochoose';
+import type { ResolvedConfig } from '../config/resolved';
+import { chainOptimum, DEFAULT_MARKOV_PARAMS, generateMarkov, validateMarkovParams, type MarkovParams } from './markov';
 import { DEFAULT_SYNTHETIC_PARAMS, generateSynthetic, validateSyntheticParams, type SyntheticParams } from './synthetic';
 
 export type { DataSource } from './loaders/source';
@@ -38,17 +40,47 @@ const SYNTHETIC_KEYS: Record<keyof SyntheticParams, Schema[string]> = {
   switchDelay: int(d.switchDelay, 'gap_switch: the move shows at the session\'s first interaction (0) or its second (1: only the gap before the last seen interaction tells)', { min: 0, max: 1 }),
 };
 
+const m = DEFAULT_MARKOV_PARAMS;
+const MARKOV_KEYS: Record<keyof MarkovParams, Schema[string]> = {
+  numUsers: int(m.numUsers, 'users, each one walk on the chain', { min: 1 }),
+  numItems: int(m.numItems, 'items', { min: 2 }),
+  successors: int(m.successors, 'distinct successors of each item, with probabilities from weights uniform in (0, 1]', { min: 1 }),
+  minLength: int(m.minLength, 'shortest walk', { min: 2 }),
+  maxLength: int(m.maxLength, 'longest walk', { min: 2 }),
+};
+
+/** A generated source's parameters from the config's `data.<name>.*` keys (camelCase names, snake_case keys). */
+function generatedParams<P>(config: ResolvedConfig, name: string, keys: Record<string, Schema[string]>): P {
+  return Object.fromEntries(
+    Object.entries(keys).map(([param, spec]) => {
+      const path = `data.${name}.${snake(param)}`;
+      return [param, spec.type === 'int' ? config.int(path) : config.num(path)];
+    }),
+  ) as P;
+}
+
+const markov: DataSource = {
+  name: 'markov',
+  doc: "an order-1 Markov chain of random successors, one walk per user: the best ranking is known (the log gives its NDCG@10); evaluate with eval.exclude_history false",
+  keys: Object.fromEntries(Object.entries(MARKOV_KEYS).map(([param, spec]) => [snake(param), spec])),
+  async load(config, reporter) {
+    const params = generatedParams<MarkovParams>(config, 'markov', MARKOV_KEYS);
+    validateMarkovParams(params, (param) => `data.markov.${snake(param)}`);
+    const { data, chain } = generateMarkov(params, stream(config.int('seed'), 'synthetic', 'markov'));
+    // the leave-one-out test target follows each user's second-last item
+    const before = Int32Array.from({ length: data.numUsers }, (_, u) => data.items[data.offsets[u + 1] - 2]);
+    const best = chainOptimum(chain, before, 10);
+    reporter.info(`markov chain: the best ranking of each user's last item (leave-one-out test, seen items kept) has expected NDCG@10 ${best.ndcg.toFixed(4)}, HR@10 ${best.hr.toFixed(4)}`);
+    return data;
+  },
+};
+
 const synthetic: DataSource = {
   name: 'synthetic',
   doc: 'built-in generator with known structure (clusters, first-order transitions, long-range repeats, drift, optional sessions whose gaps move interests)',
   keys: Object.fromEntries(Object.entries(SYNTHETIC_KEYS).map(([param, spec]) => [snake(param), spec])),
   async load(config, reporter) {
-    const params = Object.fromEntries(
-      Object.entries(SYNTHETIC_KEYS).map(([param, spec]) => {
-        const path = `data.synthetic.${snake(param)}`;
-        return [param, spec.type === 'int' ? config.int(path) : config.num(path)];
-      }),
-    ) as unknown as SyntheticParams;
+    const params = generatedParams<SyntheticParams>(config, 'synthetic', SYNTHETIC_KEYS);
     validateSyntheticParams(params, (param) => `data.synthetic.${snake(param)}`);
     const progress = new Progress(reporter, 'generating synthetic data', params.numUsers, 'users');
     let reported = 0;
@@ -64,6 +96,7 @@ const synthetic: DataSource = {
 /** Every data source by config name. */
 export const DATA_SOURCES: Readonly<Record<string, DataSource>> = {
   synthetic,
+  markov,
   sasrec,
   s3rec,
   movielens,

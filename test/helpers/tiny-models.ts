@@ -1,8 +1,9 @@
 import type { ResolvedConfig } from '../../src/config/resolved';
 import { DATA_SOURCES } from '../../src/data/sources';
-import type { UserLists } from '../../src/data/interactions';
+import type { Interactions, UserLists } from '../../src/data/interactions';
 import { isTrainable, type History, type Model, type TrainData } from '../../src/models/model';
 import { createModel, MODELS } from '../../src/models/registry';
+import { evaluateParts } from '../../src/run/evaluate-parts';
 import { prepareExperiment, type Experiment } from '../../src/run/experiment';
 import { loadConfig } from '../../src/schema/config-flags';
 import { TRAIN_KEYS } from '../../src/train/schema';
@@ -81,6 +82,16 @@ export async function fitModel(
     source: config.source,
     validate: options.validate ?? null,
   });
+}
+
+/** The mean of one metric on one part after training the config's model on `data` (split by the config). */
+export async function partMetric(data: Interactions, config: ResolvedConfig, part: 'valid' | 'test', metric: string, reporter = new Reporter(true)): Promise<number> {
+  const exp = prepareExperiment(data, config, 0);
+  const model = createModel(config);
+  await fitModel(model, exp.train, config, { reporter });
+  const results = await evaluateParts(model, exp, config, reporter, () => null, false);
+  model.dispose();
+  return (results[part] as NonNullable<(typeof results)[typeof part]>).means[metric];
 }
 
 /** The config's synthetic data, split, and the config's model trained on it. */

@@ -38,6 +38,7 @@ const VARIANTS: readonly { label: string; name: string; sets: string[] }[] = [
   { label: 'dman (memory fifo: DMAN-FIFO)', name: 'dman', sets: ['model.memory=fifo'] },
   { label: 'dman (memory none: DMAN-XL)', name: 'dman', sets: ['model.memory=none'] },
   { label: 'dman (attention vanilla: DMAN-NRAN)', name: 'dman', sets: ['model.attention=vanilla'] },
+  { label: 'rum_item (memory_embedding separate)', name: 'rum_item', sets: ['model.memory_embedding=separate'] },
 ];
 
 async function setup(name: string, sets: string[] = []): Promise<{ model: Model; exp: Experiment; data: Interactions }> {

@@ -266,17 +266,29 @@ test('feature-level scoreAll equals the training logits at the last position of 
   model.dispose();
 });
 
-test('item-level RUM with K = 1 and α = 1 scores like FPMC (eq. 18): p*ᵀq_i + q_lᵀq_i for the last item l', async () => {
-  const { model } = setupItem(['model.memory_slots=1', 'model.alpha=1']);
-  const history = userLists([[0, 3], [4, 1, 5]]);
-  const scores = scoreAll(model, Int32Array.from([0, 1]), history);
+/** With K = 1 and α = 1, RUM-I's scores of two users against p*ᵀq_i + m_lᵀq_i for their last item l, m from `table`. */
+async function assertFpmcForm(sets: string[], table: string): Promise<Record<string, number[][]>> {
+  const { model } = setupItem(['model.memory_slots=1', 'model.alpha=1', ...sets]);
+  const scores = scoreAll(model, Int32Array.from([0, 1]), userLists([[0, 3], [4, 1, 5]]));
   const scored = scores.arraySync();
   scores.dispose();
   const state = await model.state();
   const P = rowsOf(state, 'user_embedding');
   const Q = rowsOf(state, 'item_embedding');
-  [3, 5].forEach((last, u) => assertClose(scored[u], Q.map((q) => dot(P[u], q) + dot(Q[last], q)), `user ${u}`));
+  const M = rowsOf(state, table);
+  [3, 5].forEach((last, u) => assertClose(scored[u], Q.map((q) => dot(P[u], q) + dot(M[last], q)), `user ${u}`));
   model.dispose();
+  return { Q, M };
+}
+
+test('item-level RUM with K = 1 and α = 1 scores like FPMC (eq. 18): p*ᵀq_i + q_lᵀq_i for the last item l', async () => {
+  await assertFpmcForm([], 'item_embedding');
+});
+
+test('memory_embedding separate: K = 1 and α = 1 score as FPMC with its own transition table, p*ᵀq_i + r_lᵀq_i, which is asymmetric', async () => {
+  const { Q, M } = await assertFpmcForm(['model.memory_embedding=separate'], 'memory_item_embedding');
+  // item 5 after item 3 and item 3 after item 5 differ: the shared table scores both q_3ᵀq_5
+  assert.ok(Math.abs(dot(M[3], Q[5]) - dot(M[5], Q[3])) > 1e-4);
 });
 
 test('item-level memory holds the live item embeddings: gradients reach an item that is only in the memory', () => {

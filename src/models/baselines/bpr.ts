@@ -50,6 +50,8 @@ export const bprEntry = modelEntry({
   title: 'BPR-MF: matrix factorisation with Bayesian personalised ranking',
   paper: 'Rendle, Freudenthaler, Gantner, Schmidt-Thieme. BPR: Bayesian Personalized Ranking from Implicit Feedback. UAI 2009',
   keys: KEYS,
+  // README, "Tuning": learning rate, width and the L2 penalty around the defaults
+  searchSpace: { 'train.lr': [0.001, 0.01, 0.05], 'model.dim': [32, 64, 128], 'train.l2': [0, 0.00001, 0.0001] },
   memory: (p, s) => ({ parameters: (s.numUsers + s.numItems) * p.dim, largestTensor: Math.max(s.numUsers, s.numItems) * p.dim }),
   create: (context) => new BprMf(context),
 });

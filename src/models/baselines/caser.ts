@@ -139,6 +139,7 @@ export const caserEntry = modelEntry({
   title: 'Caser: horizontal and vertical convolutions over the last L item embeddings, plus the user embedding',
   paper: 'Tang, Wang. Personalized Top-N Sequential Recommendation via Convolutional Sequence Embedding. WSDM 2018',
   keys: KEYS,
+  searchSpace: { 'train.lr': [0.001, 0.003, 0.01], 'model.dropout': [0.2, 0.5], 'model.max_length': [3, 5, 9] },
   check(params, where) {
     if (params.num_h_filters + params.num_v_filters === 0) {
       throw new ConfigError(`${where('num_h_filters')}: model.num_h_filters and model.num_v_filters (${where('num_v_filters')}) cannot both be 0`);

@@ -133,6 +133,8 @@ export const dreamEntry = modelEntry({
   title: 'DREAM: an RNN over one-item baskets, the hidden state scoring the next item through the shared item matrix',
   paper: 'Yu, Liu, Wu, Wang, Tan. A Dynamic Recurrent Model for Next Basket Recommendation. SIGIR 2016 (as a baseline of Chen et al., WSDM 2018)',
   keys: KEYS,
+  // at the shared default lr 1e-3 DREAM barely moves; 1e-2 and more with smaller batches learn a chain
+  searchSpace: { 'train.lr': [0.03, 0.01, 0.001], 'train.batch_size': [32, 128], 'model.cell': ['rnn', 'gru'] },
   memory: (p, s) => ({ parameters: s.numItems * p.dim + 6 * p.dim * p.dim, largestTensor: Math.max(s.numItems, s.batchSize * p.max_length, s.evalBatchSize * p.max_length) * p.dim }),
   create: (context) => new Dream(context),
 });

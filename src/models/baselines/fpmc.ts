@@ -74,6 +74,7 @@ export const fpmcEntry = modelEntry({
   title: 'FPMC: factorised personalised Markov chains, one-item baskets',
   paper: 'Rendle, Freudenthaler, Schmidt-Thieme. Factorizing Personalized Markov Chains for Next-Basket Recommendation. WWW 2010',
   keys: KEYS,
+  searchSpace: { 'train.lr': [0.001, 0.01, 0.05], 'model.dim': [32, 64, 128], 'train.l2': [0, 0.00001, 0.0001] },
   memory: (p, s) => ({ parameters: (s.numUsers + 3 * s.numItems + 1) * p.dim, largestTensor: Math.max(s.numUsers, s.numItems + 1) * p.dim }),
   create: (context) => new Fpmc(context),
 });

@@ -166,6 +166,8 @@ export const gru4recEntry = modelEntry({
     'Hidasi, Karatzoglou, Baltrunas, Tikk. Session-based Recommendations with Recurrent Neural Networks. ICLR 2016; ' +
     'Hidasi, Karatzoglou. Recurrent Neural Networks with Top-k Gains for Session-based Recommendations. CIKM 2018',
   keys: KEYS,
+  // one sampled negative (train.num_negatives' default) learns a Markov chain slowly: more negatives first
+  searchSpace: { 'train.num_negatives': [32, 128, 512], 'train.lr': [0.001, 0.005, 0.02], 'model.dropout': [0, 0.25] },
   ownLosses: ['bpr_max'],
   memory: (p, s) => ({ parameters: s.numItems * (p.embedding_dim + p.dim + 1) + 3 * p.num_layers * p.dim * (p.embedding_dim + 2 * p.dim) + (p.category === 'none' ? 0 : (s.numItems + 1 + (p.category === 'concat' ? 2 * p.embedding_dim : 0)) * p.embedding_dim), largestTensor: Math.max(s.numItems * p.dim, s.batchSize * p.max_length * Math.max(p.dim, s.batchSize), s.evalBatchSize * p.max_length * p.dim) }),
   create: (context) => new Gru4Rec(context),

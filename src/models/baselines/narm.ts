@@ -152,6 +152,7 @@ export const narmEntry = modelEntry({
     'Li, Ren, Chen, Ren, Lian, Ma. Neural Attentive Session-based Recommendation. CIKM 2017; ' +
     'NARM+ and NARM++: Ji et al., CIKM 2020 (Table 2)',
   keys: KEYS,
+  searchSpace: { 'train.lr': [0.001, 0.003, 0.01], 'model.dropout_context': [0.25, 0.5] },
   readsTime: (p) => (p.attention === 'time_aware' ? 'attention' : p.unit === 'tgru' ? 'unit' : false),
   memory: (p, s) => ({
     parameters: s.numItems * p.embedding_dim + 4 * p.dim * (p.embedding_dim + 2 * p.dim) + 2 * p.dim * p.embedding_dim,

@@ -221,6 +221,9 @@ export const sasrecEntry = modelEntry({
   title: 'SASRec: self-attentive sequential recommendation (causal Transformer over the item sequence)',
   paper: 'Kang, McAuley. Self-Attentive Sequential Recommendation. ICDM 2018',
   keys: KEYS,
+  // the paper's BCE with one negative ranks a user's own last item first where seen items stay in the ranking;
+  // the full softmax learns the chain (README, "What each model can represent")
+  searchSpace: { 'train.loss': ['full_softmax', 'bce'], 'train.lr': [0.001, 0.003], 'model.dropout': [0.2, 0.5], 'model.num_blocks': [1, 2] },
   readsTime: (params) => (params.attention === 'time_aware' ? 'attention' : false),
   check(params, where) {
     checkHeads(params, where);

@@ -98,6 +98,7 @@ export const stampEntry = modelEntry({
   title: 'STAMP: attention over the session given its last item and mean, two MLP cells and a trilinear score',
   paper: 'Liu, Zeng, Mokhosi, Zhang. STAMP: Short-Term Attention/Memory Priority Model for Session-based Recommendation. KDD 2018',
   keys: KEYS,
+  searchSpace: { 'train.lr': [0.001, 0.005, 0.02] },
   memory: (p, s) => ({
     parameters: s.numItems * p.dim + 5 * p.dim * p.dim,
     largestTensor: Math.max(s.numItems * p.dim, s.batchSize * s.numItems, s.evalBatchSize * s.numItems, s.batchSize * p.max_length * p.dim),

@@ -146,6 +146,7 @@ export const tisasrecEntry = modelEntry({
   title: 'TiSASRec: SASRec with personalised relative time intervals and absolute positions as keys and values of the attention',
   paper: 'Li, Wang, McAuley. Time Interval Aware Self-Attention for Sequential Recommendation. WSDM 2020',
   keys: KEYS,
+  searchSpace: { 'train.lr': [0.001, 0.003], 'model.dropout': [0.2, 0.5], 'model.num_blocks': [1, 2] },
   readsTime: true,
   check: checkHeads,
   memory: (p, s) => ({

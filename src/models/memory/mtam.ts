@@ -195,6 +195,7 @@ export const mtamEntry = modelEntry({
   title: 'MTAM: a time-aware GRU\'s short-term intent refined by multi-hop time-aware attention over the behaviour memory',
   paper: 'Ji, Shen, Wu, Gao, Chen, Zhang. A Sequential Recommendation with Multi-hop Time-aware Attentive Memory Network. CIKM 2020',
   keys: MTAM_KEYS,
+  searchSpace: { 'train.lr': [0.001, 0.003, 0.01] },
   readsTime: true,
   create: (context) => new Mtam(context),
 });
@@ -205,6 +206,7 @@ export const tgruEntry = modelEntry({
   title: 'T-GRU: the time-aware GRU alone, its last state scoring every item (MTAM with 0 hops)',
   paper: 'Ji et al., CIKM 2020 (the T-GRU row of Table 2)',
   keys: TGRU_KEYS,
+  searchSpace: { 'train.lr': [0.001, 0.003, 0.01] },
   readsTime: true,
   create: (context) => new Mtam({ ...context, params: { ...context.params, hops: 0, unit: 'tgru', attention: 'time_aware', memory: 'embeddings' } }),
 });
@@ -218,6 +220,7 @@ export const tseqrecEntry = modelEntry({
   title: 'T-SeqRec: SLi-Rec\'s time-aware LSTM (time-interval and time-span gates), its last output scoring every item',
   paper: 'Yu, Lian, Zhang, Xie, Liu, Xie. Adaptive User Modeling with Long and Short-Term Preferences for Personalized Recommendation. IJCAI 2019 (T-SeqRec, as a baseline of Ji et al., CIKM 2020)',
   keys: TGRU_KEYS,
+  searchSpace: { 'train.lr': [0.001, 0.003, 0.01] },
   readsTime: true,
   create: (context) => new Mtam({ ...context, params: { ...context.params, hops: 0, unit: 'tseqrec', attention: 'time_aware', memory: 'embeddings' } }),
 });

@@ -46,11 +46,12 @@ export abstract class RumModel<P extends ParamsOf<typeof RUM_KEYS> = ParamsOf<ty
   }
 
   /**
-   * Embeddings of shifted item inputs (v + 1; 0 = padding). Padding gathers item 0, which every caller masks
-   * out. The gathered rows are the live embeddings, so gradients reach q through the memory too.
+   * Embeddings of shifted item inputs (v + 1; 0 = padding) from `table` (q by default). Padding gathers item 0,
+   * which every caller masks out. The gathered rows are the live embeddings, so gradients reach them through
+   * the memory too.
    */
-  protected inputEmbeddings(inputs: tf.Tensor): tf.Tensor {
-    return tf.gather(this.items, tf.relu(tf.sub(inputs, tf.scalar(1, 'int32'))));
+  protected inputEmbeddings(inputs: tf.Tensor, table: tf.Tensor2D = this.items): tf.Tensor {
+    return tf.gather(table, tf.relu(tf.sub(inputs, tf.scalar(1, 'int32'))));
   }
 
   /**

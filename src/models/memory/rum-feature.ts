@@ -157,6 +157,7 @@ export const rumFeatureEntry = modelEntry({
   title: 'RUM feature-level: a key-value memory of K latent features, written NTM-style after each item',
   paper: 'Chen, Xu, Zhang, Tang, Cao, Qin, Zha. Sequential Recommendation with User Memory Networks. WSDM 2018',
   keys: KEYS,
+  searchSpace: { 'model.alpha': [1, 0.2], 'train.lr': [0.03, 0.01, 0.003], 'model.memory_slots': [5, 20] },
   memory: (p, s) => ({ parameters: (s.numUsers + s.numItems + p.memory_slots + 2 * p.dim) * p.dim, largestTensor: Math.max(s.numUsers, s.numItems, s.batchSize * p.max_length * p.memory_slots) * p.dim }),
   create: (context) => new RumFeature(context),
 });

@@ -1,12 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { lastWindows } from '../../data/windows';
 import type { BatchTensors } from '../batch';
+import { oneOf, type ParamsOf } from '../../config/spec';
 import { modelEntry, type ScoreQuery, type TrainData } from '../model';
+import { uniformInit } from '../layers/init';
 import { RumModel, RUM_KEYS } from './rum-base';
 import { readMemory, slotAttention } from './rum-memory';
 
 /** Elements of the largest [N, users, K] attention tensor full scoring builds at once (users are taken in chunks). */
 const SCORE_CHUNK_ELEMENTS = 1 << 22;
+
+const KEYS = {
+  ...RUM_KEYS,
+  memory_embedding: oneOf(
+    ['shared', 'separate'],
+    'shared',
+    "the memory's item vectors: shared = the item embeddings q (the paper), separate = a second item table r, so that the read scores q_iᵀr_j, which need not equal q_jᵀr_i (FPMC's asymmetric transition form; a one-directional chain needs it)",
+  ),
+};
 
 /**
  * Item-level RUM (RUM-I, section 3.2): the memory M_u holds the embeddings of the user's K most recent items
@@ -17,7 +28,7 @@ const SCORE_CHUNK_ELEMENTS = 1 << 22;
  * point per training interaction (but each user's first), its K preceding items as the memory, left-padded
  * with 0 when fewer exist. Empty slots are masked out of the softmax; with no item at all p^m = 0.
  */
-export class RumItem extends RumModel {
+export class RumItem extends RumModel<ParamsOf<typeof KEYS>> {
   readonly batchKind = 'windows';
 
   get inputLength(): number {
@@ -26,6 +37,14 @@ export class RumItem extends RumModel {
 
   protected build(train: TrainData): void {
     this.buildEmbeddings(train);
+    if (this.params.memory_embedding === 'separate') {
+      this.addWeight('memory_item_embedding', uniformInit(this.initRng, [train.numItems, this.dim], this.params.init_range));
+    }
+  }
+
+  /** The memory's item vectors: q itself, or with memory_embedding separate the table r (built after p* and q). */
+  protected override inputEmbeddings(inputs: tf.Tensor): tf.Tensor {
+    return super.inputEmbeddings(inputs, this.params.memory_embedding === 'separate' ? (this.weight('memory_item_embedding') as tf.Tensor2D) : this.items);
   }
 
   /**
@@ -91,13 +110,22 @@ export class RumItem extends RumModel {
  *   stores the item embeddings" and the K = 1, α = 1 reduction to FPMC (eq. 18) read;
  * - a history shorter than K leaves empty slots that are masked out of the softmax (zero vectors would take
  *   attention mass with w = 0); with no history p^m = 0 (plain MF);
- * - the first item of each user's training sequence is never a target (nothing precedes it), only memory.
+ * - the first item of each user's training sequence is never a target (nothing precedes it), only memory;
+ * - model.memory_embedding separate (not in the paper) gives the memory its own item table r: the read is then
+ *   w_ik = q_iᵀr_k and p^mᵀq_i = Σ z_k r_kᵀq_i, asymmetric in the two items as FPMC's transition term is (with
+ *   K = 1 and α = 1 it is FPMC's scorer p*ᵀq_i + r_lᵀq_i). With the shared q the memory term of a candidate i
+ *   after item j equals that of j after i (up to the softmax), so a one-directional chain i → j cannot be told
+ *   from j → i; the key tests whether that is what holds RUM-I at popularity level there (README, "What each
+ *   model can represent").
  */
 export const rumItemEntry = modelEntry({
   name: 'rum_item',
   title: 'RUM item-level: a FIFO memory of the last K items read by attention with the candidate item',
   paper: 'Chen, Xu, Zhang, Tang, Cao, Qin, Zha. Sequential Recommendation with User Memory Networks. WSDM 2018',
-  keys: RUM_KEYS,
-  memory: (p, s) => ({ parameters: (s.numUsers + s.numItems) * p.dim, largestTensor: Math.max(s.numUsers, s.numItems, s.batchSize * p.memory_slots) * p.dim }),
+  keys: KEYS,
+  // the paper's form (shared q, K = 20, α = 0.2) cannot tell the last item nor a transition's direction;
+  // separate memory vectors with one slot and α = 1 are FPMC's form (README, "What each model can represent")
+  searchSpace: { 'model.memory_embedding': ['separate', 'shared'], 'model.memory_slots': [1, 5, 20], 'model.alpha': [1, 0.2], 'train.lr': [0.01, 0.001] },
+  memory: (p, s) => ({ parameters: (s.numUsers + s.numItems * (p.memory_embedding === 'separate' ? 2 : 1)) * p.dim, largestTensor: Math.max(s.numUsers, s.numItems, s.batchSize * p.memory_slots) * p.dim }),
   create: (context) => new RumItem(context),
 });

@@ -372,6 +372,7 @@ export const dmanEntry = modelEntry({
   title: 'DMAN: windows streamed per user, recurrent attention over the previous window, long-term attention over a memory abstracted by dynamic routing',
   paper: 'Tan, Zhang, Liu, Huang, Yang, Zhou, Hu. Dynamic Memory based Attention Network for Sequential Recommendation. AAAI 2021',
   keys: DMAN_KEYS,
+  searchSpace: { 'train.lr': [0.001, 0.003] },
   memory: (p, shape) => {
     const { dim: D, num_blocks: L, window: T, slots: m } = p;
     return {
