@@ -96,7 +96,6 @@ const synthetic: DataSource = {
 /** Every data source by config name. */
 export const DATA_SOURCES: Readonly<Record<string, DataSource>> = {
   synthetic,
-  markov,
   sasrec,
   s3rec,
   movielens,
@@ -106,6 +105,7 @@ export const DATA_SOURCES: Readonly<Record<string, DataSource>> = {
   ali_mobile: aliMobile,
   diginetica,
   delimited,
+  markov,
 };
 
 /** The keys of a source with their full paths: its shared data.* keys, then its own data.<name>.* keys. */
