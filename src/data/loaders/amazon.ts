@@ -161,7 +161,9 @@ const MARKUP = /<[^>]*>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);/gi;
  * spaces, or why a field is unusable.
  */
 function metaText(record: Fields): { title: string; text: string } | string {
-  const { title = '', description = '' } = record;
+  // absent or None: no title, no description
+  const title = record.title ?? '';
+  const description = record.description ?? '';
   if (typeof title !== 'string') return fieldReason('title', title, 'a string');
   const paragraphs = typeof description === 'string' ? [description] : description;
   if (!isPath(paragraphs)) return fieldReason('description', description, 'a string or a list of strings');

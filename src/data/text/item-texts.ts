@@ -95,7 +95,7 @@ export function attachTexts(data: Interactions, texts: ItemTexts, what: string, 
   reporter.info(
     `text from ${what}: ${data.numItems - withoutWords} of ${data.numItems} items have words, ${withoutWords} have none ` +
       `(${data.numItems - found} no text, ${found - (data.numItems - withoutWords)} only stop words or no letters); ` +
-      `${texts.documentCount - found} texts are of items not in the interactions`,
+      `${texts.documentCount - found} items with text are not in the interactions`,
   );
   const titled = texts.titleCount > 0 ? data.itemIds.map((id) => texts.title(id) ?? '') : undefined;
   return {

@@ -46,7 +46,7 @@ test('a generic item-text file: tab or comma, quoted CSV text, repeated ids appe
   assert.ok(messages.includes(`${file}: 2 of 7 lines malformed (29%), not loaded:`), messages.join('\n'));
   assert.ok(messages.includes(`  ${file}:4: expected an item id, a tab or a comma, and the text`));
   assert.ok(messages.includes(`  ${file}:5: empty item id`));
-  assert.ok(messages.includes('text from data.text.source file: 2 of 4 items have words, 2 have none (2 no text, 0 only stop words or no letters); 1 texts are of items not in the interactions'));
+  assert.ok(messages.includes('text from data.text.source file: 2 of 4 items have words, 2 have none (2 no text, 0 only stop words or no letters); 1 items with text are not in the interactions'));
 });
 
 test('data.text.missing: drop removes the items without words and their interactions before data.preprocess (a row of the log); empty keeps them', async () => {

@@ -52,7 +52,7 @@ test('attachTexts: documents in the token CSR (words in order of first use), tit
   assert.deepEqual(documents(data), [['red', 'guitar', 'red', 'case', 'strap'], ['red', 'strap', 'guitar'], [], []]);
   assert.deepEqual(data.itemTitles, ['Red Guitar', '', '', '']);
   assert.deepEqual(messages, [
-    'text from the test: 2 of 4 items have words, 2 have none (1 no text, 1 only stop words or no letters); 1 texts are of items not in the interactions',
+    'text from the test: 2 of 4 items have words, 2 have none (1 no text, 1 only stop words or no letters); 1 items with text are not in the interactions',
   ]);
   const stats = datasetStats(data);
   assert.equal(stats.vocabulary, 4);
