@@ -44,6 +44,7 @@ const synthetic: DataSource = {
   name: 'synthetic',
   doc: 'built-in generator with known structure (clusters, first-order transitions, long-range repeats, drift, optional sessions whose gaps move interests)',
   keys: Object.fromEntries(Object.entries(SYNTHETIC_KEYS).map(([param, spec]) => [snake(param), spec])),
+  hasText: (config) => config.int('data.synthetic.tokens_per_item') > 0,
   async load(config, reporter) {
     const params = Object.fromEntries(
       Object.entries(SYNTHETIC_KEYS).map(([param, spec]) => {
