@@ -47,12 +47,16 @@ function show(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-/** The leaf paths (b.c) where two JSON values differ, each with both values. */
-function leafDifferences(a: unknown, b: unknown, path: string, out: string[]): void {
+/**
+ * The leaf paths (b.c) where two JSON values differ, each with both values. With `absentAgrees`, a leaf that
+ * only one side has is no difference (a statistic that an earlier memrec did not record).
+ */
+function leafDifferences(a: unknown, b: unknown, path: string, out: string[], absentAgrees = false): void {
   if (JSON.stringify(a) === JSON.stringify(b)) return;
+  if (absentAgrees && (a === undefined || b === undefined)) return;
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (isObject(a) && isObject(b)) {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) leafDifferences(a[key], b[key], path ? `${path}.${key}` : key, out);
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) leafDifferences(a[key], b[key], path ? `${path}.${key}` : key, out, absentAgrees);
     return;
   }
   out.push(`${path ? `${path} ` : ''}${show(a)} against ${show(b)}`);
@@ -66,7 +70,7 @@ export function pairingDifferences(a: Pairing, b: Pairing): string[] {
   const out: string[] = [];
   for (const part of ['protocol', 'data', 'split', 'seed'] as const) {
     const found: string[] = [];
-    leafDifferences(a[part], b[part], '', found);
+    leafDifferences(a[part], b[part], '', found, part === 'data');
     if (found.length > 0) out.push(`${part} (${found[0]}${found.length > 1 ? `, and ${found.length - 1} more` : ''})`);
   }
   return out;
