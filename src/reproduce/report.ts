@@ -314,9 +314,9 @@ function columnBars(table: TableSpec, metric: string, report: ColumnReport, part
     const scaled = stat ? { low: stat.ci.low * table.scale, high: stat.ci.high * table.scale } : null;
     return { label: row.label, value: cell.ours, interval: scaled, reference: cell.paper, highlight: m?.best === row.label };
   });
-  const paper = hasPaper(report.cells) ? ', the paper\'s in grey' : '';
-  const ci = m ? ' with its 95% bootstrap interval' : '';
-  return barChart(`${report.outcome.column.key}, ${part} ${metric}: our mean${ci} (best in orange)${paper}`, bars, statDigits(table));
+  const paper = hasPaper(report.cells) ? "; the paper's in grey" : '';
+  const ci = m ? ' with its 95% bootstrap interval over users' : '';
+  return barChart(`${report.outcome.column.key}: ${part} ${metric}`, `our mean${ci}, the best in orange${paper}`, bars, statDigits(table));
 }
 
 function html(table: TableSpec, reports: ColumnReport[], header: string, all: TableStats, options: ReportOptions): string {

@@ -45,21 +45,22 @@ export interface Bar {
   readonly highlight?: boolean;
 }
 
-const BAR = { left: 150, plot: 360, right: 150, row: 30, top: 34 };
+const BAR = { left: 150, plot: 360, right: 160, row: 30, top: 48 };
 const barColour = (highlight: boolean | undefined) => (highlight ? '#c05621' : '#2b6cb0');
 
 /**
  * Horizontal bars from 0 on a labelled x axis: each value as a bar with its value written after it (and its
  * interval as a whisker with the interval in brackets), the reference value as a thin grey bar under it, a
- * highlighted bar in orange. `digits` decimals in the written values.
+ * highlighted bar in orange. `digits` decimals in the written values; the title in bold over a line that says
+ * what is drawn.
  */
-export function barChart(title: string, bars: readonly Bar[], digits: number): string {
+export function barChart(title: string, subtitle: string, bars: readonly Bar[], digits: number): string {
   const top = Math.max(1e-12, ...bars.flatMap((b) => [b.value ?? 0, b.interval?.high ?? 0, b.reference ?? 0]));
   const ticks = ticksUpTo(top, 5);
   const axisMax = ticks.values[ticks.values.length - 1];
   const x = (v: number) => BAR.left + (Math.max(0, v) / axisMax) * BAR.plot;
   const bottom = BAR.top + bars.length * BAR.row;
-  const body = [text(0, 14, title, 'start', 'font-weight="bold"')];
+  const body = [text(0, 14, title, 'start', 'font-weight="bold"'), text(0, 30, subtitle, 'start', 'font-size="11" fill="#4a5568"')];
   for (const v of ticks.values) {
     body.push(`<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${BAR.top - 4}" y2="${bottom}" stroke="#e2e8f0"/>`, text(x(v), bottom + 14, v.toFixed(ticks.decimals), 'middle'));
   }

@@ -66,7 +66,7 @@ test('reproduce --quick runs the columns whose data is at hand, says why the oth
   assert.equal(csv.length, 1 + 5 * 6 * 5);
   const html = readFileSync(join(root, 'tables', 'rum-table2.html'), 'utf8');
   assert.match(html, /<title>RUM .*\(--quick: a check of the pipeline, not a result\)<\/title>/);
-  assert.match(html, /<svg[^>]*>[^]*musical_instrument_5core, test f1@5: our mean with its 95% bootstrap interval \(best in orange\), the paper's in grey/);
+  assert.match(html, /<svg[^>]*>[^]*musical_instrument_5core: test f1@5<\/text>\n<text [^>]*>our mean with its 95% bootstrap interval over users, the best in orange; the paper's in grey/);
   assert.match(html, /<p class="missing">Not run, no data under /);
   assert.ok(html.indexOf('<h2>musical_instrument_5core</h2>') < html.indexOf('<p class="missing">'));
   const tests = readFileSync(join(root, 'tables', 'rum-table2-tests.csv'), 'utf8').trim().split('\n');
