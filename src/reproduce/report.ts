@@ -167,9 +167,13 @@ function referencesIn(table: TableSpec, group: GroupStats): string[] {
   return referencesOf(table).filter((r) => present.has(r));
 }
 
+/** Whether the statistics table needs a column of the tests against the best: the best is not always a reference. */
+const bestColumn = (group: GroupStats, references: string[]) => group.metrics.some((m) => m.best !== null && !references.includes(m.best));
+
 /**
  * The statistics table's rows: metric, model, mean [CI]; per reference the difference [CI], the t-test p and
- * the Wilcoxon p (Holm's in brackets); last the t-test p against the best, which decides the ≈ mark.
+ * the Wilcoxon p (Holm's in brackets); last, where the best is not always a reference, the t-test p against
+ * the best, which decides the ≈ mark.
  */
 function statisticsRows(table: TableSpec, group: GroupStats, references: string[]): string[][] {
   const digits = statDigits(table);
@@ -185,15 +189,18 @@ function statisticsRows(table: TableSpec, group: GroupStats, references: string[
         if (c === null) cells.push(reference === row.label ? '—' : '–', '', '');
         else cells.push(`${signed(c.difference * scale, digits)} ${scaled(c.ci)}`, `${pValue(c.tP)} (${pValue(c.tHolm)})`, `${pValue(c.wilcoxonP)} (${pValue(c.wilcoxonHolm)})`);
       }
-      const best = m.best === null || m.best === row.label ? null : difference(m, row.label, m.best);
-      cells.push(m.best === row.label ? '(best)' : best === null ? '–' : `${pValue(best.tP)} (${pValue(best.tHolm)})`);
+      if (bestColumn(group, references)) {
+        const best = m.best === null || m.best === row.label ? null : difference(m, row.label, m.best);
+        cells.push(m.best === row.label ? '(best)' : best === null ? '–' : `${pValue(best.tP)} (${pValue(best.tHolm)})`);
+      }
       return cells;
     }),
   );
 }
 
-function statisticsHeader(references: string[]): string[] {
-  return ['metric', 'model', 'mean [95% CI]', ...references.flatMap((r) => [`− ${r} [95% CI]`, 't-test p (Holm)', 'Wilcoxon p (Holm)']), 'vs best: t-test p (Holm)'];
+function statisticsHeader(group: GroupStats, references: string[]): string[] {
+  const best = bestColumn(group, references) ? ['vs best: t-test p (Holm)'] : [];
+  return ['metric', 'model', 'mean [95% CI]', ...references.flatMap((r) => [`− ${r} [95% CI]`, 't-test p (Holm)', 'Wilcoxon p (Holm)']), ...best];
 }
 
 /** The sentence before a column's statistics table (or why it has none). */
@@ -211,7 +218,7 @@ function statisticsIntro(table: TableSpec, stats: ColumnStats, all: TableStats, 
     `Per-user statistics on the ${part} part: ${paired.users} users${seeds}${leftOut}. Mean with its 95% bootstrap interval (${all.resamples} resamples of the users); ` +
     `${against}; two-sided paired t-test and Wilcoxon signed-rank p-values, uncorrected and in brackets ` +
     `Holm–Bonferroni adjusted over the ${all.comparisons} comparisons of this table (each test its own family). ` +
-    `**Bold**: the best mean; ≈: not significantly different from the best (t-test, adjusted p ≥ ${all.alpha}).`
+    `**Bold**: the best mean; ≈: not significantly different from the best (t-test against the best, adjusted p ≥ ${all.alpha}).`
   );
 }
 
@@ -257,7 +264,7 @@ function markdown(table: TableSpec, reports: ColumnReport[], header: string, all
       lines.push(statisticsIntro(table, stats, all, options.part ?? 'test'), '');
       if (stats.kind === 'ok') {
         const references = referencesIn(table, stats.group);
-        lines.push(`| ${statisticsHeader(references).join(' | ')} |`, `|${statisticsHeader(references).map(() => '---|').join('')}`);
+        lines.push(`| ${statisticsHeader(stats.group, references).join(' | ')} |`, `|${statisticsHeader(stats.group, references).map(() => '---|').join('')}`);
         lines.push(...statisticsRows(table, stats.group, references).map((cells) => `| ${cells.join(' | ')} |`), '');
       }
     }
@@ -347,7 +354,7 @@ function html(table: TableSpec, reports: ColumnReport[], header: string, all: Ta
       parts.push(`<p>${inlineHtml(statisticsIntro(table, stats, all, part))}</p>`);
       if (stats.kind === 'ok') {
         const references = referencesIn(table, stats.group);
-        parts.push(`<table><tr>${statisticsHeader(references).map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`);
+        parts.push(`<table><tr>${statisticsHeader(stats.group, references).map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`);
         for (const cellsOfRow of statisticsRows(table, stats.group, references)) {
           parts.push(`<tr>${cellsOfRow.map((c, i) => `<td${i < 2 ? ' class="label"' : ''}>${inlineHtml(c)}</td>`).join('')}</tr>`);
         }

@@ -71,7 +71,7 @@ export function runsTable(dirs: readonly string[], options: RunsTableOptions): {
   // refuses runs whose evaluated users differ, before anything is written
   pairedRows(labels.map((label, k) => ({ label, dirs: [folders[k]] })), options.part, options.metrics);
   const first = runs[0];
-  const files = first.dataset.files?.map((f) => f.path).join(', ');
+  const files = first.dataset.files?.length ? first.dataset.files.map((f) => f.path).join(', ') : `generated (${first.dataset.source})`;
   const table: TableSpec = {
     paper: 'memrec',
     id: 'table',
@@ -93,7 +93,7 @@ export function runsTable(dirs: readonly string[], options: RunsTableOptions): {
       return [label, { kind: 'ok' as const, test, runDirs: [folders[k]] }];
     }),
   );
-  const outcomes: ColumnOutcome[] = [{ column: table.columns[0], file: files ?? `${first.dataset.source} data`, cells }];
+  const outcomes: ColumnOutcome[] = [{ column: table.columns[0], file: files, cells }];
   const header = [
     `memrec table, ${new Date().toISOString().slice(0, 10)}: ${folders.length} runs of seed ${first.seed}, ${first.protocol.description}.`,
     `Rows: ${labels.map((label, k) => `${label} = ${folders[k]}`).join('; ')}.`,
