@@ -212,7 +212,7 @@ function statisticsIntro(table: TableSpec, stats: ColumnStats, all: TableStats, 
   const references = referencesIn(table, stats.group);
   const against =
     references.length > 0
-      ? `each model minus ${references.join(' and ')} (the proposed model${references.length > 1 ? 's' : ''}), with the bootstrap interval of the difference`
+      ? `each model minus ${references.join(' and ')} (the proposed model${references.length > 1 ? 's' : ''}), with the bootstrap interval of the difference (95%, not adjusted for the number of comparisons)`
       : 'no proposed model (each model is tested against the best only)';
   return (
     `Per-user statistics on the ${part} part: ${paired.users} users${seeds}${leftOut}. Mean with its 95% bootstrap interval (${all.resamples} resamples of the users); ` +
@@ -460,7 +460,7 @@ export function renderReports(table: TableSpec, outcomes: ColumnOutcome[], heade
     csv: csv(table, reports),
     testsCsv: testsCsv(table, reports),
     html: html(table, reports, header, statistics.table, options),
-    svg: table.series ? seriesSvg(table, reports) : null,
+    svg: table.series ? seriesSvg({ ...table, title: titleOf(table, options) }, reports) : null,
   };
 }
 

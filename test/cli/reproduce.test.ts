@@ -9,7 +9,7 @@ import { isOneLineError, memrec } from '../helpers/cli';
 import { resolveConfig } from '../../src/config/load';
 import { paperTablesDir } from '../../src/data/paper-stats';
 import { presetFile } from '../../src/data/presets';
-import { writeReports } from '../../src/reproduce/report';
+import { renderReports, writeReports } from '../../src/reproduce/report';
 import { firstExisting, reproduceTable, type ColumnOutcome } from '../../src/reproduce/run';
 import { MODELS } from '../../src/models/registry';
 import { TABLES, type RowSpec, type TableSpec } from '../../src/reproduce/tables';
@@ -227,6 +227,8 @@ test('a figure table (series) writes its points as CSV and one SVG panel per met
   const points = (svg.match(/<polyline points="([^"]*)" fill="none" stroke="#2b6cb0"/) as RegExpMatchArray)[1].split(' ').map((p) => p.split(',').map(Number));
   assert.deepEqual(points.map((p) => p[0]), [60, 270, 480]);
   assert.ok(points[1][1] < points[2][1] && points[2][1] < points[0][1]);
+  // a --quick figure says so in its title, as the tables do
+  assert.match(renderReports(figure, [column('a', [0.1, 0.2, 0.15])], 'header', { quick: true }).svg ?? '', />a figure \(--quick: a check of the pipeline, not a result\)</);
 });
 
 /** DMAN's paper tables in the published file's layout, with a few of its figures (the rest are not read here). */
