@@ -52,6 +52,8 @@ export interface TableSpec {
   readonly quickSets: readonly string[];
   /** the published figures of a row in a column, in `metrics` order (null where the paper prints none), or null */
   published(column: string, row: string): (number | null)[] | null;
+  /** the rows every other row is tested against (default: the rows that are not baselines) */
+  readonly proposed?: readonly string[];
   /** a figure rather than a table: row k is the point at x[k] of each column's line, drawn as SVG too */
   readonly series?: { readonly axis: string; readonly x: readonly number[] };
 }
@@ -379,6 +381,8 @@ const MTAM_HOPS: TableSpec = {
   ),
   // the paper draws Figure 5 without printing its values
   published: () => null,
+  // Table 2's MTAM: every other number of hops is tested against it
+  proposed: ['4 hops'],
   series: { axis: 'hops', x: HOPS },
 };
 
