@@ -1,35 +1,19 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { DATA_SOURCES } from '../../src/data/sources';
 import { lastSession } from '../../src/models/layers/sessions';
 import type { NeuralModel } from '../../src/models/neural-model';
-import { createModel } from '../../src/models/registry';
-import { prepareExperiment } from '../../src/run/experiment';
-import { Reporter } from '../../src/util/reporter';
 import { useCpu } from '../helpers/backend';
-import { assertClose } from '../helpers/model-fixtures';
-import { tinyConfig } from '../helpers/tiny-models';
+import { assertClose, dot, perturbedModel, rowsOf, vecMat, type Rows } from '../helpers/model-fixtures';
 
 before(useCpu);
 
-const reporter = new Reporter(true);
 const HOUR = 3600;
 
-type M = number[][];
-type State = Awaited<ReturnType<NeuralModel['state']>>;
-
-const matrix = (state: State, name: string): M => {
-  const { data, shape } = state[name];
-  const cols = shape.length === 1 ? shape[0] : shape[shape.length - 1];
-  return Array.from({ length: data.length / cols }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols)));
-};
-const vecMat = (v: number[], m: M) => m[0].map((_, j) => v.reduce((s, x, k) => s + x * m[k][j], 0));
-const dot = (a: number[], b: number[]) => a.reduce((s, x, k) => s + x * b[k], 0);
 const relu = (v: number[]) => v.map((x) => Math.max(0, x));
 
 /** Σ softmax_k(query · keys_k) values_k over the listed positions, 0 where none. */
-function attend(query: number[], keys: M, values: M, positions: number[]): number[] {
+function attend(query: number[], keys: Rows, values: Rows, positions: number[]): number[] {
   const out = values[0].map(() => 0);
   if (positions.length === 0) return out;
   const scores = positions.map((k) => dot(query, keys[k]));
@@ -63,20 +47,6 @@ test('lastSession: the trailing run of items closer than the gap, cut to its lat
   assert.deepEqual(sessionOf(HOUR, 4), { session: [[0, 0, 0, 0, 1, 1], [0, 0, 1, 1, 1, 1]], earlier: [[0, 1, 1, 1, 0, 0], [1, 1, 0, 0, 0, 0]] });
 });
 
-/** A model of the tiny data with its weights moved off their start (zero biases would hide a bias left out). */
-async function built(name: string, sets: string[]): Promise<{ model: NeuralModel; state: State }> {
-  const config = tinyConfig(name, sets);
-  const exp = prepareExperiment(await DATA_SOURCES.synthetic.load(config, reporter), config, 0);
-  const model = createModel(config) as NeuralModel;
-  model.init(exp.train);
-  const state = await model.state();
-  for (const [key, { data, shape }] of Object.entries(state)) {
-    state[key] = { data: Float32Array.from(data, (v, k) => v + 0.3 * Math.sin(k * 1.3 + key.length)), shape };
-  }
-  model.restore(state);
-  return { model, state };
-}
-
 const INPUTS = [[0, 3, 7, 12, 5, 9], [41, 2, 2, 30, 8, 1]];
 const USERS = [4, 17];
 
@@ -89,8 +59,8 @@ function userVectors(model: NeuralModel): number[][] {
 }
 
 test('shan: u_long attends over the earlier sessions, u_hybrid over u_long and the last session, both queried by the user (eqs. 1-6)', async () => {
-  const { model, state } = await built('shan', [`model.max_length=6`, `model.session_gap=${HOUR}`]);
-  const [E, U, W1, b1, W2, b2] = ['item_embedding', 'user_embedding', 'long_kernel', 'long_bias', 'hybrid_kernel', 'hybrid_bias'].map((n) => matrix(state, n));
+  const { model, state } = await perturbedModel('shan', [`model.max_length=6`, `model.session_gap=${HOUR}`]);
+  const [E, U, W1, b1, W2, b2] = ['item_embedding', 'user_embedding', 'long_kernel', 'long_bias', 'hybrid_kernel', 'hybrid_bias'].map((n) => rowsOf(state, n));
   const got = userVectors(model);
   // sessions by hand (see AGES): row 0 long term = positions 1-3, short term 4-5; row 1 one session of all six
   const split = [{ long: [1, 2, 3], short: [4, 5] }, { long: [], short: [0, 1, 2, 3, 4, 5] }];
@@ -106,7 +76,7 @@ test('shan: u_long attends over the earlier sessions, u_hybrid over u_long and t
 });
 
 test('sdm: the long term holds only the earlier items within long_term_days of the session; the short term only the session', async () => {
-  const { model } = await built('sdm', ['model.max_length=6', 'model.session_length=3', `model.session_gap=${HOUR}`, `model.long_term_days=${4 / 24}`]);
+  const { model } = await perturbedModel('sdm', ['model.max_length=6', 'model.session_length=3', `model.session_gap=${HOUR}`, `model.long_term_days=${4 / 24}`]);
   const base = userVectors(model);
   /** the user vectors with one input of row 0 replaced */
   const changed = (position: number) => {
