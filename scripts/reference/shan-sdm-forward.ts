@@ -9,19 +9,12 @@
  *
  * Usage: node dist/scripts/reference/shan-sdm-forward.js shan|sdm
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { selectBackend } from '../../src/compute/backend';
 import type { TrainData } from '../../src/models/model';
-import type { NeuralModel } from '../../src/models/neural-model';
-import { createModel } from '../../src/models/registry';
 import { stream } from '../../src/random/streams';
 import { loadConfig } from '../../src/schema/config-flags';
-import { TRAIN_KEYS } from '../../src/train/schema';
-import { TrainingSession } from '../../src/train/trainer';
 import { Reporter } from '../../src/util/reporter';
+import { compareScores, lengthRange, referenceScores, trainAndScore } from './forward-check';
 
 const [USERS, ITEMS, CATEGORIES] = [30, 60, 5];
 const TOLERANCE = 1e-5;
@@ -57,38 +50,10 @@ async function main() {
   await selectBackend('cpu', new Reporter(false));
   const train = randomData();
   const config = loadConfig(null, [`model.name=${name}`, ...SETS[name]]);
-  const model = createModel(config) as NeuralModel;
-  model.init(train);
-  const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, 0);
-  for (let epoch = 0; epoch < 2; epoch++) {
-    const plan = session.source.epoch(stream(epoch, 'shuffle'), 8);
-    for (let k = 0; k < plan.batches; k++) await session.run(plan.build(k));
-  }
-  session.dispose();
-  const users = Int32Array.from({ length: USERS }, (_, u) => u);
-  const ours = model.score({ users, history: { lists: train.sequences, timestamps: train.timestamps }, targetTimes: null, candidates: null, states: null });
-  const mine = ours.arraySync();
-  ours.dispose();
-  const state = await model.state();
-  const { offsets, items } = train.sequences;
-  const spec = {
-    keys: Object.fromEntries(SETS[name].filter((s) => s.startsWith('model.')).map((s) => s.slice('model.'.length).split('=')).map(([k, v]) => [k, Number(v)])),
-    item_category: Array.from(train.itemCategory),
-    weights: Object.fromEntries(Object.entries(state).map(([key, w]) => [key, { shape: w.shape, data: Array.from(w.data) }])),
-    users: Array.from(users, (u) => ({ user: u, items: Array.from(items.subarray(offsets[u], offsets[u + 1])), times: Array.from(train.timestamps.subarray(offsets[u], offsets[u + 1])) })),
-  };
-  const input = join(mkdtempSync(join(tmpdir(), `${name}-`)), 'input.json');
-  writeFileSync(input, JSON.stringify(spec));
-  const script = join(__dirname, '..', '..', '..', 'scripts', 'reference', `${name}_forward.py`);
-  const theirs = JSON.parse(execFileSync(process.env.PYTHON ?? '/usr/bin/python3', [script, input], { encoding: 'utf8' })).scores as number[][];
-  let worst = 0;
-  let largest = 0;
-  mine.forEach((row, u) => row.forEach((v, i) => {
-    worst = Math.max(worst, Math.abs(v - theirs[u][i]) / Math.max(1, Math.abs(theirs[u][i])));
-    largest = Math.max(largest, Math.abs(v));
-  }));
-  const lengths = Array.from(users, (u) => offsets[u + 1] - offsets[u]);
-  console.log(`${name} vs ${name}_forward.py (PyTorch, float64): ${USERS} users (histories ${Math.min(...lengths)}-${Math.max(...lengths)} items), ${ITEMS} items; largest |score| ${largest.toFixed(3)}, largest difference ${worst.toExponential(2)} (tolerance ${TOLERANCE})`);
+  const { model, scores: mine, weights, users } = await trainAndScore(config, train);
+  const keys = Object.fromEntries(SETS[name].filter((s) => s.startsWith('model.')).map((s) => s.slice('model.'.length).split('=')).map(([k, v]) => [k, Number(v)]));
+  const { worst, largest } = compareScores(mine, referenceScores(`${name}_forward.py`, [], { keys, item_category: Array.from(train.itemCategory), weights, users }));
+  console.log(`${name} vs ${name}_forward.py (PyTorch, float64): ${USERS} users (histories ${lengthRange(train)} items), ${ITEMS} items; largest |score| ${largest.toFixed(3)}, largest difference ${worst.toExponential(2)} (tolerance ${TOLERANCE})`);
   model.dispose();
   process.exit(worst <= TOLERANCE ? 0 : 1);
 }
