@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { lastSession } from '../../src/models/layers/sessions';
 import type { NeuralModel } from '../../src/models/neural-model';
+import { loadConfig } from '../../src/schema/config-flags';
 import { useCpu } from '../helpers/backend';
 import { assertClose, dot, perturbedModel, rowsOf, vecMat, type Rows } from '../helpers/model-fixtures';
 
@@ -93,4 +94,11 @@ test('sdm: the long term holds only the earlier items within long_term_days of t
   // row 1 is never touched by changes to row 0
   assertClose(changed(3)[1], base[1], 'another row');
   model.dispose();
+});
+
+test('shan and sdm cut sessions from times, so a source without times is refused; sdm\'s heads divide its width', () => {
+  for (const name of ['shan', 'sdm']) {
+    assert.throws(() => loadConfig(null, [`model.name=${name}`, 'data.source=sasrec']), new RegExp(`${name} reads the behaviours' times, but data.source sasrec`));
+  }
+  assert.throws(() => loadConfig(null, ['model.name=sdm', 'model.num_heads=3']), /model\.num_heads: 3 heads do not divide model\.dim 64/);
 });

@@ -16,7 +16,7 @@ const EMBEDDING_STD = 0.01;
 const KEYS = {
   dim: int(100, 'K: width of the user and item embeddings and of both attention layers (paper: 100)', { min: 1 }),
   max_length: int(50, 'the last max_length items before the target are read: the last session is the short term, the rest the long term', { min: 1 }),
-  session_gap: num(86_400, 'seconds: an item joins the session of the item before it when the gap between them is shorter (SHAN\'s sessions are a day\'s transactions)', { min: 0 }),
+  session_gap: num(86_400, 'seconds: an item joins the session of the item before it when the gap between them is shorter (default one day: a day\'s activity is one session)', { min: 0 }),
 };
 
 /**
@@ -31,10 +31,11 @@ const KEYS = {
  * trained with BPR on each prefix (`prefixes` batches) against train.num_negatives sampled items (eq. 8).
  *
  * Choices where the paper is open, each also in the README:
- * - Sessions: the paper's short term is the current session (it groups a day's transactions into one);
- *   memrec cuts sessions by a time gap, model.session_gap (one day by default): an item starts a new session
- *   when it comes at least session_gap seconds after the item before it. A gap rule needs no calendar or time
- *   zone and reads the data's own timestamps; the last session is the one before the target (the target's
+ * - Sessions: the paper's short term is the current session, taken as its data give them (transactions,
+ *   check-ins); memrec's data have no session ids, so it cuts sessions by a time gap, model.session_gap (one
+ *   day by default): an item starts a new session when it comes at least session_gap seconds after the item
+ *   before it. A gap rule needs no calendar or time zone and reads the data's own timestamps, and unlike the
+ *   last k items it follows the user's pauses; the last session is the one before the target (the target's
  *   own time is not read). RecBole's SHAN instead takes the last k items (short_item_length) as the short
  *   term and attends over all items, those k included, in the first layer; memrec keeps the paper's split,
  *   the two sets disjoint. When the whole window is one session the long-term set is empty and u_long = 0.
