@@ -14,7 +14,7 @@ import { queryAges } from '../time-inputs';
 const EMBEDDING_STD = 0.01;
 
 const KEYS = {
-  dim: int(100, 'K: width of the user and item embeddings and of both attention layers (paper: 100)', { min: 1 }),
+  dim: int(100, 'K: width of the user and item embeddings and of both attention layers', { min: 1 }),
   max_length: int(50, 'the last max_length items before the target are read: the last session is the short term, the rest the long term', { min: 1 }),
   session_gap: num(86_400, 'seconds: an item joins the session of the item before it when the gap between them is shorter (default one day: a day\'s activity is one session)', { min: 0 }),
 };
