@@ -191,9 +191,10 @@ const DMAN: TableSpec = {
     { label: 'GRU4Rec', model: 'gru4rec', baseline: true, sets: ['model.max_length=200'] },
     { label: 'Caser', model: 'caser', baseline: true },
     { label: 'SASRec', model: 'sasrec', baseline: true, sets: ['model.max_length=200'] },
-    { label: 'SHAN', model: null, baseline: true },
+    // SHAN and SDM read the last 200 items as the sequence models; their sessions and long term are cut from them
+    { label: 'SHAN', model: 'shan', baseline: true, sets: ['model.max_length=200'], quickSets: ['model.max_length=50'] },
     { label: 'HPMN', model: null, baseline: true },
-    { label: 'SDM', model: null, baseline: true },
+    { label: 'SDM', model: 'sdm', baseline: true, sets: ['model.max_length=200'], quickSets: ['model.max_length=50'] },
     // the switches written out, so that each row stays its variant whatever the keys' defaults become
     dmanRow('DMAN', 'dman', ['model.memory=routing', 'model.attention=recurrent']),
     dmanRow('DMAN-XL', 'dman-xl', ['model.memory=none', 'model.attention=recurrent']),
