@@ -14,6 +14,9 @@ import { stampEntry } from './baselines/stamp';
 import { rumFeatureEntry, rumItemEntry } from './memory/rum';
 import { mtamEntry, tgruEntry, tseqrecEntry } from './memory/mtam';
 import { dmanEntry } from './memory/dman/dman';
+import { cmfEntry } from './baselines/cmf';
+import { ctrEntry } from './baselines/ctr';
+import { cdlEntry } from './baselines/cdl';
 
 const registered: Record<string, ModelEntry> = {};
 
@@ -28,6 +31,7 @@ export function registerModel(entry: ModelEntry): void {
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
 [mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry, dmanEntry].forEach(registerModel);
+[cmfEntry, ctrEntry, cdlEntry].forEach(registerModel);
 
 export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 
