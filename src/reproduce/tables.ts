@@ -397,13 +397,16 @@ const MARS: TableSpec = {
   ],
   rows: ['BPR', 'NCF', 'CMF', 'CTR', 'DeepFM', 'CDL', 'Wide&Deep', 'MARS'].map((label) => ({
     label,
-    model: label === 'BPR' ? 'bpr' : null,
+    model: MARS_MODELS[label] ?? null,
     baseline: label !== 'MARS',
   })),
   sets: ['train.epochs=30'],
   quickSets: QUICK,
   published: (column, row) => marsTable1()[column]?.[row] ?? null,
 };
+
+/** The MARS rows that memrec has a model for, by row label. */
+const MARS_MODELS: Readonly<Record<string, string>> = { BPR: 'bpr', CMF: 'cmf', CTR: 'ctr', CDL: 'cdl' };
 
 /** Every paper table (and figure) `memrec reproduce` knows, by paper, in the order they are run. */
 export const TABLES: Readonly<Record<string, readonly TableSpec[]>> = { rum: [RUM], dman: [DMAN], mtam: [MTAM, MTAM_ABLATION, MTAM_HOPS], mars: [MARS] };
