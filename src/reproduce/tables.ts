@@ -384,6 +384,9 @@ const MTAM_HOPS: TableSpec = {
 
 const marsTable1 = lazy(() => paperYaml('mars').table1 as Record<string, Record<string, number[]>>);
 
+/** The MARS rows that memrec has a model for, by row label. */
+const MARS_MODELS: Readonly<Record<string, string>> = { BPR: 'bpr', CMF: 'cmf', CTR: 'ctr', CDL: 'cdl' };
+
 const MARS: TableSpec = {
   paper: 'mars',
   id: 'table1',
@@ -404,9 +407,6 @@ const MARS: TableSpec = {
   quickSets: QUICK,
   published: (column, row) => marsTable1()[column]?.[row] ?? null,
 };
-
-/** The MARS rows that memrec has a model for, by row label. */
-const MARS_MODELS: Readonly<Record<string, string>> = { BPR: 'bpr', CMF: 'cmf', CTR: 'ctr', CDL: 'cdl' };
 
 /** Every paper table (and figure) `memrec reproduce` knows, by paper, in the order they are run. */
 export const TABLES: Readonly<Record<string, readonly TableSpec[]>> = { rum: [RUM], dman: [DMAN], mtam: [MTAM, MTAM_ABLATION, MTAM_HOPS], mars: [MARS] };

@@ -83,6 +83,9 @@ test('one ALS step (CTR eqs. 8-9, CDL\'s U and V updates) matches the closed for
   const itemStep = tf.tidy(() => alsUpdate({ lists: byItem, a, b, lambda: 100 }, tf.tensor2d(users), tf.tensor2d(theta)).arraySync());
   const expectedItems = alsByHand([[0], [1], [0], []], users, a, b, 100, theta);
   itemStep.forEach((row, i) => assertClose(row, expectedItems[i], `item ${i}`));
+  // a batch per row gives the same rows
+  const oneByOne = tf.tidy(() => alsUpdate({ lists: byItem, a, b, lambda: 100 }, tf.tensor2d(users), tf.tensor2d(theta), 1).arraySync());
+  oneByOne.forEach((row, i) => assertClose(row, expectedItems[i], `item ${i}, one row per batch`));
 });
 
 /** Two users, three items, four words: item 0 says words 0, 1, 1; item 1 word 2; item 2 nothing. */

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import { int, ints, num, type ParamsOf } from '../../config/spec';
 import { stream, type Rng } from '../../random/streams';
+import { alsLargestTensor } from '../layers/als';
 import { glorotInit, zerosInit } from '../layers/init';
 import { modelEntry, type TrainData } from '../model';
 import { alsSides, alsSweep, confidenceKeys, FittedFactors } from './fitted-factors';
@@ -216,7 +217,7 @@ export const cdlEntry = modelEntry({
   keys: KEYS,
   memory: (p, s) => ({
     parameters: (s.numUsers + s.numItems) * p.dim + 2 * Math.min(p.vocabulary, 100000) * (p.hidden[0] ?? p.dim),
-    largestTensor: Math.max(ENCODE_BATCH, p.sdae_batch) * p.vocabulary,
+    largestTensor: Math.max(alsLargestTensor(p.dim), Math.max(ENCODE_BATCH, p.sdae_batch) * p.vocabulary),
   }),
   create: (context) => new Cdl(context, 'cdl'),
 });

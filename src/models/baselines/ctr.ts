@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { int, num, type ParamsOf } from '../../config/spec';
 import { stream } from '../../random/streams';
+import { alsLargestTensor } from '../layers/als';
 import { modelEntry, type TrainData } from '../model';
 import { alsSides, alsSweep, confidenceKeys, FittedFactors } from './fitted-factors';
 import { fitLda } from './lda';
@@ -58,6 +59,6 @@ export const ctrEntry = modelEntry({
   title: 'CTR: collaborative topic regression (LDA topics + offsets, weighted ALS)',
   paper: 'Wang, Blei. Collaborative Topic Modeling for Recommending Scientific Articles. KDD 2011',
   keys: KEYS,
-  memory: (p, s) => ({ parameters: (s.numUsers + 2 * s.numItems) * p.dim, largestTensor: 256 * p.dim * p.dim + Math.max(s.numUsers, s.numItems) * p.dim }),
+  memory: (p, s) => ({ parameters: (s.numUsers + 2 * s.numItems) * p.dim, largestTensor: Math.max(alsLargestTensor(p.dim), Math.max(s.numUsers, s.numItems) * p.dim) }),
   create: (context) => new Ctr(context, 'ctr'),
 });

@@ -10,7 +10,7 @@ import type { UserLists } from '../../data/interactions';
  *
  * where p_i is the row's prior mean (CTR's topic proportions θ_j, CDL's encoder output; zero for users).
  * Rows are solved in batches: the observed factors of a batch are gathered into [B, L, K] (L = the longest
- * list in the batch, padded with a zero row), their Gram matrices come from one batched matMul, and the
+ * list in the batch, padded with a zero row; B as large as a memory budget allows), their Gram matrices come from one batched matMul, and the
  * B systems are solved together by solveSpd.
  */
 export interface AlsSide {
@@ -21,11 +21,18 @@ export interface AlsSide {
   readonly lambda: number;
 }
 
-/** Rows solved per batch: keeps [B, L, K] and [B, K, K] small. */
-const ROWS_PER_BATCH = 256;
+/** A batch of rows grows while its gathered factors [B, L, K] stay within this many values (and B within MAX_ROWS). */
+const BATCH_VALUES = 1 << 23;
+const MAX_ROWS = 2048;
 
-/** The new factors [N, K] of one side; `fixed` [M, K] is the other side, `prior` [N, K] or null (zero). */
-export function alsUpdate(side: AlsSide, fixed: tf.Tensor2D, prior: tf.Tensor2D | null): tf.Tensor2D {
+/** The largest tensor alsUpdate makes, in values, for K factors (a model's memory estimate). */
+export const alsLargestTensor = (k: number): number => Math.max(BATCH_VALUES, MAX_ROWS * k * (k + 1));
+
+/**
+ * The new factors [N, K] of one side; `fixed` [M, K] is the other side, `prior` [N, K] or null (zero).
+ * `batchValues` bounds each batch's gathered factors (tests set it small to cross batch boundaries).
+ */
+export function alsUpdate(side: AlsSide, fixed: tf.Tensor2D, prior: tf.Tensor2D | null, batchValues = BATCH_VALUES): tf.Tensor2D {
   const { lists, a, b, lambda } = side;
   const rows = lists.offsets.length - 1;
   const [m, k] = fixed.shape;
@@ -33,8 +40,8 @@ export function alsUpdate(side: AlsSide, fixed: tf.Tensor2D, prior: tf.Tensor2D 
   const base = tf.tidy(() => tf.add(tf.mul(b, tf.matMul(fixed, fixed, true, false)), tf.mul(lambda, tf.eye(k))));
   // row m of the padded table is zero: the padding of short lists adds nothing to a Gram matrix or a sum
   const padded = tf.concat([fixed, tf.zeros([1, k])]);
-  for (let start = 0; start < rows; start += ROWS_PER_BATCH) {
-    const end = Math.min(rows, start + ROWS_PER_BATCH);
+  for (let start = 0, end = 0; start < rows; start = end) {
+    end = batchEnd(lists, start, k, batchValues);
     const { index, width } = paddedIndex(lists, start, end, m);
     parts.push(
       tf.tidy(() => {
@@ -49,6 +56,20 @@ export function alsUpdate(side: AlsSide, fixed: tf.Tensor2D, prior: tf.Tensor2D 
   const out = tf.concat(parts) as tf.Tensor2D;
   tf.dispose([...parts, base, padded]);
   return out;
+}
+
+/** The end of the batch of rows from `start`: as many rows as fit `batchValues` padded to the longest, at least one. */
+function batchEnd(lists: UserLists, start: number, k: number, batchValues: number): number {
+  const rows = lists.offsets.length - 1;
+  let width = 1;
+  let end = start;
+  while (end < rows && end - start < MAX_ROWS) {
+    const next = Math.max(width, lists.offsets[end + 1] - lists.offsets[end]);
+    if (end > start && (end + 1 - start) * next * k > batchValues) break;
+    width = next;
+    end++;
+  }
+  return end;
 }
 
 /** Rows start..end-1 of `lists` as a [rows × width] index table padded with `pad`. */
