@@ -39,7 +39,8 @@ export function fitLda(corpus: Corpus, settings: LdaSettings, rng: Rng): LdaFit 
   const { offsets, tokens, numWords: v } = corpus;
   const docs = offsets.length - 1;
   const docTopic = new Int32Array(docs * k);
-  const topicWord = new Int32Array(k * v);
+  // word-major ([V × K]), so that one token's K counts are contiguous
+  const wordTopic = new Int32Array(v * k);
   const topicTotal = new Int32Array(k);
   const assignment = new Int32Array(tokens.length);
   for (let d = 0; d < docs; d++) {
@@ -47,7 +48,7 @@ export function fitLda(corpus: Corpus, settings: LdaSettings, rng: Rng): LdaFit 
       const z = rng.int(k);
       assignment[p] = z;
       docTopic[d * k + z]++;
-      topicWord[z * v + tokens[p]]++;
+      wordTopic[tokens[p] * k + z]++;
       topicTotal[z]++;
     }
   }
@@ -57,14 +58,14 @@ export function fitLda(corpus: Corpus, settings: LdaSettings, rng: Rng): LdaFit 
     for (let d = 0; d < docs; d++) {
       const row = d * k;
       for (let p = offsets[d]; p < offsets[d + 1]; p++) {
-        const w = tokens[p];
+        const w = tokens[p] * k;
         const old = assignment[p];
         docTopic[row + old]--;
-        topicWord[old * v + w]--;
+        wordTopic[w + old]--;
         topicTotal[old]--;
         let total = 0;
         for (let t = 0; t < k; t++) {
-          total += ((docTopic[row + t] + alpha) * (topicWord[t * v + w] + beta)) / (topicTotal[t] + vBeta);
+          total += ((docTopic[row + t] + alpha) * (wordTopic[w + t] + beta)) / (topicTotal[t] + vBeta);
           weights[t] = total;
         }
         const u = rng.uniform() * total;
@@ -72,7 +73,7 @@ export function fitLda(corpus: Corpus, settings: LdaSettings, rng: Rng): LdaFit 
         while (z < k - 1 && weights[z] <= u) z++;
         assignment[p] = z;
         docTopic[row + z]++;
-        topicWord[z * v + w]++;
+        wordTopic[w + z]++;
         topicTotal[z]++;
       }
     }
@@ -84,7 +85,7 @@ export function fitLda(corpus: Corpus, settings: LdaSettings, rng: Rng): LdaFit 
   }
   const phi = new Float32Array(k * v);
   for (let t = 0; t < k; t++) {
-    for (let w = 0; w < v; w++) phi[t * v + w] = (topicWord[t * v + w] + beta) / (topicTotal[t] + vBeta);
+    for (let w = 0; w < v; w++) phi[t * v + w] = (wordTopic[w * k + t] + beta) / (topicTotal[t] + vBeta);
   }
   return { theta, phi };
 }
