@@ -389,6 +389,9 @@ const MTAM_HOPS: TableSpec = {
 
 const marsTable1 = lazy(() => paperYaml('mars').table1 as Record<string, Record<string, number[]>>);
 
+/** The MARS rows that memrec has a model for, by row label. */
+const MARS_MODELS: Readonly<Record<string, string>> = { BPR: 'bpr', CMF: 'cmf', CTR: 'ctr', CDL: 'cdl' };
+
 const MARS: TableSpec = {
   paper: 'mars',
   id: 'table1',
@@ -425,7 +428,7 @@ const MARS: TableSpec = {
   ],
   rows: ['BPR', 'NCF', 'CMF', 'CTR', 'DeepFM', 'CDL', 'Wide&Deep', 'MARS'].map((label) => ({
     label,
-    model: label === 'BPR' ? 'bpr' : null,
+    model: MARS_MODELS[label] ?? null,
     baseline: label !== 'MARS',
   })),
   sets: ['train.epochs=30'],

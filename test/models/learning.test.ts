@@ -77,3 +77,19 @@ test('SHAN and SDM beat MostPop\'s NDCG@10 by at least half again after one epoc
   assert.ok(shan >= 1.5 * mostpop, summary);
   assert.ok(sdm >= 1.5 * mostpop, summary);
 });
+
+/**
+ * The content models (CMF, CTR, CDL) on the same data, whose items carry 3 tokens each, mostly from the
+ * item's cluster vocabulary: 5 epochs each (CMF: passes over the pairs; CTR and CDL: ALS rounds). Measured
+ * (wasm): MostPop 0.009, CMF 0.053, CTR 0.031, CDL 0.052 test NDCG@10.
+ */
+test('CMF, CTR and CDL beat MostPop\'s NDCG@10 by at least half again at 5 epochs', async () => {
+  const mostpop = await testNdcg('mostpop');
+  const cmf = await testNdcg('cmf', ['model.dim=32', 'train.epochs=5', 'train.lr=0.01', 'train.batch_size=256']);
+  const ctr = await testNdcg('ctr', ['model.dim=16', 'model.iterations=5', 'model.lda_sweeps=50']);
+  const cdl = await testNdcg('cdl', ['model.dim=16', 'model.hidden=[32]', 'model.iterations=5']);
+  const summary = `mostpop ${mostpop}, cmf ${cmf}, ctr ${ctr}, cdl ${cdl}`;
+  assert.ok(cmf >= 1.5 * mostpop, summary);
+  assert.ok(ctr >= 1.5 * mostpop, summary);
+  assert.ok(cdl >= 1.5 * mostpop, summary);
+});
