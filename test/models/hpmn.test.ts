@@ -2,25 +2,24 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { DATA_SOURCES } from '../../src/data/sources';
-import type { Interactions } from '../../src/data/interactions';
 import { memoryCovariance, periodicMemory, readScores, readScoresAll, type Hpmn } from '../../src/models/memory/hpmn';
 import type { GruWeights } from '../../src/models/layers/gru';
 import { createModel } from '../../src/models/registry';
 import { stream } from '../../src/random/streams';
-import { evaluateParts } from '../../src/run/evaluate-parts';
 import { prepareExperiment } from '../../src/run/experiment';
-import { loadConfig } from '../../src/schema/config-flags';
 import { TRAIN_KEYS } from '../../src/train/schema';
-import { toTensors, TrainingSession } from '../../src/train/trainer';
+import { TrainingSession } from '../../src/train/trainer';
 import { Reporter } from '../../src/util/reporter';
 import { useWasm } from '../helpers/backend';
 import { assertClose } from '../helpers/model-fixtures';
-import { fitModel, tinyConfig } from '../helpers/tiny-models';
+import { carriedLastLogits, trainingInputs } from '../helpers/streaming';
+import { tinyConfig } from '../helpers/tiny-models';
 
 /**
  * HPMN (src/models/memory/hpmn.ts) against plain arrays of its printed equations: the hierarchical periodic
  * update (which layers write at which behaviour, across windows and padding), the target's read of the slots,
- * the covariance regulariser; scoring that streams a history to the state training carries; and learning.
+ * the covariance regulariser; and scoring that streams a history to the state training carries. Its
+ * learning test is in learning.test.ts.
  */
 before(useWasm);
 
@@ -146,57 +145,14 @@ test('scoring streams a history to the memory training carries window by window:
   const model = createModel(config) as Hpmn;
   model.init(exp.train);
   const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), exp.train, 1);
-  // one lane: every user's windows in turn, the state carried by the training step's output (weights move too)
-  const plan = session.source.epoch(stream(1, 'shuffle'), 1);
-  const [step] = model.trainSteps();
-  const lastLogits = new Map<number, Float32Array>();
   const candidates = tf.tensor2d(Int32Array.from({ length: 7 }, (_, k) => k * 5), [1, 7], 'int32');
-  let state: Record<string, tf.Tensor> | null = null;
-  for (let k = 0; k < plan.batches; k++) {
-    const batch = plan.build(k);
-    if (batch.resets?.[0] && state) {
-      tf.dispose(Object.values(state));
-      state = null;
-    }
-    const t = toTensors(batch, state ?? model.initialState(1));
-    const logits = tf.tidy(() => model.logits(t, tf.tile(candidates, [batch.positives.length, 1]) as tf.Tensor2D).arraySync());
-    lastLogits.set(batch.users[0], Float32Array.from(logits[batch.positives.length - 1]));
-    const next = tf.tidy(() => (step.loss(t, true) as { state: Record<string, tf.Tensor> }).state);
-    if (state) tf.dispose(Object.values(state));
-    state = next;
-  }
-  if (state) tf.dispose(Object.values(state));
-  // training's inputs are each user's items but the last; the scoring stream cuts them in steps of 64, not 3
-  const { offsets, items } = exp.train.sequences;
-  const lengths = Array.from({ length: exp.train.numUsers }, (_, u) => Math.max(0, offsets[u + 1] - offsets[u] - 1));
-  const histOffsets = Int32Array.from({ length: lengths.length + 1 }, (_, u) => lengths.slice(0, u).reduce((a, b) => a + b, 0));
-  const histItems = Int32Array.from(lengths.flatMap((n, u) => Array.from(items.subarray(offsets[u], offsets[u] + n))));
+  const lastLogits = carriedLastLogits(model, session, model.trainSteps()[0], candidates);
+  // the scoring stream cuts the same inputs in steps of 64, not in training's windows of 3
   const users = Int32Array.from(lastLogits.keys());
-  const history = { lists: { offsets: histOffsets, items: histItems }, timestamps: new Float64Array(histItems.length) };
+  const history = trainingInputs(exp.train);
   const scored = tf.tidy(() => model.score({ users, history, targetTimes: null, candidates: tf.tile(candidates, [users.length, 1]) as tf.Tensor2D, states: null }).arraySync());
   users.forEach((u, b) => assertClose(scored[b], lastLogits.get(u) as Float32Array, `user ${u}`));
   candidates.dispose();
   session.dispose();
   model.dispose();
-});
-
-/**
- * Learning on the default synthetic data (1,000 users, 800 items), as test/models/learning.test.ts measures
- * the others: HPMN after 2 epochs (windows of 10, D 32, 32 lanes, 5 negatives) against MostPop, full ranking
- * with history excluded. Measured: MostPop 0.009, HPMN 0.064 test NDCG@10.
- */
-test("HPMN beats MostPop's NDCG@10 by at least half again after two epochs", async () => {
-  const data: Interactions = await DATA_SOURCES.synthetic.load(loadConfig(null), reporter);
-  const ndcg = async (sets: string[]) => {
-    const config = loadConfig(null, ['train.eval_every=0', 'eval.metrics=[ndcg]', 'eval.cutoffs=[10]', ...sets]);
-    const exp = prepareExperiment(data, config, 0);
-    const model = createModel(config);
-    await fitModel(model, exp.train, config, { reporter });
-    const results = await evaluateParts(model, exp, config, reporter, () => null, false);
-    model.dispose();
-    return results.test!.means['ndcg@10'];
-  };
-  const mostpop = await ndcg(['model.name=mostpop']);
-  const hpmn = await ndcg(['model.name=hpmn', 'model.window=10', 'model.dim=32', 'train.epochs=2', 'train.batch_size=32', 'train.num_negatives=5', 'train.lr=0.005']);
-  assert.ok(hpmn >= 1.5 * mostpop, `mostpop ${mostpop}, hpmn ${hpmn}`);
 });

@@ -7,7 +7,7 @@ import { NeuralModel } from '../neural-model';
 import { dense } from '../layers/attention';
 import { addGruWeights, gruStates, gruWeightsOf, type GruWeights } from '../layers/gru';
 import { glorotInit } from '../layers/init';
-import { UserStates } from '../user-states';
+import { joinStates, withUserStates, type UserStates } from '../user-states';
 
 export const HPMN_KEYS = {
   dim: int(64, 'D: width of the item embeddings and of every memory slot (each layer\'s GRU state)', { min: 1 }),
@@ -245,25 +245,16 @@ export class Hpmn extends NeuralModel<HpmnParams> {
       }
       parts.push(state);
     }
-    const names = Object.keys(parts[0] ?? this.initialState(0));
-    const joined = Object.fromEntries(names.map((name) => [name, parts.length === 1 ? parts[0][name] : tf.concat(parts.map((p) => p[name]))]));
-    if (parts.length > 1) parts.forEach((p) => tf.dispose(Object.values(p)));
-    return new UserStates(order, joined);
+    return joinStates(order, parts, () => this.initialState(0));
   }
 
   score(query: ScoreQuery): tf.Tensor2D {
-    const own = query.states ? null : this.userStates(query.history, query.users);
-    try {
-      return tf.tidy(() => {
-        const state = (query.states ?? (own as UserStates)).rowsOf(query.users);
-        const memory = tf.stack(this.memoryOf(state), 1) as tf.Tensor3D; // [B, L, D]
-        const [wa, wo] = [this.weight('read_attention') as tf.Tensor2D, this.weight('read_output') as tf.Tensor2D];
-        if (query.candidates) return readScores(tf.gather(this.weight('item_embedding'), tf.add(query.candidates, tf.scalar(1, 'int32'))) as tf.Tensor3D, memory, wa, wo);
-        return readScoresAll(tf.slice(this.weight('item_embedding'), [1, 0], [-1, -1]) as tf.Tensor2D, memory, wa, wo);
-      });
-    } finally {
-      own?.dispose();
-    }
+    return withUserStates(query.states, query.users, () => this.userStates(query.history, query.users), (state) => {
+      const memory = tf.stack(this.memoryOf(state), 1) as tf.Tensor3D; // [B, L, D], read once per user
+      const [wa, wo] = [this.weight('read_attention') as tf.Tensor2D, this.weight('read_output') as tf.Tensor2D];
+      if (query.candidates) return readScores(tf.gather(this.weight('item_embedding'), tf.add(query.candidates, tf.scalar(1, 'int32'))) as tf.Tensor3D, memory, wa, wo);
+      return readScoresAll(tf.slice(this.weight('item_embedding'), [1, 0], [-1, -1]) as tf.Tensor2D, memory, wa, wo);
+    });
   }
 }
 
