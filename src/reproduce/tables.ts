@@ -190,7 +190,8 @@ const DMAN: TableSpec = {
     { label: 'Caser', model: 'caser', baseline: true },
     { label: 'SASRec', model: 'sasrec', baseline: true, sets: ['model.max_length=200'] },
     { label: 'SHAN', model: null, baseline: true },
-    { label: 'HPMN', model: null, baseline: true },
+    // HPMN streams each user's whole history through its periodic memory, in training windows of DMAN's T
+    { label: 'HPMN', model: 'hpmn', baseline: true, sets: [`model.window=${DMAN_T}`] },
     { label: 'SDM', model: null, baseline: true },
     // the switches written out, so that each row stays its variant whatever the keys' defaults become
     dmanRow('DMAN', 'dman', ['model.memory=routing', 'model.attention=recurrent']),
