@@ -10,7 +10,8 @@
 # within a few epochs). Prints test NDCG@10 and HR@10 per model and the paired t-test of DMAN against each
 # (memrec compare, over test users), per setting.
 #   scripts/checks/dman-memory.sh [OUT_DIR]       (default results/checks/dman-memory; ~20 min on 2 busy cores)
-# Environment: USERS (default 800), EPOCHS (default 30), SEEDS (default "42").
+# Environment: USERS (default 800), EPOCHS (default 30), SEEDS (default "42"), MODELS (default "dman dman_fifo
+# dman_xl sasrec_star"; also hpmn: the first is tested against each other, see scripts/checks/hpmn-memory.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f dist/.built ] || make build >/dev/null
@@ -19,6 +20,7 @@ mkdir -p "$out"
 USERS=${USERS:-800}
 EPOCHS=${EPOCHS:-30}
 SEEDS=${SEEDS:-42}
+read -r -a MODELS <<< "${MODELS:-dman dman_fifo dman_xl sasrec_star}"
 T=10
 common=(--set data.synthetic.num_users="$USERS" --set data.synthetic.min_length=40 --set data.synthetic.max_length=50
   --set data.synthetic.transition_strength=0.2 --set data.synthetic.repeat_lag=30
@@ -29,13 +31,14 @@ declare -A models=(
   [dman_fifo]="--set model.name=dman --set model.window=$T --set model.memory=fifo"
   [dman_xl]="--set model.name=dman --set model.window=$T --set model.memory=none"
   [sasrec_star]="--set model.name=sasrec --set model.max_length=$T --set model.num_blocks=2"
+  [hpmn]="--set model.name=hpmn --set model.window=$T --set model.num_layers=4"
 )
 metric() { node -e "const m=require(process.argv[1]);console.log(m.results.test.means[process.argv[2]].toFixed(4))" "$(realpath "$1/metrics.json")" "$2"; }
 for seed in $SEEDS; do
   for strength in 0.7 0; do
     setting="repeat_strength=$strength seed=$seed"
     echo "== $setting (repeat_lag 30, window $T)"
-    for name in dman dman_fifo dman_xl sasrec_star; do
+    for name in "${MODELS[@]}"; do
       runs="$out/s$strength-seed$seed/$name"
       if ! ls "$runs"/*/metrics.json > /dev/null 2>&1; then
         # shellcheck disable=SC2086
@@ -46,11 +49,12 @@ for seed in $SEEDS; do
       declare "run_$name=$dir"
       echo "$name: NDCG@10 $(metric "$dir" ndcg@10)  HR@10 $(metric "$dir" hr@10)"
     done
-    for other in dman_fifo dman_xl sasrec_star; do
+    first=run_${MODELS[0]}
+    for other in "${MODELS[@]:1}"; do
       ref=run_$other
       for m in ndcg@10 hr@10; do
-        p=$(./bin/memrec compare --metric "$m" "$run_dman" "${!ref}" | grep 'paired t-test' | sed 's/.*paired t-test: //')
-        echo "dman vs $other ($m): $p"
+        p=$(./bin/memrec compare --metric "$m" "${!first}" "${!ref}" | grep 'paired t-test' | sed 's/.*paired t-test: //')
+        echo "${MODELS[0]} vs $other ($m): $p"
       done
     done
   done

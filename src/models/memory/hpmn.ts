@@ -145,8 +145,9 @@ export function memoryCovariance(memory: tf.Tensor3D): tf.Tensor1D {
  * whatever the history's length.
  *
  * Choices where the paper is vague, and where memrec differs from the authors' code:
- * 1. Periods: t^l = 2^(l−1) (the paper's setting), counted from the user's first behaviour (i = 1, 2, ...):
- *    the code runs each layer's GRU on the lower layer's outputs at every k-th position of a front-padded
+ * 1. Periods: t^l = 2^(l−1), counted from the user's first behaviour (i = 1, 2, ...). The code sets the
+ *    ratio between layers per dataset (periods 1, 2, 4 on Amazon; 1, 2, 4, 12 on Taobao; 1, 3, 6, 12, ... on
+ *    XLong) and runs each layer's GRU on the lower layer's outputs at every k-th position of a front-padded
  *    sequence of fixed length, so its phase counts from the padding; memrec's is the same for every history
  *    length. Layer l's input at a write is the lower layer's content just written (t^(l−1) divides t^l).
  * 2. Padding: skipped (the slot is carried), where the code runs its GRUs over zero embeddings of the padding.
@@ -154,7 +155,7 @@ export function memoryCovariance(memory: tf.Tensor3D): tf.Tensor1D {
  * 4. E(m, v): bilinear, vᵀ W_a m, one D × D matrix. The code's E is a small MLP over [v, m, v − m, v ⊙ m]
  *    (80-40-1) with 3 hops (query ← query H + r); for ranking it would run N·L times per user (some 10⁸
  *    activations per evaluation batch), and a second hop would make the query depend on the candidate's own
- *    read. The bilinear form keeps the read a matMul over the item table; one hop, as the paper prints.
+ *    read. The bilinear form keeps the read a matMul over the item table; one hop.
  * 5. f(r, v): the code's MLP over [r, v] (200-80-1, batch norm, dropout) with a sigmoid for CTR; memrec
  *    scores vᵀ W_o r, linear in r so that the score is Σ_j w_j vᵀ W_o m^j (two [L, N] products per user). The
  *    item embeddings are shared by the inputs, the query v and the output, as the code shares its table.
@@ -167,7 +168,7 @@ export function memoryCovariance(memory: tf.Tensor3D): tf.Tensor1D {
  *    window only (the carried memory is a constant to the next window, as DMAN's previous window is); the code
  *    back-propagates through its whole fixed-length sequence, which memrec cannot hold for lifelong streams.
  * 9. Dropout (model.dropout, default 0) on the input embeddings only; the code's dropout sits in the MLP.
- * 10. Layers: num_layers (default 4; the code uses 3 to 5 user layers per dataset) slots; D (default 64) is
+ * 10. Layers: num_layers (default 4; the code uses 3 to 8 per dataset) slots; D (default 64) is
  *    both the embedding and the GRU width, where the code maps a 16-wide embedding to 32-wide states.
  */
 export class Hpmn extends NeuralModel<HpmnParams> {
