@@ -193,7 +193,8 @@ const DMAN: TableSpec = {
     { label: 'SASRec', model: 'sasrec', baseline: true, sets: ['model.max_length=200'] },
     // SHAN and SDM read the last 200 items as the sequence models; their sessions and long term are cut from them
     { label: 'SHAN', model: 'shan', baseline: true, sets: ['model.max_length=200'], quickSets: ['model.max_length=50'] },
-    { label: 'HPMN', model: null, baseline: true },
+    // HPMN streams each user's whole history through its periodic memory, in training windows of DMAN's T
+    { label: 'HPMN', model: 'hpmn', baseline: true, sets: [`model.window=${DMAN_T}`] },
     { label: 'SDM', model: 'sdm', baseline: true, sets: ['model.max_length=200'], quickSets: ['model.max_length=50'] },
     // the switches written out, so that each row stays its variant whatever the keys' defaults become
     dmanRow('DMAN', 'dman', ['model.memory=routing', 'model.attention=recurrent']),

@@ -266,6 +266,8 @@ test("reproduce --paper dman: Table 3's rows, the '*' rows on the latest window,
   assert.deepEqual(rows['GRU4Rec*'].sets, ['train.latest_window=20', 'model.max_length=20']);
   assert.deepEqual(rows['Caser*'].sets, ['train.latest_window=20']);
   assert.deepEqual([rows['SASRec*'].model, rows['GRU4Rec*'].model, rows['Caser*'].model], ['sasrec', 'gru4rec', 'caser']);
+  // HPMN: its whole history streamed, in training windows of T
+  assert.deepEqual([rows.HPMN.model, rows.HPMN.sets], ['hpmn', ['model.window=20']]);
   // DMAN's rows: one model and a switch each, on their own cells; model null (a "not in memrec" cell) until dman is registered
   const variantSets = DMAN_VARIANTS.map((label) => rows[label].sets?.filter((s) => /^model\.(memory|attention)=/.test(s)));
   assert.deepEqual(variantSets, [
