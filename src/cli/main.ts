@@ -9,6 +9,7 @@ import { registerData } from './data';
 import { registerReproduce } from './reproduce';
 import { registerEval } from './eval';
 import { registerSweep } from './sweep';
+import { registerTable } from './table';
 import { registerTrain } from './train';
 
 /**
@@ -37,6 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerData(program, run);
   registerReproduce(program, run);
   registerSweep(program, run);
+  registerTable(program, run);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PACKAGE_ROOT, gitCommit } from '../results/environment';
-import { refuseOverFullTable, writeReports } from '../reproduce/report';
+import { refuseOverOtherKind, writeReports } from '../reproduce/report';
 import { reproduceTable } from '../reproduce/run';
 import { tuningSentence, writeSettings } from '../reproduce/settings';
 import type { TuneOptions } from '../reproduce/tune';
@@ -69,7 +69,7 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
         const seeds = flags.seeds ? parseSeeds(flags.seeds) : flags.quick ? [1] : [1, 2, 3];
         const dataDir = flags.data ?? process.env.MEMREC_DATA ?? join(PACKAGE_ROOT, '..', 'shared', 'datasets');
         const tablesDir = flags.tables ?? `results/tables${flags.quick ? '-quick' : ''}${flags.tune !== undefined ? '-tuned' : ''}`;
-        if (flags.quick) for (const table of papers.flatMap((paper) => TABLES[paper])) refuseOverFullTable(table, tablesDir);
+        for (const table of papers.flatMap((paper) => TABLES[paper])) refuseOverOtherKind(table, tablesDir, Boolean(flags.quick));
         const tune = tuneOptions(flags);
         if (flags.emit !== undefined && flags.emit !== 'slurm') throw new UsageError(`--emit ${flags.emit}: expected slurm`);
         const reporter = new Reporter(false);
@@ -78,10 +78,9 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
           const started = performance.now();
           const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs, tune, emit: flags.emit === 'slurm' }, reporter);
           const minutes = ((performance.now() - started) / 60000).toFixed(1);
-          // `--paper P --quick:` stays together: refuseOverFullTable recognises a quick table by it
-          const tuned = tune ? ` tuned with --tune ${tune.budget} --search ${tune.search},` : '';
-          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}:${tuned} seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.${tuningSentence(table, tune)}`;
-          const { markdown, files } = writeReports(table, outcomes, tablesDir, header);
+          const tuned = tune ? ` --tune ${tune.budget} --search ${tune.search}` : '';
+          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}${tuned}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.${tuningSentence(table, tune)}`;
+          const { markdown, files } = writeReports(table, outcomes, tablesDir, header, { quick: Boolean(flags.quick), dataDir });
           const settingsFile = writeSettings(table, outcomes, tablesDir);
           process.stdout.write(`${markdown}\nwritten: ${[...files, settingsFile].join(', ')}\n`);
         }

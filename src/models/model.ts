@@ -160,6 +160,11 @@ export interface ModelEntry<K extends Readonly<Record<string, KeySpec>> = Readon
    * what `memrec reproduce --tune` searches where the paper states no grid (README, "Tuning").
    */
   readonly searchSpace?: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * The model reads the items' text (the token CSR), so a data source without text is refused: true, or a
+   * function of its keys giving the key whose value makes it read text (a variant), or false where it does not.
+   */
+  readonly readsText?: boolean | ((params: ParamsOf<K>) => string | false);
   /** losses the model writes itself, besides the shared ones (offered as train.loss values) */
   readonly ownLosses?: readonly string[];
   /** rules across its keys, checked when the config is resolved; throws a ConfigError naming the key and where(key) */

@@ -52,6 +52,8 @@ export interface TableSpec {
   readonly quickSets: readonly string[];
   /** the published figures of a row in a column, in `metrics` order (null where the paper prints none), or null */
   published(column: string, row: string): (number | null)[] | null;
+  /** the rows every other row is tested against (default: the rows that are not baselines) */
+  readonly proposed?: readonly string[];
   /** the grid the paper tuned every row over (config key → values), for `--tune`; rows use only the keys they have */
   readonly tuneSpace?: Readonly<Record<string, readonly unknown[]>>;
   /** where the paper states that grid, in words */
@@ -200,9 +202,11 @@ const DMAN: TableSpec = {
     { label: 'GRU4Rec', model: 'gru4rec', baseline: true, sets: ['model.max_length=200'] },
     { label: 'Caser', model: 'caser', baseline: true },
     { label: 'SASRec', model: 'sasrec', baseline: true, sets: ['model.max_length=200'] },
-    { label: 'SHAN', model: null, baseline: true },
-    { label: 'HPMN', model: null, baseline: true },
-    { label: 'SDM', model: null, baseline: true },
+    // SHAN and SDM read the last 200 items as the sequence models; their sessions and long term are cut from them
+    { label: 'SHAN', model: 'shan', baseline: true, sets: ['model.max_length=200'], quickSets: ['model.max_length=50'] },
+    // HPMN streams each user's whole history through its periodic memory, in training windows of DMAN's T
+    { label: 'HPMN', model: 'hpmn', baseline: true, sets: [`model.window=${DMAN_T}`] },
+    { label: 'SDM', model: 'sdm', baseline: true, sets: ['model.max_length=200'], quickSets: ['model.max_length=50'] },
     // the switches written out, so that each row stays its variant whatever the keys' defaults become
     dmanRow('DMAN', 'dman', ['model.memory=routing', 'model.attention=recurrent']),
     dmanRow('DMAN-XL', 'dman-xl', ['model.memory=none', 'model.attention=recurrent']),
@@ -390,10 +394,15 @@ const MTAM_HOPS: TableSpec = {
   ),
   // the paper draws Figure 5 without printing its values
   published: () => null,
+  // Table 2's MTAM: every other number of hops is tested against it
+  proposed: ['4 hops'],
   series: { axis: 'hops', x: HOPS },
 };
 
 const marsTable1 = lazy(() => paperYaml('mars').table1 as Record<string, Record<string, number[]>>);
+
+/** The MARS rows that memrec has a model for, by row label. */
+const MARS_MODELS: Readonly<Record<string, string>> = { BPR: 'bpr', CMF: 'cmf', CTR: 'ctr', CDL: 'cdl' };
 
 const MARS: TableSpec = {
   paper: 'mars',
@@ -404,11 +413,34 @@ const MARS: TableSpec = {
   scale: 1,
   columns: [
     { key: 'video_games', published: 'video_games', preset: 'mars/video-games', files: amazon2014FiveCore('Video_Games'), sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2014/meta_Video_Games.json.gz' }] },
-    { key: 'movies_and_tv', published: 'movies_and_tv', preset: 'mars/movies-tv', files: amazon2014FiveCore('Movies_and_TV') },
+    { key: 'movies_and_tv', published: 'movies_and_tv', preset: 'mars/movies-tv', files: amazon2014FiveCore('Movies_and_TV'), sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2014/meta_Movies_and_TV.json.gz' }] },
+    {
+      key: 'gift_cards',
+      published: null,
+      preset: 'mars/gift-cards',
+      files: anyOf(['amazon-2018-5core', 'amazon-2018', 'amazon', ''], ['Gift_Cards_5.json.gz', 'Gift_Cards_5.json']),
+      sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2018-meta/meta_Gift_Cards.json.gz' }],
+      note: 'a stand-in at hand (Amazon 2018 Gift Cards 5-core, 458 users, 148 items), text = title and description from the 2018 metadata; no published figures',
+    },
+    {
+      key: 'musical_instruments_reviews',
+      published: null,
+      preset: 'mars/musical-instruments-reviews',
+      files: amazon2014FiveCore('Musical_Instruments'),
+      note: "a stand-in at hand (Amazon 2014 Musical Instruments 5-core, 1,429 users, 900 items) without metadata: an item's text is its reviews' summaries and texts, held-out reviews included, not a description; no published figures",
+    },
+    {
+      key: 'ml_100k',
+      published: null,
+      preset: 'mars/ml-100k',
+      files: anyOf(['movielens-100k', 'ml-100k', ''], ['u.data']),
+      sideFiles: [{ key: 'data.movielens.movies_path', file: 'movielens-100k/u.item' }],
+      note: 'a stand-in at hand (MovieLens-100K, rating 5 as positive, users with >= 10: 593 users, 1,155 items), text = title and genres from u.item, far shorter than a synopsis; no published figures',
+    },
   ],
   rows: ['BPR', 'NCF', 'CMF', 'CTR', 'DeepFM', 'CDL', 'Wide&Deep', 'MARS'].map((label) => ({
     label,
-    model: label === 'BPR' ? 'bpr' : null,
+    model: MARS_MODELS[label] ?? null,
     baseline: label !== 'MARS',
   })),
   sets: ['train.epochs=30'],

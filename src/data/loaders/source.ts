@@ -27,4 +27,6 @@ export interface DataSource {
    * order; left out: real. Time-aware models refuse stand-ins.
    */
   hasTimes?(config: ResolvedConfig): boolean;
+  /** Whether the items have text (token documents) under this config; left out: none. Text models refuse a source without. */
+  hasText?(config: ResolvedConfig): boolean;
 }
