@@ -384,6 +384,24 @@ const MTAM_HOPS: TableSpec = {
 
 const marsTable1 = lazy(() => paperYaml('mars').table1 as Record<string, Record<string, number[]>>);
 
+/** MARS's rows and memrec's model for each (null: not in memrec yet). */
+const MARS_MODELS: Readonly<Record<string, string | null>> = {
+  BPR: 'bpr',
+  NCF: 'ncf',
+  CMF: null,
+  CTR: null,
+  DeepFM: 'deepfm',
+  CDL: null,
+  'Wide&Deep': 'wide_deep',
+  MARS: null,
+};
+
+/** MARS feeds DeepFM and Wide & Deep the user id and the item's words, without the item id. */
+const MARS_SETS: Readonly<Record<string, readonly string[]>> = {
+  DeepFM: ['model.item_id=false'],
+  'Wide&Deep': ['model.item_id=false'],
+};
+
 const MARS: TableSpec = {
   paper: 'mars',
   id: 'table1',
@@ -395,10 +413,11 @@ const MARS: TableSpec = {
     { key: 'video_games', published: 'video_games', preset: 'mars/video-games', files: amazon2014FiveCore('Video_Games'), sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2014/meta_Video_Games.json.gz' }] },
     { key: 'movies_and_tv', published: 'movies_and_tv', preset: 'mars/movies-tv', files: amazon2014FiveCore('Movies_and_TV') },
   ],
-  rows: ['BPR', 'NCF', 'CMF', 'CTR', 'DeepFM', 'CDL', 'Wide&Deep', 'MARS'].map((label) => ({
+  rows: Object.entries(MARS_MODELS).map(([label, model]) => ({
     label,
-    model: label === 'BPR' ? 'bpr' : null,
+    model,
     baseline: label !== 'MARS',
+    sets: MARS_SETS[label] ?? [],
   })),
   sets: ['train.epochs=30'],
   quickSets: QUICK,

@@ -5,7 +5,7 @@ import { modelEntry, type ScoreQuery, type TrainData } from '../model';
 import { NeuralModel } from '../neural-model';
 import { dense } from '../layers/attention';
 import { normalInit, uniformInit, zerosInit } from '../layers/init';
-import { addTower, checkLayers, itemWords, kernelRows, pairChunkValues, requireItemText, scorePairs, tower, weightedWords, type ItemWords } from '../layers/pair-network';
+import { addTower, itemWords, kernelRows, pairChunkValues, requireItemText, scorePairs, tower, weightedWords, type ItemWords } from '../layers/pair-network';
 
 const KEYS = {
   dim: int(10, 'k: the width of every feature\'s latent vector, shared by the FM and the deep part', { min: 1 }),
@@ -142,7 +142,6 @@ export const deepfmEntry = modelEntry({
   title: 'DeepFM: a factorization machine and a deep network sharing the latent vectors of user id, item id and words',
   paper: 'Guo, Tang, Ye, Li, He. DeepFM: A Factorization-Machine based Neural Network for CTR Prediction. IJCAI 2017',
   keys: KEYS,
-  check: (params, where) => checkLayers(params.layers, where),
   memory: (p, s) => ({
     parameters: (s.numUsers + s.numItems) * (p.dim + 1),
     largestTensor: Math.max(Math.max(s.numUsers, s.numItems) * p.dim, pairChunkValues(s.evalBatchSize, s.numItems, Math.max(...p.layers))),

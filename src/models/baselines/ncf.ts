@@ -6,7 +6,7 @@ import { modelEntry, type ScoreQuery, type TrainData, type TrainStep } from '../
 import { NeuralModel } from '../neural-model';
 import { normalInit, uniformInit, zerosInit } from '../layers/init';
 import { dense } from '../layers/attention';
-import { addTower, checkLayers, kernelRows, pairChunkValues, scorePairs, tower } from '../layers/pair-network';
+import { addTower, kernelRows, pairChunkValues, scorePairs, tower } from '../layers/pair-network';
 
 const KEYS = {
   gmf_dim: int(8, 'GMF factors of the user and of the item (the predictive factors; the paper tries 8 to 64)', { min: 1 }),
@@ -130,7 +130,6 @@ export const ncfEntry = modelEntry({
   title: 'NCF (NeuMF): GMF and an MLP tower on user and item embeddings, optionally pre-trained',
   paper: 'He, Liao, Zhang, Nie, Hu, Chua. Neural Collaborative Filtering. WWW 2017',
   keys: KEYS,
-  check: (params, where) => checkLayers(params.layers, where),
   memory: (p, s) => {
     const widest = Math.max(p.gmf_dim, p.mlp_dim, ...p.layers);
     return {

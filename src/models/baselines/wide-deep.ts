@@ -6,7 +6,7 @@ import { modelEntry, type ScoreQuery, type TrainData } from '../model';
 import { NeuralModel } from '../neural-model';
 import { dense } from '../layers/attention';
 import { normalInit, uniformInit, zerosInit } from '../layers/init';
-import { addTower, checkLayers, itemWords, kernelRows, pairChunkValues, requireItemText, scorePairs, tower, weightedWords, type ItemWords } from '../layers/pair-network';
+import { addTower, itemWords, kernelRows, pairChunkValues, requireItemText, scorePairs, tower, weightedWords, type ItemWords } from '../layers/pair-network';
 
 const KEYS = {
   dim: int(32, 'width of the deep part\'s embedding of each field (the paper\'s 32)', { min: 1 }),
@@ -164,7 +164,6 @@ export const wideDeepEntry = modelEntry({
   title: 'Wide & Deep: a linear model with user × word crosses and a deep network, trained jointly',
   paper: 'Cheng et al. Wide & Deep Learning for Recommender Systems. DLRS 2016',
   keys: KEYS,
-  check: (params, where) => checkLayers(params.layers, where),
   memory: (p, s) => ({
     parameters: (s.numUsers + s.numItems) * (p.dim + 1) + p.wide_buckets,
     largestTensor: Math.max(p.wide_buckets, pairChunkValues(s.evalBatchSize, s.numItems, Math.max(...p.layers))),

@@ -66,11 +66,6 @@ export function weightedWords(table: tf.Tensor2D, tokens: tf.Tensor, weights: tf
   return tf.sum(tf.mul(tf.gather(table, tokens), tf.expandDims(weights, -1)), -2);
 }
 
-/** Refuses an empty tower (`model.layers: []`). */
-export function checkLayers(layers: readonly number[], where: (key: string) => string): void {
-  if (layers.length === 0) throw new ConfigError(`${where('layers')}: model.layers: [] has no layer; give one width or more`);
-}
-
 /** Weights `${prefix}_kernel_k` (Glorot uniform) and `${prefix}_bias_k` (zeros) of dense layers of `widths`. */
 export function addTower(add: AddWeight, rng: Rng, prefix: string, inputWidth: number, widths: readonly number[]): void {
   widths.forEach((width, k) => {
