@@ -75,10 +75,10 @@ function coldRecall(model: Model, exp: Experiment, cold: Uint8Array): { cold: nu
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '3' }, epochs: { type: 'string', default: '5' }, 'max-count': { type: 'string', default: '2' } } });
+  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '2' }, epochs: { type: 'string', default: '5' }, 'max-count': { type: 'string', default: '2' } } });
   const [seeds, epochs, maxCount] = [Number(values.seeds), Number(values.epochs), Number(values['max-count'])];
   const reporter = new Reporter(true);
-  await selectBackend('tensorflow', reporter).catch(() => selectBackend('cpu', reporter));
+  await selectBackend('auto', reporter);
   const pooled = new Map(MODELS.map(({ label }) => [label, { cold: [] as number[], all: [] as number[], seedMeans: [] as number[] }]));
   let coldShare = 0;
   let coldUsers = 0;
