@@ -100,10 +100,10 @@ test('deepfm and wide_deep refuse data without item text in one line naming the 
 });
 
 /**
- * Learning: 300 users, 200 items in 8 clusters, 3 text tokens per item; every model 4 epochs with the same
- * batches, test NDCG@10 under full ranking (leave-one-out). Wide & Deep and DeepFM get smaller towers than
- * their papers' so that the file stays within seconds. Measured (cpu): MostPop 0.046, NCF 0.083, DeepFM 0.104,
- * Wide & Deep 0.090.
+ * Learning: 300 users, 200 items in 8 clusters, 3 text tokens per item; every model 3 epochs with the same
+ * batches (64, Adam lr 0.01, 4 negatives), test NDCG@10 under full ranking (leave-one-out). Wide & Deep and
+ * DeepFM get smaller towers than their papers' so that the file stays within seconds. Measured (cpu): MostPop
+ * 0.022, NCF 0.110, DeepFM 0.085, Wide & Deep 0.113.
  */
 let data: Interactions;
 const LEARN = ['data.synthetic.num_users=300', 'data.synthetic.num_items=200', 'data.synthetic.num_clusters=8', 'data.synthetic.min_length=10', 'data.synthetic.max_length=20'];
