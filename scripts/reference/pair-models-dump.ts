@@ -23,8 +23,8 @@ import { Reporter } from '../../src/util/reporter';
 const [USERS, ITEMS, TOKENS] = [20, 30, 25];
 
 const CASES: readonly { label: string; sets: string[] }[] = [
-  { label: 'ncf', sets: ['model.name=ncf', 'model.gmf_dim=4', 'model.mlp_dim=6', 'model.layers=[8,5,3]', 'model.alpha=0.3'] },
-  { label: 'ncf (pre-trained one epoch of two)', sets: ['model.name=ncf', 'model.gmf_dim=4', 'model.mlp_dim=6', 'model.layers=[8,3]', 'model.pretrain_epochs=1'] },
+  { label: 'ncf', sets: ['model.name=ncf', 'model.dim=4', 'model.mlp_dim=6', 'model.layers=[8,5,3]', 'model.alpha=0.3'] },
+  { label: 'ncf (pre-trained one epoch of two)', sets: ['model.name=ncf', 'model.dim=4', 'model.mlp_dim=6', 'model.layers=[8,3]', 'model.pretrain_epochs=1'] },
   { label: 'deepfm', sets: ['model.name=deepfm', 'model.dim=5', 'model.layers=[7,6,4]'] },
   { label: 'deepfm (item_id false)', sets: ['model.name=deepfm', 'model.dim=5', 'model.layers=[6]', 'model.item_id=false'] },
   { label: 'wide_deep (exact crosses)', sets: ['model.name=wide_deep', 'model.dim=4', 'model.layers=[9,6,3]', 'model.l1=0.001'] },

@@ -9,7 +9,7 @@ import { dense } from '../layers/attention';
 import { addTower, kernelRows, pairChunkValues, scorePairs, tower } from '../layers/pair-network';
 
 const KEYS = {
-  gmf_dim: int(8, 'GMF factors of the user and of the item (the predictive factors; the paper tries 8 to 64)', { min: 1 }),
+  dim: int(8, 'GMF factors of the user and of the item (the predictive factors; the paper tries 8 to 64)', { min: 1 }),
   mlp_dim: int(32, "MLP embedding width of the user and of the item, concatenated into the tower's 2 × mlp_dim input (the authors' code: layers[0] / 2)", { min: 1 }),
   layers: ints([32, 16, 8], 'widths of the MLP tower\'s ReLU layers (MARS: 32-16-8)', { min: 1 }),
   dropout: num(0.2, 'dropout on the output of every MLP layer (MARS uses dropout with NCF without giving the rate; the authors\' code has none)', { min: 0, below: 1 }),
@@ -55,7 +55,7 @@ export class Ncf extends NeuralModel<Params> {
   private numItems = 0;
 
   protected build(train: TrainData): void {
-    const { gmf_dim: gmf, mlp_dim: mlp, layers, init_std: std } = this.params;
+    const { dim: gmf, mlp_dim: mlp, layers, init_std: std } = this.params;
     const add = (name: string, initial: tf.Tensor) => void this.addWeight(name, initial);
     this.numItems = train.numItems;
     add('gmf_user', normalInit(this.initRng, [train.numUsers, gmf], std));
@@ -119,7 +119,7 @@ export class Ncf extends NeuralModel<Params> {
   score(query: ScoreQuery): tf.Tensor2D {
     return tf.tidy(() => {
       const users = tf.tensor1d(query.users, 'int32');
-      const widest = Math.max(this.params.gmf_dim, this.params.mlp_dim, ...this.params.layers);
+      const widest = Math.max(this.params.dim, this.params.mlp_dim, ...this.params.layers);
       return scorePairs(query.users.length, this.numItems, widest, query.candidates, (items) => this.neumf(users, items, false));
     });
   }
@@ -131,10 +131,10 @@ export const ncfEntry = modelEntry({
   paper: 'He, Liao, Zhang, Nie, Hu, Chua. Neural Collaborative Filtering. WWW 2017',
   keys: KEYS,
   memory: (p, s) => {
-    const widest = Math.max(p.gmf_dim, p.mlp_dim, ...p.layers);
+    const widest = Math.max(p.dim, p.mlp_dim, ...p.layers);
     return {
-      parameters: (s.numUsers + s.numItems) * (p.gmf_dim + p.mlp_dim),
-      largestTensor: Math.max(Math.max(s.numUsers, s.numItems) * Math.max(p.gmf_dim, p.mlp_dim), pairChunkValues(s.evalBatchSize, s.numItems, widest)),
+      parameters: (s.numUsers + s.numItems) * (p.dim + p.mlp_dim),
+      largestTensor: Math.max(Math.max(s.numUsers, s.numItems) * Math.max(p.dim, p.mlp_dim), pairChunkValues(s.evalBatchSize, s.numItems, widest)),
     };
   },
   create: (context) => new Ncf(context),
