@@ -1,12 +1,9 @@
 import { loadConfig } from '../../src/schema/config-flags';
-import { fitModel } from '../helpers/tiny-models';
+import { testMeans } from '../helpers/tiny-models';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { DATA_SOURCES } from '../../src/data/sources';
 import type { Interactions } from '../../src/data/interactions';
-import { createModel } from '../../src/models/registry';
-import { evaluateParts } from '../../src/run/evaluate-parts';
-import { prepareExperiment } from '../../src/run/experiment';
 import { Reporter } from '../../src/util/reporter';
 import { useWasm } from '../helpers/backend';
 
@@ -26,12 +23,7 @@ before(async () => {
 
 async function testNdcg(name: string, sets: string[] = []): Promise<number> {
   const config = loadConfig(null, [`model.name=${name}`, 'train.eval_every=0', 'eval.metrics=[ndcg]', 'eval.cutoffs=[10]', ...sets]);
-  const exp = prepareExperiment(data, config, 0);
-  const model = createModel(config);
-  await fitModel(model, exp.train, config, { reporter });
-  const results = await evaluateParts(model, exp, config, reporter, () => null, false);
-  model.dispose();
-  return results.test!.means['ndcg@10'];
+  return (await testMeans(data, config, reporter))['ndcg@10'];
 }
 
 const SEQUENCE = ['model.max_length=20', 'model.dim=32', 'train.epochs=8', 'train.lr=0.005'];
