@@ -13,7 +13,7 @@
 # NDCG@10 and HR@10 per model and the paired t-test of DMAN against each (memrec compare, over test users).
 #   scripts/checks/dman-memory.sh [OUT_DIR]   (default results/checks/dman-memory; ~25 min a setting on 2 idle cores)
 # Environment: USERS (default 2000), EPOCHS (default 10), SEEDS (default "42"), MODELS (default "dman dman_xl
-# sasrec_star"; dman_fifo is the fourth).
+# sasrec_star"; also dman_fifo, and hpmn: issue 20's memory baseline, its periodic memory of 4 layers).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f dist/.built ] || make build >/dev/null
@@ -33,6 +33,7 @@ declare -A models=(
   [dman_fifo]="--set model.name=dman --set model.window=$T --set model.memory=fifo"
   [dman_xl]="--set model.name=dman --set model.window=$T --set model.memory=none"
   [sasrec_star]="--set model.name=sasrec --set model.max_length=$T --set train.latest_window=$T"
+  [hpmn]="--set model.name=hpmn --set model.window=$T"
 )
 metric() { node -e "const m=require(process.argv[1]);console.log(m.results.test.means[process.argv[2]].toFixed(4))" "$(realpath "$1/metrics.json")" "$2"; }
 for seed in $SEEDS; do

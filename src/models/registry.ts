@@ -20,6 +20,9 @@ import { cmfEntry } from './baselines/cmf';
 import { ctrEntry } from './baselines/ctr';
 import { cdlEntry } from './baselines/cdl';
 import { hpmnEntry } from './memory/hpmn';
+import { ncfEntry } from './baselines/ncf';
+import { deepfmEntry } from './baselines/deepfm';
+import { wideDeepEntry } from './baselines/wide-deep';
 
 const registered: Record<string, ModelEntry> = {};
 
@@ -33,7 +36,7 @@ export function registerModel(entry: ModelEntry): void {
 }
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
-[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry, dmanEntry, shanEntry, sdmEntry, cmfEntry, ctrEntry, cdlEntry, hpmnEntry].forEach(registerModel);
+[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry, dmanEntry, shanEntry, sdmEntry, cmfEntry, ctrEntry, cdlEntry, hpmnEntry, ncfEntry, deepfmEntry, wideDeepEntry].forEach(registerModel);
 
 export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 

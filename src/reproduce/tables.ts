@@ -401,8 +401,23 @@ const MTAM_HOPS: TableSpec = {
 
 const marsTable1 = lazy(() => paperYaml('mars').table1 as Record<string, Record<string, number[]>>);
 
-/** The MARS rows that memrec has a model for, by row label. */
-const MARS_MODELS: Readonly<Record<string, string>> = { BPR: 'bpr', CMF: 'cmf', CTR: 'ctr', CDL: 'cdl' };
+/** MARS's rows and memrec's model for each (null: not in memrec yet). */
+const MARS_MODELS: Readonly<Record<string, string | null>> = {
+  BPR: 'bpr',
+  NCF: 'ncf',
+  CMF: 'cmf',
+  CTR: 'ctr',
+  DeepFM: 'deepfm',
+  CDL: 'cdl',
+  'Wide&Deep': 'wide_deep',
+  MARS: null,
+};
+
+/** MARS feeds DeepFM and Wide & Deep the user id and the item's words, without the item id. */
+const MARS_SETS: Readonly<Record<string, readonly string[]>> = {
+  DeepFM: ['model.item_id=false'],
+  'Wide&Deep': ['model.item_id=false'],
+};
 
 const MARS: TableSpec = {
   paper: 'mars',
@@ -438,10 +453,11 @@ const MARS: TableSpec = {
       note: 'a stand-in at hand (MovieLens-100K, rating 5 as positive, users with >= 10: 593 users, 1,155 items), text = title and genres from u.item, far shorter than a synopsis; no published figures',
     },
   ],
-  rows: ['BPR', 'NCF', 'CMF', 'CTR', 'DeepFM', 'CDL', 'Wide&Deep', 'MARS'].map((label) => ({
+  rows: Object.entries(MARS_MODELS).map(([label, model]) => ({
     label,
-    model: MARS_MODELS[label] ?? null,
+    model,
     baseline: label !== 'MARS',
+    sets: MARS_SETS[label] ?? [],
   })),
   sets: ['train.epochs=30'],
   quickSets: QUICK,

@@ -17,7 +17,7 @@ export function neuralModelNames(): string[] {
 }
 
 /** Small sizes for any model's keys that exist, so that generic tests stay fast. */
-const SMALL: Record<string, number> = {
+const SMALL: Record<string, number | string> = {
   dim: 8,
   embedding_dim: 8,
   max_length: 5,
@@ -26,6 +26,7 @@ const SMALL: Record<string, number> = {
   num_v_filters: 2,
   window: 4,
   slots: 3,
+  layers: '[16,8]',
 };
 
 /** A config for `name` on tiny synthetic data, with small model sizes and `sets` on top. */
@@ -84,16 +85,6 @@ export async function fitModel(
   });
 }
 
-/** The mean of one metric on one part after training the config's model on `data` (split by the config). */
-export async function partMetric(data: Interactions, config: ResolvedConfig, part: 'valid' | 'test', metric: string, reporter = new Reporter(true)): Promise<number> {
-  const exp = prepareExperiment(data, config, 0);
-  const model = createModel(config);
-  await fitModel(model, exp.train, config, { reporter });
-  const results = await evaluateParts(model, exp, config, reporter, () => null, false);
-  model.dispose();
-  return (results[part] as NonNullable<(typeof results)[typeof part]>).means[metric];
-}
-
 /** The config's synthetic data, split, and the config's model trained on it. */
 export async function trainedOn(config: ResolvedConfig, options: { validate?: TrainContext['validate'] } = {}): Promise<{ model: Model; exp: Experiment; reporter: Reporter }> {
   const reporter = new Reporter(true);
@@ -102,4 +93,14 @@ export async function trainedOn(config: ResolvedConfig, options: { validate?: Tr
   const model = createModel(config);
   await fitModel(model, exp.train, config, { reporter, validate: options.validate });
   return { model, exp, reporter };
+}
+
+/** The config's model trained on `data` (split by the config) and its test part's means, as a run evaluates them. */
+export async function testMeans(data: Interactions, config: ResolvedConfig, reporter: Reporter): Promise<Record<string, number>> {
+  const exp = prepareExperiment(data, config, 0);
+  const model = createModel(config);
+  await fitModel(model, exp.train, config, { reporter });
+  const results = await evaluateParts(model, exp, config, reporter, () => null, false);
+  model.dispose();
+  return results.test!.means;
 }

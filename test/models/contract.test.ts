@@ -38,6 +38,9 @@ const VARIANTS: readonly { label: string; name: string; sets: string[] }[] = [
   { label: 'dman (memory fifo: DMAN-FIFO)', name: 'dman', sets: ['model.memory=fifo'] },
   { label: 'dman (memory none: DMAN-XL)', name: 'dman', sets: ['model.memory=none'] },
   { label: 'dman (attention vanilla: DMAN-NRAN)', name: 'dman', sets: ['model.attention=vanilla'] },
+  { label: 'ncf (pretrain_epochs 1)', name: 'ncf', sets: ['model.pretrain_epochs=1'] },
+  { label: 'deepfm (item_id false)', name: 'deepfm', sets: ['model.item_id=false'] },
+  { label: 'wide_deep (item_id false, hashed crosses)', name: 'wide_deep', sets: ['model.item_id=false', 'model.wide_buckets=97'] },
   { label: 'rum_item (memory_embedding separate)', name: 'rum_item', sets: ['model.memory_embedding=separate'] },
 ];
 

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/schema/config-flags';
-import { partMetric } from '../helpers/tiny-models';
+import { testMeans } from '../helpers/tiny-models';
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { DATA_SOURCES } from '../../src/data/sources';
@@ -23,7 +23,7 @@ before(async () => {
 
 async function testNdcg(name: string, sets: string[] = []): Promise<number> {
   const config = loadConfig(null, [`model.name=${name}`, 'train.eval_every=0', 'eval.metrics=[ndcg]', 'eval.cutoffs=[10]', ...sets]);
-  return partMetric(data, config, 'test', 'ndcg@10', reporter);
+  return (await testMeans(data, config, reporter))['ndcg@10'];
 }
 
 const SEQUENCE = ['model.max_length=20', 'model.dim=32', 'train.epochs=8', 'train.lr=0.005'];
