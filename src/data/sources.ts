@@ -59,6 +59,7 @@ const synthetic: DataSource = {
     progress.finish();
     return data;
   },
+  textMissing: (config) => (config.int('data.synthetic.tokens_per_item') > 0 ? null : 'data.synthetic.tokens_per_item is 0'),
 };
 
 /** Every data source by config name. */

@@ -61,11 +61,19 @@ export interface Model {
    * evaluation by streaming the history, then handed to every `score` call for those users.
    */
   userStates?(history: History, users: Int32Array): UserStates;
+  /** Models that read a memory by attention (MARS): the weights of `user`'s memory items for candidate `item`. */
+  explain?(history: History, user: number, item: number): Promise<MemoryWeights>;
   /** The learned state, for the checkpoint (read back asynchronously: a GPU backend has no synchronous read). */
   state(): Promise<NamedArrays>;
   /** Restores a state written by state(); `train` gives the shapes and side information. */
   restore(state: NamedArrays, train: TrainData): void;
   dispose(): void;
+}
+
+/** Memory items and their attention weights for one candidate, largest weight first. */
+export interface MemoryWeights {
+  readonly items: Int32Array;
+  readonly weights: Float32Array;
 }
 
 /** A loss, and for models that carry state from batch to batch (user_stream batches) the state after it. */
@@ -155,6 +163,11 @@ export interface ModelEntry<K extends Readonly<Record<string, KeySpec>> = Readon
    * `model.`) whose value makes it read them, or false where it does not.
    */
   readonly readsTime?: boolean | ((params: ParamsOf<K>) => string | false);
+  /**
+   * The model reads the items' text tokens, so a data source without item text is refused: true, or a function
+   * of its keys giving the key (under `model.`) whose value makes it read them, or false where it does not.
+   */
+  readonly readsText?: boolean | ((params: ParamsOf<K>) => string | false);
   /** losses the model writes itself, besides the shared ones (offered as train.loss values) */
   readonly ownLosses?: readonly string[];
   /** rules across its keys, checked when the config is resolved; throws a ConfigError naming the key and where(key) */

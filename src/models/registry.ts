@@ -14,6 +14,7 @@ import { stampEntry } from './baselines/stamp';
 import { rumFeatureEntry, rumItemEntry } from './memory/rum';
 import { mtamEntry, tgruEntry, tseqrecEntry } from './memory/mtam';
 import { dmanEntry } from './memory/dman/dman';
+import { marsEntry } from './memory/mars';
 
 const registered: Record<string, ModelEntry> = {};
 
@@ -27,7 +28,7 @@ export function registerModel(entry: ModelEntry): void {
 }
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
-[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry, dmanEntry].forEach(registerModel);
+[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry, dmanEntry, marsEntry].forEach(registerModel);
 
 export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 

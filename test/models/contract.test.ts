@@ -38,6 +38,9 @@ const VARIANTS: readonly { label: string; name: string; sets: string[] }[] = [
   { label: 'dman (memory fifo: DMAN-FIFO)', name: 'dman', sets: ['model.memory=fifo'] },
   { label: 'dman (memory none: DMAN-XL)', name: 'dman', sets: ['model.memory=none'] },
   { label: 'dman (attention vanilla: DMAN-NRAN)', name: 'dman', sets: ['model.attention=vanilla'] },
+  { label: 'mars (variant no_text)', name: 'mars', sets: ['model.variant=no_text'] },
+  { label: 'mars (variant embed)', name: 'mars', sets: ['model.variant=embed'] },
+  { label: 'mars (variant no_attention, memory 3, own word tables)', name: 'mars', sets: ['model.variant=no_attention', 'model.memory=3', 'model.shared_words=false'] },
 ];
 
 async function setup(name: string, sets: string[] = []): Promise<{ model: Model; exp: Experiment; data: Interactions }> {

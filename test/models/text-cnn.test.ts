@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { documentMatrix, meanEmbedding, textCnn } from '../../src/models/layers/text-cnn';
 import { useCpu } from '../helpers/backend';
 import { assertClose } from '../helpers/model-fixtures';
+import { plainTextCnn, type PlainCnn } from '../helpers/text-cnn-reference';
 
 before(useCpu);
 
@@ -12,30 +13,15 @@ const E = 3;
 const C = 2;
 const G = 2;
 const K = 2;
-const words = Array.from({ length: V }, (_, t) => Array.from({ length: E }, (_, k) => Math.sin(1 + t * E + k)));
-// kernel[r·e + k][f]
-const kernel = Array.from({ length: C * E }, (_, row) => Array.from({ length: G }, (_, f) => Math.cos(0.7 * row + 1.3 * f)));
-const bias = [0.1, -0.2];
-const projection = [[0.5, -0.3], [0.8, 0.2]]; // [g][K]
-const projectionBias = [0.05, -0.1];
-
-/** Eqs. 1-4 on plain arrays: windows inside the document (one zero-padded window for 1 <= n < c), ReLU, max, tanh. */
-function referenceCnn(doc: number[]): number[] {
-  const n = doc.length;
-  const windows = n === 0 ? 0 : Math.max(1, n - C + 1);
-  const pooled = new Array<number>(G).fill(0);
-  for (let f = 0; f < G; f++) {
-    for (let s = 0; s < windows; s++) {
-      let z = bias[f];
-      for (let r = 0; r < C; r++) {
-        if (s + r >= n) continue;
-        for (let k = 0; k < E; k++) z += words[doc[s + r]][k] * kernel[r * E + k][f];
-      }
-      pooled[f] = Math.max(pooled[f], Math.max(0, z));
-    }
-  }
-  return Array.from({ length: K }, (_, j) => Math.tanh(pooled.reduce((sum, v, f) => sum + v * projection[f][j], projectionBias[j])));
-}
+const plain: PlainCnn = {
+  words: Array.from({ length: V }, (_, t) => Array.from({ length: E }, (_, k) => Math.sin(1 + t * E + k))),
+  kernel: Array.from({ length: C * E }, (_, row) => Array.from({ length: G }, (_, f) => Math.cos(0.7 * row + 1.3 * f))),
+  bias: [0.1, -0.2],
+  projection: [[0.5, -0.3], [0.8, 0.2]],
+  projectionBias: [0.05, -0.1],
+};
+const { words, projectionBias } = plain;
+const referenceCnn = (doc: number[]) => plainTextCnn(doc, plain);
 
 function referenceMean(doc: number[], proj: number[][]): number[] {
   const mean = Array.from({ length: E }, (_, k) => (doc.length === 0 ? 0 : doc.reduce((sum, t) => sum + words[t][k], 0) / doc.length));
@@ -50,11 +36,11 @@ function tokensOf(docs: number[][], minWidth: number): tf.Tensor2D {
 }
 
 const weights = () => ({
-  words: tf.tensor2d(words),
-  kernel: tf.tensor2d(kernel),
-  bias: tf.tensor1d(bias),
-  projection: tf.tensor2d(projection),
-  projectionBias: tf.tensor1d(projectionBias),
+  words: tf.tensor2d(plain.words),
+  kernel: tf.tensor2d(plain.kernel),
+  bias: tf.tensor1d(plain.bias),
+  projection: tf.tensor2d(plain.projection),
+  projectionBias: tf.tensor1d(plain.projectionBias),
 });
 
 test('text CNN (eqs. 1-4) equals a plain-array convolution, max over time and tanh projection, padding masked', () => {

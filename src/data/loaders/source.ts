@@ -27,4 +27,9 @@ export interface DataSource {
    * order; left out: real. Time-aware models refuse stand-ins.
    */
   hasTimes?(config: ResolvedConfig): boolean;
+  /**
+   * Null when the loaded items carry text tokens, else why not, naming the key that would give them; left
+   * out: the source gives no item text. Text models (MARS) refuse a source without text.
+   */
+  textMissing?(config: ResolvedConfig): string | null;
 }
