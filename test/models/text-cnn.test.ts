@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { documentMatrix, meanEmbedding, textCnn } from '../../src/models/layers/text-cnn';
+import { documentMatrix, meanEmbedding, projectedWords, textCnn, wordResponses } from '../../src/models/layers/text-cnn';
 import { useCpu } from '../helpers/backend';
 import { assertClose } from '../helpers/model-fixtures';
 import { plainTextCnn, type PlainCnn } from '../helpers/text-cnn-reference';
@@ -57,12 +57,16 @@ test('text CNN (eqs. 1-4) equals a plain-array convolution, max over time and ta
     assertClose(one.dataSync(), referenceCnn(doc), `document ${i} alone`);
     one.dispose();
   }
+  // the per-word table computed once and handed in (whole-catalogue encoding in blocks)
+  const given = tf.tidy(() => textCnn(tokensOf(docs.slice(0, 2), C), weights(), wordResponses(weights())));
+  assertClose(given.dataSync(), expected.slice(0, 2 * K), 'given word responses');
+  given.dispose();
 });
 
 test('MARS+Embed: the mean of the word embeddings through the tanh projection; an empty document gives tanh(b̂)', () => {
   const docs = [[0, 1, 2, 3], [4, 4, 1], [2], []];
   const proj = [[0.3, -0.2], [0.1, 0.4], [-0.5, 0.6]]; // [e][K]
-  const got = tf.tidy(() => meanEmbedding(tokensOf(docs, 1), tf.tensor2d(words), tf.tensor2d(proj), tf.tensor1d(projectionBias)));
+  const got = tf.tidy(() => meanEmbedding(tokensOf(docs, 1), projectedWords(tf.tensor2d(words), tf.tensor2d(proj)), tf.tensor1d(projectionBias)));
   assertClose(got.dataSync(), docs.flatMap((doc) => referenceMean(doc, proj)), 'mean embedding');
   got.dispose();
 });

@@ -42,43 +42,64 @@ function windowMask(tokens: tf.Tensor2D, window: number): tf.Tensor2D {
   return tf.cast(tf.logicalOr(inside, atStart), 'float32') as tf.Tensor2D;
 }
 
+/** [e, c·g] the kernel by embedding column: column r·g + f holds filter f's weights on window word r. */
+function kernelByWord(weights: TextCnnWeights): { byWord: tf.Tensor2D; window: number } {
+  const dim = weights.words.shape[1];
+  const filters = weights.bias.shape[0];
+  const window = weights.kernel.shape[0] / dim;
+  if (!Number.isInteger(window) || window < 1) throw new Error(`text CNN kernel [${weights.kernel.shape}] is not [c·${dim}, g]`);
+  const byWord = tf.reshape(tf.transpose(tf.reshape(weights.kernel, [window, dim, filters]), [1, 0, 2]), [dim, window * filters]) as tf.Tensor2D;
+  return { byWord, window };
+}
+
 /**
- * The text CNN's item vectors v [N, K] of documents `tokens` [N, L] (shifted ids, L >= c). The convolution is
- * linear in the embeddings, so each word's response to every filter row, H·K_r, is computed once per
- * distinct token where that is cheaper (V + 1 <= N·L: one [V+1, e]x[e, c·g] product, then a gather), and per
- * document position otherwise; either way z is the sum over r of the responses shifted by r.
+ * Every word's response to every filter row, [V + 1, c·g] (row 0, padding, zero): the convolution is linear
+ * in the embeddings, so a document's responses can be gathered from this table instead of computed per
+ * position. Worth it when V + 1 is below the number of token slots to encode (or for many calls in a row).
  */
-export function textCnn(tokens: tf.Tensor2D, weights: TextCnnWeights): tf.Tensor2D {
+export function wordResponses(weights: TextCnnWeights): tf.Tensor2D {
+  return tf.tidy(() => tf.matMul(paddedWords(weights.words), kernelByWord(weights).byWord));
+}
+
+/**
+ * The text CNN's item vectors v [N, K] of documents `tokens` [N, L] (shifted ids, L >= c). The word responses
+ * come from `responses` (wordResponses of the same weights) when given; otherwise from the per-word table when
+ * V + 1 <= N·L (one [V+1, e]x[e, c·g] product, then a gather), else per document position. Either way z is the
+ * sum over r of the responses shifted by r.
+ */
+export function textCnn(tokens: tf.Tensor2D, weights: TextCnnWeights, responses: tf.Tensor2D | null = null): tf.Tensor2D {
   return tf.tidy(() => {
     const [rows, width] = tokens.shape;
     const dim = weights.words.shape[1];
     const filters = weights.bias.shape[0];
-    const window = weights.kernel.shape[0] / dim;
-    if (!Number.isInteger(window) || window < 1) throw new Error(`text CNN kernel [${weights.kernel.shape}] is not [c·${dim}, g]`);
+    const { byWord, window } = kernelByWord(weights);
     if (width < window) throw new Error(`text CNN documents are ${width} wide, fewer than the window of ${window} words`);
-    // [e, c·g]: column r·g + f holds filter f's weights on window word r
-    const byWord = tf.reshape(tf.transpose(tf.reshape(weights.kernel, [window, dim, filters]), [1, 0, 2]), [dim, window * filters]);
-    const table = paddedWords(weights.words);
-    const responses = (table.shape[0] <= rows * width
-      ? tf.gather(tf.matMul(table, byWord), tokens)
-      : tf.reshape(tf.matMul(tf.reshape(tf.gather(table, tokens), [rows * width, dim]), byWord), [rows, width, window * filters])) as tf.Tensor3D;
+    const table = responses ?? (weights.words.shape[0] + 1 <= rows * width ? wordResponses(weights) : null);
+    const perSlot = table
+      ? tf.gather(table, tokens)
+      : tf.reshape(tf.matMul(tf.reshape(tf.gather(paddedWords(weights.words), tokens), [rows * width, dim]), byWord), [rows, width, window * filters]);
     const positions = width - window + 1;
-    const shifted = Array.from({ length: window }, (_, r) => tf.slice(responses, [0, r, r * filters], [rows, positions, filters]));
+    const shifted = Array.from({ length: window }, (_, r) => tf.slice(perSlot, [0, r, r * filters], [rows, positions, filters]));
     const z = tf.relu(tf.add(window === 1 ? shifted[0] : tf.addN(shifted), weights.bias));
     const pooled = tf.max(tf.mul(z, tf.expandDims(windowMask(tokens, window), 2)), 1) as tf.Tensor2D;
     return tf.tanh(tf.add(tf.matMul(pooled, weights.projection), weights.projectionBias)) as tf.Tensor2D;
   });
 }
 
+/** MARS+Embed's projected word table H Ŵ, [V + 1, K] (row 0, padding, zero), for meanEmbedding. */
+export function projectedWords(words: tf.Tensor2D, projection: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.matMul(paddedWords(words), projection));
+}
+
 /**
  * MARS+Embed's item vectors (Figure 7): the mean of the document's word embeddings in place of eqs. 2-3, then
- * eq. 4's projection, v = tanh(mean_w H(w) Ŵ + b̂) with Ŵ [e, K]. An empty document gives tanh(b̂).
+ * eq. 4's projection, v = tanh(mean_w H(w) Ŵ + b̂) with Ŵ [e, K], from `projected` = projectedWords(H, Ŵ) (the
+ * mean commutes with Ŵ). An empty document gives tanh(b̂).
  */
-export function meanEmbedding(tokens: tf.Tensor2D, words: tf.Tensor2D, projection: tf.Tensor2D, projectionBias: tf.Tensor1D): tf.Tensor2D {
+export function meanEmbedding(tokens: tf.Tensor2D, projected: tf.Tensor2D, projectionBias: tf.Tensor1D): tf.Tensor2D {
   return tf.tidy(() => {
-    const projected = tf.gather(tf.matMul(paddedWords(words), projection), tokens);
     const count = tf.sum(tf.cast(tf.greater(tokens, 0), 'float32'), 1, true);
-    const mean = tf.div(tf.sum(projected, 1), tf.maximum(count, 1));
+    const mean = tf.div(tf.sum(tf.gather(projected, tokens), 1), tf.maximum(count, 1));
     return tf.tanh(tf.add(mean, projectionBias)) as tf.Tensor2D;
   });
 }

@@ -6,7 +6,7 @@ import type { BatchTensors } from '../batch';
 import { modelEntry, type History, type MemoryWeights, type ScoreQuery, type TrainData } from '../model';
 import { NeuralModel } from '../neural-model';
 import { glorotInit, normalInit, zerosInit } from '../layers/init';
-import { documentMatrix, meanEmbedding, textCnn, type TextCnnWeights } from '../layers/text-cnn';
+import { documentMatrix, meanEmbedding, projectedWords, textCnn, wordResponses, type TextCnnWeights } from '../layers/text-cnn';
 import { lossOf, type LossName } from '../losses';
 import { UserStates } from '../user-states';
 
@@ -55,15 +55,19 @@ export function memoryAttention(products: tf.Tensor, mask: tf.Tensor, axis: numb
   });
 }
 
-/** Each user's memory at scoring time: the last `cap` items of the history (0 = all), most recent first, -1 padding. */
+/**
+ * Each user's memory at scoring time: the distinct items of the history, most recent first, the first `cap` of
+ * them (0 = all); [B, W] with -1 padding.
+ */
 function memoryRows(lists: UserLists, users: Int32Array, cap: number): { items: Int32Array; width: number } {
-  const lengths = Array.from(users, (u) => lists.offsets[u + 1] - lists.offsets[u]);
-  const width = Math.max(1, ...lengths.map((n) => (cap > 0 ? Math.min(cap, n) : n)));
-  const items = new Int32Array(users.length * width).fill(-1);
-  users.forEach((u, b) => {
-    const end = lists.offsets[u + 1];
-    for (let m = 0; m < width && end - 1 - m >= lists.offsets[u]; m++) items[b * width + m] = lists.items[end - 1 - m];
+  const rows = Array.from(users, (u) => {
+    const seen = new Set<number>();
+    for (let p = lists.offsets[u + 1] - 1; p >= lists.offsets[u] && (cap === 0 || seen.size < cap); p--) seen.add(lists.items[p]);
+    return [...seen];
   });
+  const width = Math.max(1, ...rows.map((row) => row.length));
+  const items = new Int32Array(users.length * width).fill(-1);
+  rows.forEach((row, b) => items.set(row, b * width));
   return { items, width };
 }
 
@@ -177,26 +181,35 @@ export class Mars extends NeuralModel<MarsParams> {
     };
   }
 
-  /** The item vectors [n, K] of `items` [n] on one side: f_user for the memory, f_item for the candidate. */
-  private encode(side: Side, items: tf.Tensor1D): tf.Tensor2D {
+  /**
+   * The item vectors [n, K] of `items` [n] on one side: f_user for the memory, f_item for the candidate.
+   * `table`: the side's per-word table (CNN: wordResponses; embed: projectedWords), when already computed.
+   */
+  private encode(side: Side, items: tf.Tensor1D, table: tf.Tensor2D | null = null): tf.Tensor2D {
     if (this.variant === 'no_text') return tf.gather(this.weight(`${side}_items`), items) as tf.Tensor2D;
     const tokens = tf.gather(this.documents as tf.Tensor2D, items) as tf.Tensor2D;
     if (this.variant === 'embed') {
-      return meanEmbedding(tokens, this.words(side), this.weight(`${side}_projection`) as tf.Tensor2D, this.weight(`${side}_projection_bias`) as tf.Tensor1D);
+      const bias = this.weight(`${side}_projection_bias`) as tf.Tensor1D;
+      return meanEmbedding(tokens, table ?? projectedWords(this.words(side), this.weight(`${side}_projection`) as tf.Tensor2D), bias);
     }
-    return textCnn(tokens, this.cnnWeights(side));
+    return textCnn(tokens, this.cnnWeights(side), table);
   }
 
-  /** Every item's vector on one side, [numItems, K], encoded in blocks that bound the CNN's intermediates. */
+  /**
+   * Every item's vector on one side, [numItems, K], in blocks that bound the CNN's intermediates, the per-word
+   * table computed once for all blocks.
+   */
   private encodeAll(side: Side): tf.Tensor2D {
     return tf.tidy(() => {
       if (this.variant === 'no_text') return tf.clone(this.weight(`${side}_items`)) as tf.Tensor2D;
       const [numItems, width] = (this.documents as tf.Tensor2D).shape;
-      const perItem = width * Math.max(this.params.window * this.params.filters, this.params.dim);
-      const block = Math.max(1, Math.floor(ENCODE_BLOCK / perItem));
+      const table = this.variant === 'embed'
+        ? projectedWords(this.words(side), this.weight(`${side}_projection`) as tf.Tensor2D)
+        : wordResponses(this.cnnWeights(side));
+      const block = Math.max(1, Math.floor(ENCODE_BLOCK / (width * table.shape[1])));
       const parts: tf.Tensor2D[] = [];
       for (let start = 0; start < numItems; start += block) {
-        parts.push(this.encode(side, tf.range(start, Math.min(numItems, start + block), 1, 'int32') as tf.Tensor1D));
+        parts.push(this.encode(side, tf.range(start, Math.min(numItems, start + block), 1, 'int32') as tf.Tensor1D, table));
       }
       return parts.length === 1 ? parts[0] : tf.concat(parts, 0);
     });

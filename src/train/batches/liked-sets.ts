@@ -4,8 +4,8 @@ import { positionsFrom, positionsOf } from './positions';
 
 /**
  * MARS's training quadruples (eq. 10): every training interaction (user u, liked item j) with the memory of u's
- * other liked training items, I⁺ᵤ \ j (every entry equal to j left out), the `inputLength` most recent of them
- * (0: all). The memory travels as the batch's distinct memory items, so that a model encodes each once:
+ * other liked training items, the set I⁺ᵤ \ j (each distinct item once, j left out), the `inputLength` most
+ * recent of them (0: all). The memory travels as the batch's distinct memory items, so that a model encodes each once:
  * - `memory_items` [D]: the distinct items in the batch's memories (at least one entry; 0 when all are empty);
  * - `memory_slots` [B, W]: 1 + the index in memory_items of each memory entry, most recent first, 0 = padding;
  *   W is the batch's widest memory (at least 1).
@@ -21,7 +21,10 @@ export const likedSetsKind: BatchKindEntry = {
     // slotOf[item] is the item's index in this batch's memory_items when stamp[item] is the batch's number
     const slotOf = new Int32Array(train.numItems);
     const stamp = new Int32Array(train.numItems).fill(-1);
+    // inRow[item] is the number of the example whose memory already holds the item (a set: one slot per item)
+    const inRow = new Int32Array(train.numItems).fill(-1);
     let built = 0;
+    let examplesBuilt = 0;
     const build = (slice: Int32Array) => {
       const parts = { ...pointBatchParts(train, positions, slice, 0), inputLength: 0 };
       const batch = built++;
@@ -31,9 +34,11 @@ export const likedSetsKind: BatchKindEntry = {
         const user = parts.users[b];
         const liked = parts.positives[b];
         const row: number[] = [];
+        const example = examplesBuilt++;
         for (let p = offsets[user + 1] - 1; p >= offsets[user] && (cap === 0 || row.length < cap); p--) {
           const item = items[p];
-          if (item === liked) continue;
+          if (item === liked || inRow[item] === example) continue;
+          inRow[item] = example;
           if (stamp[item] !== batch) {
             stamp[item] = batch;
             slotOf[item] = distinct.length;
