@@ -40,7 +40,7 @@ async function testRecall(sets: string[]): Promise<number> {
 }
 
 /**
- * Measured (wasm): MostPop 0.077, MARS 0.273, MARS w/o Text 0.110 test Recall@20 after 3 epochs; a few seconds.
+ * Measured (wasm): MostPop 0.077, MARS 0.270, MARS w/o Text 0.107 test Recall@20 after 3 epochs; a few seconds.
  */
 test('MARS reads the text: it beats MostPop and MARS w/o Text on data whose tokens tell the cluster', async () => {
   const mostpop = await testRecall(['model.name=mostpop']);
