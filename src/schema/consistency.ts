@@ -41,10 +41,10 @@ export function checkConsistency(config: ResolvedConfig): void {
     );
   }
   const textKey = typeof entry.readsText === 'function' ? entry.readsText(params) : entry.readsText ? 'name' : false;
-  const noText = textKey ? (source.textMissing ? source.textMissing(config) : 'it gives no item text') : null;
+  const noText = textKey ? (source.textMissing ? source.textMissing(config) : 'its loader reads no item text') : null;
   if (textKey && noText) {
     const path = `model.${textKey}`;
     const reader = textKey === 'name' ? entry.name : `${entry.name} with ${path} ${String(params[textKey])}`;
-    throw new ConfigError(`${where(path)}: ${path}: ${reader} reads item text, but data.source ${source.name} (${where('data.source')}) has none: ${noText}`);
+    throw new ConfigError(`${where(path)}: ${path}: ${reader} reads item text, but data.source ${source.name} (${where('data.source')}) has none (${noText}); use a source with item text`);
   }
 }
