@@ -8,7 +8,7 @@ import { collect, configFromFlags, type ConfigFlags } from './common';
 
 type Column = { readonly title: string; readonly field: keyof DatasetStats; readonly format: (value: number) => string };
 
-const COLUMNS: readonly Column[] = [
+const STATS_COLUMNS: readonly Column[] = [
   { title: 'users', field: 'users', format: String },
   { title: 'items', field: 'items', format: String },
   { title: 'interactions', field: 'interactions', format: String },
@@ -17,16 +17,23 @@ const COLUMNS: readonly Column[] = [
   { title: 'median length', field: 'medianSequenceLength', format: String },
   { title: 'categories', field: 'categories', format: String },
 ];
+/** Shown when the items have text: the words in the documents, and the tokens per item. */
+const TEXT_COLUMNS: readonly Column[] = [
+  { title: 'vocabulary', field: 'vocabulary', format: String },
+  { title: 'mean doc length', field: 'meanDocumentLength', format: (v) => v.toFixed(2) },
+];
 
 /** The statistics table: one row per preprocessing stage, then the paper's row and our relative difference. */
 export function statsTable(log: readonly StepStats[], paper: PaperStats | null): string {
-  const rows: string[][] = log.map(({ step, stats }) => [step, ...COLUMNS.map((c) => c.format(stats[c.field]))]);
+  const text = log.some(({ stats }) => stats.vocabulary > 0) || paper?.comparable.vocabulary !== undefined;
+  const columns = text ? [...STATS_COLUMNS, ...TEXT_COLUMNS] : STATS_COLUMNS;
+  const rows: string[][] = log.map(({ step, stats }) => [step, ...columns.map((c) => c.format(stats[c.field]))]);
   if (paper) {
     const ours = log[log.length - 1].stats;
-    rows.push([`paper: ${paper.label}`, ...COLUMNS.map((c) => (paper.comparable[c.field] === undefined ? '–' : c.format(paper.comparable[c.field] as number)))]);
+    rows.push([`paper: ${paper.label}`, ...columns.map((c) => (paper.comparable[c.field] === undefined ? '–' : c.format(paper.comparable[c.field] as number)))]);
     rows.push([
       'ours vs paper',
-      ...COLUMNS.map((c) => {
+      ...columns.map((c) => {
         const published = paper.comparable[c.field];
         if (published === undefined || published === 0) return '–';
         const relative = ours[c.field] / published - 1;
@@ -34,7 +41,7 @@ export function statsTable(log: readonly StepStats[], paper: PaperStats | null):
       }),
     ]);
   }
-  const header = ['stage', ...COLUMNS.map((c) => c.title)];
+  const header = ['stage', ...columns.map((c) => c.title)];
   const widths = header.map((title, k) => Math.max(title.length, ...rows.map((row) => row[k].length)));
   const line = (cells: string[]) => cells.map((cell, k) => (k === 0 ? cell.padEnd(widths[k]) : cell.padStart(widths[k]))).join('  ');
   const other = paper && Object.keys(paper.other).length > 0 ? [`paper also gives: ${Object.entries(paper.other).map(([k, v]) => `${k} ${v}`).join(', ')}`] : [];

@@ -48,7 +48,10 @@ export function registerExplain(program: Command, run: (action: () => Promise<nu
         const result = await explainRun(opts.run, config, request, reporter);
         process.stdout.write(`${config.str('model.name')}: user ${opts.user}, candidate ${opts.item}, score ${result.score.toFixed(6)}, memory of ${result.memory} ${opts.part} history items\n`);
         process.stdout.write('because the user liked (attention):\n');
-        result.top.forEach((row, k) => process.stdout.write(`  ${k + 1}. ${row.title} (${row.weight.toFixed(4)})\n`));
+        result.top.forEach((row, k) => {
+          const name = row.title === row.item ? row.item : `${row.title} [${row.item}]`;
+          process.stdout.write(`  ${k + 1}. ${name} (${row.weight.toFixed(4)})\n`);
+        });
         return 0;
       }),
     );

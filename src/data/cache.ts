@@ -8,7 +8,7 @@ import type { BadLine, FileRead } from './loaders/bad-rows';
 import type { StepStats } from './preprocess/registry';
 
 /** Bumped whenever the layout below changes, so that older cache files are never read. */
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 const MAGIC = 'MEMRECDC';
 const CHECKSUM_BYTES = 32;
 
@@ -67,6 +67,8 @@ function encode(key: string, cached: CachedData): Buffer {
     behaviorNames: data.behaviorNames,
     userIds: data.userIds,
     itemIds: data.itemIds,
+    tokenWords: data.tokenWords ?? null,
+    itemTitles: data.itemTitles ?? null,
     byteLengths: arrays.map((array) => (array === null ? -1 : array.byteLength)),
     log,
     reads,
@@ -138,11 +140,18 @@ function decode(bytes: Buffer, key: string): CachedData | string {
     offset += length as number;
   }
   if (offset !== body.length) return 'inconsistent: sizes do not add up';
-  const { name, numUsers, numItems, numCategories, numTokens, behaviorNames, userIds, itemIds, log, reads } = header;
-  if (typeof name !== 'string' || ![numUsers, numItems, numCategories, numTokens].every(isCount) || ![behaviorNames, userIds, itemIds].every(isStrings)) {
+  const { name, numUsers, numItems, numCategories, numTokens, behaviorNames, userIds, itemIds, tokenWords, itemTitles, log, reads } = header;
+  const isOptionalStrings = (value: unknown) => value === null || isStrings(value);
+  if (
+    typeof name !== 'string' ||
+    ![numUsers, numItems, numCategories, numTokens].every(isCount) ||
+    ![behaviorNames, userIds, itemIds].every(isStrings) ||
+    ![tokenWords, itemTitles].every(isOptionalStrings)
+  ) {
     return 'inconsistent: the header fields';
   }
-  const data = { name, numUsers, numItems, numCategories, numTokens, behaviorNames, userIds, itemIds, ...arrays } as Interactions;
+  const text = { ...(tokenWords === null ? {} : { tokenWords }), ...(itemTitles === null ? {} : { itemTitles }) };
+  const data = { name, numUsers, numItems, numCategories, numTokens, behaviorNames, userIds, itemIds, ...text, ...arrays } as Interactions;
   try {
     validateInteractions(data);
   } catch (err) {

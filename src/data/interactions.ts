@@ -4,7 +4,8 @@
  * Users' chronological sequences in CSR form: user u's interactions are positions
  * offsets[u] .. offsets[u+1]-1 of `items`, `timestamps`, and (when present) `ratings` and `behaviors`.
  * Items and users are dense 0-based indices; `userIds` / `itemIds` keep the raw ids for output files.
- * Item side information: one category per item and a CSR list of text tokens per item.
+ * Item side information: one category per item and a CSR list of text tokens per item (with the tokens' words
+ * and the items' titles when the text came from files: src/data/text/).
  * About 14 bytes per interaction (item 4, timestamp 8, rating 1, behaviour 1).
  */
 export interface Interactions {
@@ -29,6 +30,10 @@ export interface Interactions {
   readonly itemTokenOffsets: Int32Array;
   readonly itemTokens: Int32Array;
   readonly numTokens: number;
+  /** the word of each token index, when the text was read from files (data.text.*); absent for generated tokens */
+  readonly tokenWords?: readonly string[];
+  /** each item's title for display ('' when it has none), when the text source gives titles */
+  readonly itemTitles?: readonly string[];
   /** raw ids, for writing rankings and reading them back */
   readonly userIds: readonly string[];
   readonly itemIds: readonly string[];
@@ -45,6 +50,20 @@ export interface DatasetStats {
   minSequenceLength: number;
   maxSequenceLength: number;
   categories: number;
+  /** distinct tokens in the items' documents */
+  vocabulary: number;
+  /** tokens per item, over all items (an item without text counts as 0) */
+  meanDocumentLength: number;
+}
+
+function distinctTokens(data: Interactions): number {
+  const seen = new Uint8Array(data.numTokens);
+  let count = 0;
+  for (const token of data.itemTokens) {
+    if (seen[token] === 0) count += 1;
+    seen[token] = 1;
+  }
+  return count;
 }
 
 export function datasetStats(data: Interactions): DatasetStats {
@@ -65,6 +84,8 @@ export function datasetStats(data: Interactions): DatasetStats {
     minSequenceLength: data.numUsers === 0 ? 0 : lengths[0],
     maxSequenceLength: data.numUsers === 0 ? 0 : lengths[data.numUsers - 1],
     categories: data.numCategories,
+    vocabulary: distinctTokens(data),
+    meanDocumentLength: data.numItems === 0 ? 0 : data.itemTokens.length / data.numItems,
   };
 }
 
@@ -88,6 +109,8 @@ export function validateInteractions(data: Interactions): void {
     if (category < -1 || category >= data.numCategories) fail(`category ${category} of item ${i} out of range`);
   }
   if (data.itemTokens.some((token) => token < 0 || token >= data.numTokens)) fail('token index out of range');
+  if (data.tokenWords && data.tokenWords.length !== data.numTokens) fail('tokenWords length');
+  if (data.itemTitles && data.itemTitles.length !== data.numItems) fail('itemTitles length');
   if (data.behaviors?.some((code) => code >= data.behaviorNames.length)) fail('behaviour code out of range');
   for (let u = 0; u < data.numUsers; u++) {
     const start = data.offsets[u];

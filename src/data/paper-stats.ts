@@ -25,6 +25,8 @@ const FIELDS: Record<string, keyof DatasetStats> = {
   density: 'density',
   avg_len: 'meanSequenceLength',
   categories: 'categories',
+  vocabulary: 'vocabulary',
+  avg_doc_len: 'meanDocumentLength',
 };
 
 /** "0.32%" is 0.0032; numbers as they are. */

@@ -9,6 +9,7 @@ import type { Interactions } from './interactions';
 import { checkBadRows, type FileRead } from './loaders/bad-rows';
 import { applySteps, configuredSteps, describeStats, type StepStats } from './preprocess/registry';
 import { DATA_SOURCES, type DataSource } from './sources';
+import { withTextStages } from './text/stages';
 
 /** The dataset a run uses, with the statistics as loaded and after each preprocessing step. */
 export interface PreparedData {
@@ -66,7 +67,7 @@ function checkLoaded(data: Interactions, source: DataSource, reads: readonly Fil
 }
 
 /**
- * Loads the configured source and applies data.preprocess, through the cache when the source reads files
+ * Loads the configured source and applies data.preprocess (and data.text's stages around it), through the cache when the source reads files
  * and data.cache_dir is set: a hit skips both, reporting the malformed lines the entry records and checking
  * them against data.max_bad_share as a cold load does; an entry that fails its checks is reported and
  * rebuilt. Data left empty by the load or by any step is an error naming that step.
@@ -92,7 +93,7 @@ export async function prepareData(config: ResolvedConfig, reporter: Reporter): P
   const reads: FileRead[] = [];
   const loaded = await source.load(config, reporter, reads);
   checkLoaded(loaded, source, reads);
-  const built = { ...applySteps(loaded, steps, config.int('seed')), reads };
+  const built = { ...withTextStages(loaded, config, (data) => applySteps(data, steps, config.int('seed'))), reads };
   for (const { step, stats } of built.log) reporter.info(`data ${step === 'as loaded' ? 'as loaded' : `after ${step}`}: ${describeStats(stats)}`);
   if (key !== null) writeCache(dir, key, built);
   return prepared(built);

@@ -36,12 +36,15 @@ const SYNTHETIC_KEYS: Record<keyof SyntheticParams, Schema[string]> = {
   sessionGap: num(d.sessionGap, 'sessions: mean seconds between sessions, beyond a minute', { min: 0 }),
   gapSwitch: num(d.gapSwitch, 'sessions: probability that a session\'s start moves the active interest to another of the user\'s (0 = time tells nothing)', { min: 0, max: 1 }),
   switchDelay: int(d.switchDelay, 'gap_switch: the move shows at the session\'s first interaction (0) or its second (1: only the gap before the last seen interaction tells)', { min: 0, max: 1 }),
+  homeGap: int(d.homeGap, 'home returns (0 = none): every home_gap-th interaction counted back from the last is a cue item and then an item of the user\'s home cluster, which only the opening and earlier returns show (data for long-range memory)', { min: 0 }),
+  homeLength: int(d.homeLength, 'home returns: items of the home cluster that open each sequence', { min: 1 }),
 };
 
 const synthetic: DataSource = {
   name: 'synthetic',
   doc: 'built-in generator with known structure (clusters, first-order transitions, long-range repeats, drift, optional sessions whose gaps move interests)',
   keys: Object.fromEntries(Object.entries(SYNTHETIC_KEYS).map(([param, spec]) => [snake(param), spec])),
+  hasText: (config) => config.int('data.synthetic.tokens_per_item') > 0,
   async load(config, reporter) {
     const params = Object.fromEntries(
       Object.entries(SYNTHETIC_KEYS).map(([param, spec]) => {
@@ -59,7 +62,6 @@ const synthetic: DataSource = {
     progress.finish();
     return data;
   },
-  textMissing: (config) => (config.int('data.synthetic.tokens_per_item') > 0 ? null : 'data.synthetic.tokens_per_item is 0'),
 };
 
 /** Every data source by config name. */

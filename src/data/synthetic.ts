@@ -10,6 +10,13 @@
  * items. With sessionLength > 0 they come in sessions instead: short gaps inside a session (a burst), long ones
  * between sessions; and with gapSwitch > 0 a long gap moves the user's active interest to another of their
  * interests, so that time tells what comes next (the data on which time-aware models must win).
+ *
+ * Home returns (homeGap > 0; the data on which a long-range memory must win): each user also has a home
+ * cluster, none of their interests, whose items open the sequence (homeLength of them). After that, every
+ * homeGap-th interaction counted back from the last one is a return home: a cue item shared by every user
+ * (the last item id, outside every cluster) and then an item of the home cluster. The cue says when to go
+ * home, only the sequence's opening and earlier returns say where: with homeGap longer than a model's window,
+ * only a memory of earlier windows can tell. The last interaction is always a return.
  */
 import { Interactions } from './interactions';
 import { Rng } from '../random/streams';
@@ -48,6 +55,10 @@ export interface SyntheticParams {
   gapSwitch: number;
   /** 0: a session's first interaction is already drawn from the moved interest; 1: its second one (the first continues) */
   switchDelay: number;
+  /** 0: no home returns; else every homeGap-th interaction counted back from the last is a return home (after a cue) */
+  homeGap: number;
+  /** home returns: items of the home cluster that open each sequence */
+  homeLength: number;
 }
 
 export const DEFAULT_SYNTHETIC_PARAMS: SyntheticParams = Object.freeze({
@@ -69,6 +80,8 @@ export const DEFAULT_SYNTHETIC_PARAMS: SyntheticParams = Object.freeze({
   sessionGap: 3 * 86_400,
   gapSwitch: 0,
   switchDelay: 0,
+  homeGap: 0,
+  homeLength: 10,
 });
 
 const TOKENS_PER_CLUSTER = 8;
@@ -140,6 +153,26 @@ export function validateSyntheticParams(
     fail(`${nameOf('gapSwitch')} (${p.gapSwitch}) needs another interest to move to: set ${nameOf('interestsPerUser')} >= 2`);
   }
   if (p.switchDelay !== 0 && p.switchDelay !== 1) fail(`${nameOf('switchDelay')} must be 0 or 1, got ${p.switchDelay}`);
+  integerAtLeast('homeGap', 0);
+  integerAtLeast('homeLength', 1);
+  if (p.homeGap > 0) {
+    if (p.homeGap < 2) fail(`${nameOf('homeGap')} must be 0 (no home returns) or at least 2 (a cue and a return), got ${p.homeGap}`);
+    if (p.sessionLength > 0) fail(`${nameOf('homeGap')} (${p.homeGap}) does not combine with sessions: set ${nameOf('sessionLength')} to 0`);
+    if (p.numClusters < 2 || p.interestsPerUser > interestClusters(p)) {
+      fail(
+        `${nameOf('homeGap')} (${p.homeGap}) keeps half the clusters for homes: ${nameOf('numClusters')} (${p.numClusters}) must be at least 2 and ${nameOf('interestsPerUser')} (${p.interestsPerUser}) at most ${Math.max(1, interestClusters(p))}`,
+      );
+    }
+    if (p.numItems <= p.numClusters) fail(`${nameOf('homeGap')} (${p.homeGap}) reserves an item for the cue: ${nameOf('numItems')} must exceed ${nameOf('numClusters')}`);
+    if (p.minLength < p.homeLength + 2) {
+      fail(`${nameOf('homeGap')} (${p.homeGap}): ${nameOf('minLength')} (${p.minLength}) must be at least ${nameOf('homeLength')} + 2 (the opening, a cue and a return)`);
+    }
+  }
+}
+
+/** Home returns: clusters 0 .. interestClusters-1 are interests, the rest homes. */
+function interestClusters(p: SyntheticParams): number {
+  return Math.ceil(p.numClusters / 2);
 }
 
 export function generateSynthetic(
@@ -157,10 +190,11 @@ export function generateSynthetic(
     timestamps: new Float64Array(total),
     ratings: new Uint8Array(total),
   };
-  const interests = new UserInterests(params.numClusters, params.interestsPerUser);
+  const interests = new UserInterests(params.homeGap > 0 ? interestClusters(params) : params.numClusters, params.interestsPerUser);
   for (let u = 0; u < params.numUsers; u++) {
     interests.reset(rng);
-    fillSequence(offsets[u], offsets[u + 1], catalog, interests, params, rng, out);
+    if (params.homeGap > 0) fillWithHomeReturns(offsets[u], offsets[u + 1], catalog, interests, params, rng, out);
+    else fillSequence(offsets[u], offsets[u + 1], catalog, interests, params, rng, out);
     const done = u + 1;
     if (onProgress && (done % PROGRESS_EVERY === 0 || done === params.numUsers)) onProgress(done);
   }
@@ -198,8 +232,13 @@ interface Catalog {
   readonly successor: Int32Array;
 }
 
+/**
+ * With home returns the last item id is the cue, outside every cluster: the clusters share the others. It
+ * counts as cluster 0 for its category and text tokens (a cue has no content of its own).
+ */
 function buildCatalog(params: SyntheticParams, rng: Rng): Catalog {
-  const { numItems, numClusters } = params;
+  const numClusters = params.numClusters;
+  const numItems = params.homeGap > 0 ? params.numItems - 1 : params.numItems;
   const order = rng.shuffle(Int32Array.from({ length: numItems }, (_, i) => i));
   const clusterOffsets = new Int32Array(numClusters + 1);
   for (let c = 0; c < numClusters; c++) {
@@ -207,7 +246,7 @@ function buildCatalog(params: SyntheticParams, rng: Rng): Catalog {
     clusterOffsets[c + 1] = clusterOffsets[c] + size;
   }
   // Dealing the shuffled items round-robin balances the clusters and leaves each one in random (rank) order.
-  const clusterOf = new Int32Array(numItems);
+  const clusterOf = new Int32Array(params.numItems);
   const clusterItems = new Int32Array(numItems);
   for (let k = 0; k < numItems; k++) {
     const c = k % numClusters;
@@ -215,7 +254,7 @@ function buildCatalog(params: SyntheticParams, rng: Rng): Catalog {
     clusterItems[clusterOffsets[c] + Math.floor(k / numClusters)] = order[k];
   }
   const cumulativeWeight = new Float64Array(numItems);
-  const successor = new Int32Array(numItems);
+  const successor = new Int32Array(params.numItems).fill(-1);
   for (let c = 0; c < numClusters; c++) {
     const start = clusterOffsets[c];
     const end = clusterOffsets[c + 1];
@@ -304,6 +343,7 @@ class UserInterests {
   /** a permutation of all clusters; a partial shuffle of it draws distinct interests */
   private readonly pool: Int32Array;
 
+  /** interests are drawn from clusters 0 .. numClusters-1 */
   constructor(numClusters: number, count: number) {
     this.clusters = new Int32Array(count);
     this.weights = new Float64Array(count);
@@ -421,6 +461,29 @@ const fillSessions: FillSequence = (start, end, catalog, interests, params, rng,
   }
 };
 
+/**
+ * fillSequence with home returns (see the file's header): the opening from the home cluster, then the usual
+ * process, except at each return (every homeGap-th position counted back from the last, after the opening)
+ * and the cue just before it. Every item is drawn by popularity within its cluster.
+ */
+const fillWithHomeReturns: FillSequence = (start, end, catalog, interests, params, rng, out) => {
+  const first = interestClusters(params);
+  const home = first + rng.int(params.numClusters - first);
+  const cue = params.numItems - 1;
+  const last = end - 1;
+  const isReturn = (p: number) => p - start > params.homeLength && (last - p) % params.homeGap === 0;
+  for (let p = start; p < end; p++) {
+    let item: number;
+    if (p - start < params.homeLength || isReturn(p)) item = drawFromCluster(catalog, home, rng);
+    else if (isReturn(p + 1)) item = cue;
+    else item = nextItem(start, p, out.items, catalog, interests, params, rng);
+    out.items[p] = item;
+    out.ratings[p] = drawRating(interests.isStrong(catalog.clusterOf[item]), rng);
+    out.timestamps[p] = p === start ? drawStartTime(rng) : out.timestamps[p - 1] + drawGap(DAY, rng);
+    interests.drift(params.driftRate, rng);
+  }
+};
+
 /** The item at position p of a sequence that starts at `start`; items[start .. p-1] is the history. */
 function nextItem(
   start: number,
@@ -434,7 +497,8 @@ function nextItem(
   const t = p - start;
   if (t > 0) {
     const r = rng.uniform();
-    if (r < params.transitionStrength) return catalog.successor[items[p - 1]];
+    // the cue of home returns has no successor
+    if (r < params.transitionStrength && catalog.successor[items[p - 1]] >= 0) return catalog.successor[items[p - 1]];
     // Steps 0 .. t-repeatLag are at least repeatLag steps back.
     if (r < params.transitionStrength + params.repeatStrength && t >= params.repeatLag) {
       return items[start + rng.int(t - params.repeatLag + 1)];

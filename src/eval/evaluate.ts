@@ -15,6 +15,8 @@ export interface Protocol {
   sampler: 'uniform' | 'popularity';
   /** full only: the user's earlier (history) items are removed from the ranking */
   excludeHistory: boolean;
+  /** with excludeHistory: a target the user had before stays in the ranking (absent: removed like the rest) */
+  keepTargets?: true;
   cutoffs: number[];
   /** the tie policy in words (see eval/ties.ts) */
   tiePolicy: string;
@@ -26,7 +28,7 @@ export const tiePolicyText = (policy: TiePolicy): string => TIE_POLICY_TEXT[poli
 export function describeProtocol(p: Protocol, numItems: number): string {
   const ranking =
     p.candidates === 'full'
-      ? `full ranking over ${numItems} items, history ${p.excludeHistory ? 'excluded' : 'kept'}`
+      ? `full ranking over ${numItems} items, history ${p.excludeHistory ? `excluded${p.keepTargets ? ' but the targets' : ''}` : 'kept'}`
       : `targets + ${p.numNegatives} ${p.sampler} negatives`;
   return `${ranking}, cut-offs ${p.cutoffs.join(',')}`;
 }
@@ -44,6 +46,8 @@ export interface EvalRequest {
   /** sampled protocol: each user's candidate items (sorted); null for full ranking */
   candidates: UserLists | null;
   excludeHistory: boolean;
+  /** with excludeHistory: the user's targets stay candidates even where they are in the history */
+  keepTargets?: boolean;
   metrics: readonly MetricAt[];
   batchSize: number;
   /** also return each user's ranked items and scores (for TREC rankings) */
@@ -84,6 +88,15 @@ function distinctTargets(targets: UserLists, users: Int32Array): UserLists {
   return { offsets, items };
 }
 
+/** The (row, item) pairs whose item is not among its row's `kept` items. */
+function pairsNotKept(pairs: { rows: Int32Array; cols: Int32Array }, kept: UserLists): { rows: Int32Array; cols: Int32Array } {
+  const keep = pairs.rows.map((b, k) => {
+    const list = kept.items.subarray(kept.offsets[b], kept.offsets[b + 1]);
+    return list.includes(pairs.cols[k]) ? 0 : 1;
+  });
+  return { rows: pairs.rows.filter((_, k) => keep[k] === 1), cols: pairs.cols.filter((_, k) => keep[k] === 1) };
+}
+
 /** A batch's lists padded into a [B, width] int32 matrix with `fill` past each list's end (width >= 1). */
 function paddedLists(lists: UserLists, users: Int32Array, fill: number): { items: Int32Array; lengths: Int32Array; width: number } {
   const lengths = lengthsOf(lists, users);
@@ -98,10 +111,11 @@ const NO_ITEM = -2;
 
 /**
  * The scores with -Infinity written at every (row, item) of the batch users' lists, which removes those items
- * from the ranking. One scatter into a copy of the scores: no dense mask is built.
+ * from the ranking, except row b's `kept` items (row b of `kept` is the batch's row b, not user b). One scatter
+ * into a copy of the scores: no dense mask is built.
  */
-function withoutListed(scores: tf.Tensor2D, lists: UserLists, users: Int32Array): tf.Tensor2D {
-  const { rows, cols } = rowItemPairs(lists, users);
+function withoutListed(scores: tf.Tensor2D, lists: UserLists, users: Int32Array, kept: UserLists | null): tf.Tensor2D {
+  const { rows, cols } = kept ? pairsNotKept(rowItemPairs(lists, users), kept) : rowItemPairs(lists, users);
   if (rows.length === 0) return scores;
   const indices = tf.stack([tf.tensor1d(rows, 'int32'), tf.tensor1d(cols, 'int32')], 1) as tf.Tensor2D;
   return tf.tensorScatterUpdate(scores, indices, tf.fill([rows.length], -Infinity));
@@ -168,7 +182,7 @@ async function rankBatch(req: EvalRequest, users: Int32Array, distinct: UserList
     const query = { users, history: req.history, targetTimes, candidates: itemOf, states };
     let scores = req.model.score(query);
     if (valid) scores = tf.where(valid, scores, tf.fill(scores.shape, -Infinity));
-    else if (req.excludeHistory) scores = withoutListed(scores, req.history.lists, users);
+    else if (req.excludeHistory) scores = withoutListed(scores, req.history.lists, users, req.keepTargets ? distinct : null);
     const k = Math.min(width, scores.shape[1]);
     const top = tf.topk(scores, k);
     const listed = tf.isFinite(top.values);

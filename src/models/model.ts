@@ -164,8 +164,8 @@ export interface ModelEntry<K extends Readonly<Record<string, KeySpec>> = Readon
    */
   readonly readsTime?: boolean | ((params: ParamsOf<K>) => string | false);
   /**
-   * The model reads the items' text tokens, so a data source without item text is refused: true, or a function
-   * of its keys giving the key (under `model.`) whose value makes it read them, or false where it does not.
+   * The model reads the items' text (the token CSR), so a data source without text is refused: true, or a
+   * function of its keys giving the key whose value makes it read text (a variant), or false where it does not.
    */
   readonly readsText?: boolean | ((params: ParamsOf<K>) => string | false);
   /** losses the model writes itself, besides the shared ones (offered as train.loss values) */

@@ -393,7 +393,30 @@ const MARS: TableSpec = {
   scale: 1,
   columns: [
     { key: 'video_games', published: 'video_games', preset: 'mars/video-games', files: amazon2014FiveCore('Video_Games'), sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2014/meta_Video_Games.json.gz' }] },
-    { key: 'movies_and_tv', published: 'movies_and_tv', preset: 'mars/movies-tv', files: amazon2014FiveCore('Movies_and_TV') },
+    { key: 'movies_and_tv', published: 'movies_and_tv', preset: 'mars/movies-tv', files: amazon2014FiveCore('Movies_and_TV'), sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2014/meta_Movies_and_TV.json.gz' }] },
+    {
+      key: 'gift_cards',
+      published: null,
+      preset: 'mars/gift-cards',
+      files: anyOf(['amazon-2018-5core', 'amazon-2018', 'amazon', ''], ['Gift_Cards_5.json.gz', 'Gift_Cards_5.json']),
+      sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2018-meta/meta_Gift_Cards.json.gz' }],
+      note: 'a stand-in at hand (Amazon 2018 Gift Cards 5-core, 458 users, 148 items), text = title and description from the 2018 metadata; no published figures',
+    },
+    {
+      key: 'musical_instruments_reviews',
+      published: null,
+      preset: 'mars/musical-instruments-reviews',
+      files: amazon2014FiveCore('Musical_Instruments'),
+      note: "a stand-in at hand (Amazon 2014 Musical Instruments 5-core, 1,429 users, 900 items) without metadata: an item's text is its reviews' summaries and texts, held-out reviews included, not a description; no published figures",
+    },
+    {
+      key: 'ml_100k',
+      published: null,
+      preset: 'mars/ml-100k',
+      files: anyOf(['movielens-100k', 'ml-100k', ''], ['u.data']),
+      sideFiles: [{ key: 'data.movielens.movies_path', file: 'movielens-100k/u.item' }],
+      note: 'a stand-in at hand (MovieLens-100K, rating 5 as positive, users with >= 10: 593 users, 1,155 items), text = title and genres from u.item, far shorter than a synopsis; no published figures',
+    },
   ],
   rows: ['BPR', 'NCF', 'CMF', 'CTR', 'DeepFM', 'CDL', 'Wide&Deep', 'MARS'].map((label) => ({
     label,

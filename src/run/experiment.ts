@@ -61,6 +61,8 @@ export function protocolOf(config: ResolvedConfig): { protocol: Protocol; metric
     numNegatives: config.int('eval.num_negatives'),
     sampler: config.str('eval.negative_sampler') as NegativeSampler,
     excludeHistory: config.bool('eval.exclude_history'),
+    // only where asked, so that runs from before the key have the same protocol as runs without it
+    ...(config.bool('eval.exclude_history') && config.bool('eval.keep_targets') ? { keepTargets: true as const } : {}),
     cutoffs,
     tiePolicy: tiePolicyText(ties),
   };

@@ -11,7 +11,7 @@ export interface Explanation {
   readonly score: number;
   /** the user's memory size (items the attention reads, the candidate left out) */
   readonly memory: number;
-  /** the most attended memory items, largest weight first: raw id, title (the raw id where the data has none), weight */
+  /** the most attended memory items, largest weight first: raw id, title (the raw id where the data has none: data.text.*), weight */
   readonly top: readonly { readonly item: string; readonly title: string; readonly weight: number }[];
 }
 
@@ -50,7 +50,8 @@ export async function explainRun(dir: string, config: ResolvedConfig, request: E
     const score = (await scores.data())[item];
     scores.dispose();
     const weights = await model.explain(history, user, item);
-    const top = Array.from(weights.items.subarray(0, request.top), (m, k) => ({ item: data.itemIds[m], title: data.itemIds[m], weight: weights.weights[k] }));
+    const titleOf = (m: number) => data.itemTitles?.[m] || data.itemIds[m];
+    const top = Array.from(weights.items.subarray(0, request.top), (m, k) => ({ item: data.itemIds[m], title: titleOf(m), weight: weights.weights[k] }));
     return { score, memory: weights.items.length, top };
   } finally {
     model.dispose();

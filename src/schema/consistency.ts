@@ -3,6 +3,7 @@ import { DATA_SOURCES } from '../data/sources';
 import { MODELS } from '../models/registry';
 import { earlyStopMetric } from '../train/schema';
 import { ConfigError } from '../util/errors';
+import type { ModelEntry } from '../models/model';
 
 /**
  * The rules that involve more than one key, checked where the config is resolved (so `memrec config` and
@@ -40,11 +41,25 @@ export function checkConsistency(config: ResolvedConfig): void {
       `${where(path)}: ${path}: ${reader} reads the behaviours' times, but data.source ${source.name} (${where('data.source')}) has none (its line numbers stand in); use a source with timestamps`,
     );
   }
-  const textKey = typeof entry.readsText === 'function' ? entry.readsText(params) : entry.readsText ? 'name' : false;
-  const noText = textKey ? (source.textMissing ? source.textMissing(config) : 'its loader reads no item text') : null;
-  if (textKey && noText) {
-    const path = `model.${textKey}`;
-    const reader = textKey === 'name' ? entry.name : `${entry.name} with ${path} ${String(params[textKey])}`;
-    throw new ConfigError(`${where(path)}: ${path}: ${reader} reads item text, but data.source ${source.name} (${where('data.source')}) has none (${noText}); use a source with item text`);
-  }
+  checkText(config, entry, params);
+}
+
+const textSources = () => Object.values(DATA_SOURCES).filter((source) => source.dataKeys?.['text.source']).map((source) => source.name);
+
+/**
+ * A model that reads item text on a source without any: one line naming the model (or its key that makes
+ * it read text) and the key that would give the items text.
+ */
+function checkText(config: ResolvedConfig, entry: ModelEntry, params: Record<string, unknown>): void {
+  const textKey = typeof entry.readsText === 'function' ? entry.readsText(params as never) : entry.readsText ? 'name' : false;
+  const source = DATA_SOURCES[config.str('data.source')];
+  if (!textKey || source.hasText?.(config)) return;
+  const path = `model.${textKey}`;
+  const reader = textKey === 'name' ? entry.name : `${entry.name} with ${path} ${String(params[textKey])}`;
+  const missing = config.has('data.text.source')
+    ? `data.text.source is none (${config.whereIs('data.text.source')}); set data.text.source to one of ${config.schema['data.text.source'].allowed?.filter((kind) => kind !== 'none').join(', ')}`
+    : source.name === 'synthetic'
+      ? `data.synthetic.tokens_per_item is 0 (${config.whereIs('data.synthetic.tokens_per_item')}); set it to 1 or more`
+      : `data.source ${source.name} (${config.whereIs('data.source')}) has no data.text.source; use one that has (${textSources().join(', ')})`;
+  throw new ConfigError(`${config.whereIs(path)}: ${path}: ${reader} reads item text, but ${missing}`);
 }

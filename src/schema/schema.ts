@@ -35,6 +35,7 @@ export const BASE_SCHEMA: Schema = {
   'eval.num_negatives': int(100, 'negatives per user for sampled evaluation', { min: 1 }),
   'eval.negative_sampler': oneOf(['uniform', 'popularity'], 'uniform', 'how sampled-evaluation negatives are drawn'),
   'eval.exclude_history': bool(true, 'full ranking: remove the items the user had before the targets (MTAM keeps them: false)'),
+  'eval.keep_targets': bool(false, 'with exclude_history: a target the user had before stays a candidate (DMAN ranks "the items the user has not interacted with", the target kept); false: a repeated target is removed with the history and cannot be hit'),
   'eval.cutoffs': ints([5, 10, 20], 'list lengths N at which metrics are computed', { min: 1 }),
   'eval.metrics': someOf(Object.keys(METRICS), ['precision', 'recall', 'f1', 'hr', 'ndcg', 'map', 'mrr'], 'metrics to report at every cut-off'),
   'eval.ties': oneOf(TIE_POLICIES, 'index', 'a target tied with other items: index = ranked by item index, lower first (tf.topk\'s order); conservative = below every item with an equal score (GRU4Rec\'s default); expected = the mean rank over the tied block'),

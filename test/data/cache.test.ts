@@ -35,6 +35,21 @@ test('the second load comes from the cache, identical to the first', async () =>
   assert.deepEqual(second.prepared, first.prepared);
 });
 
+test('item text (words and titles) comes back from the cache; a changed text file or text key gives another entry', async () => {
+  const { cache, sets } = setup();
+  const items = join(cache, '..', 'u.item');
+  copyFileSync(join(REPO, 'datasets', 'fixtures', 'movielens', 'u.item'), items);
+  const text = [...sets, `data.movielens.movies_path=${items}`, 'data.text.source=metadata', 'data.text.min_count=1', 'data.text.missing=empty'];
+  const first = await prepare(text);
+  assert.ok(first.prepared.data.tokenWords?.includes('shining') && first.prepared.data.itemTitles?.includes('Shining, The (1980)'));
+  const second = await prepare(text);
+  assert.equal(second.fromCache, true, second.messages.join('\n'));
+  assert.deepEqual(second.prepared, first.prepared);
+  assert.equal((await prepare([...text, 'data.text.max_length=2'])).fromCache, false);
+  appendFileSync(items, '700|Added (2000)|01-Jan-2000||x|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|1\n');
+  assert.equal((await prepare(text)).fromCache, false);
+});
+
 test('a changed raw file or a changed step gives another entry, never the stale one', async () => {
   const { raw, cache, sets } = setup();
   await prepare(sets);

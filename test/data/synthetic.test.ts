@@ -209,6 +209,37 @@ test('progress is reported every 1000 users and at the end', () => {
   assert.deepEqual(done, [1000, 2000, 2500]);
 });
 
+test('home returns: the opening and every home_gap-th item from the end come from a home cluster, each after the cue', () => {
+  // with as many categories as clusters an item's category is its cluster; clusters 10-19 are the homes
+  const gap = 7;
+  const data = generate({ numClusters: 20, numCategories: 20, homeGap: gap, homeLength: 5, repeatStrength: 0 });
+  const cue = data.numItems - 1;
+  const cluster = (p: number) => data.itemCategory[data.items[p]];
+  let returns = 0;
+  for (let u = 0; u < data.numUsers; u++) {
+    const start = data.offsets[u];
+    const last = data.offsets[u + 1] - 1;
+    const home = cluster(start);
+    assert.ok(home >= 10, `user ${u}: home cluster ${home} is an interest cluster`);
+    for (let p = start; p < start + 5; p++) assert.equal(cluster(p), home, `user ${u}: opening at ${p - start}`);
+    for (let p = start + 5; p <= last; p++) {
+      const isReturn = p - start > 5 && (last - p) % gap === 0;
+      if (isReturn) {
+        returns++;
+        assert.equal(data.items[p - 1], cue, `user ${u}: no cue before the return at ${p - start}`);
+        assert.equal(cluster(p), home, `user ${u}: the return at ${p - start} is not home`);
+      } else if (data.items[p] !== cue) {
+        // off the returns only an interest, or a home item's successor (its cluster's cycle) right after one
+        assert.ok(cluster(p) < 10 || cluster(p - 1) === cluster(p), `user ${u}: home item ${data.items[p]} at ${p - start}`);
+      } else {
+        assert.ok(p < last && (last - p - 1) % gap === 0, `user ${u}: a cue at ${p - start} before no return`);
+      }
+    }
+  }
+  const expected = Array.from({ length: data.numUsers }, (_, u) => Math.floor((data.offsets[u + 1] - data.offsets[u] - 1 - 6) / gap) + 1);
+  assert.equal(returns, expected.reduce((a, b) => a + b, 0));
+});
+
 test('nonsensical parameters throw', () => {
   const invalid: [Partial<SyntheticParams>, RegExp][] = [
     [{ numItems: 10, numClusters: 16 }, /numItems/],
@@ -226,6 +257,10 @@ test('nonsensical parameters throw', () => {
     [{ gapSwitch: 0.5 }, /gapSwitch \(0.5\) needs sessions/],
     [{ ...SESSIONS, interestsPerUser: 1, gapSwitch: 0.5 }, /needs another interest/],
     [{ switchDelay: 2 }, /switchDelay/],
+    [{ homeGap: 1 }, /homeGap must be 0 \(no home returns\) or at least 2/],
+    [{ ...SESSIONS, homeGap: 5 }, /does not combine with sessions/],
+    [{ homeGap: 5, numClusters: 4, numCategories: 4, interestsPerUser: 3 }, /interestsPerUser \(3\) at most 2/],
+    [{ homeGap: 5, minLength: 11, homeLength: 10 }, /minLength \(11\) must be at least homeLength \+ 2/],
   ];
   for (const [overrides, message] of invalid) {
     assert.throws(() => generate(overrides), message, JSON.stringify(overrides));

@@ -75,6 +75,18 @@ test('full ranking with history excluded: ties go to the lower item index; users
   assert.equal(result.means['hr@1'], 2 / 3);
 });
 
+test('full ranking with history excluded but the targets kept: a repeated target stays a candidate', async () => {
+  const result = await evaluate(request({ keepTargets: true }));
+  const ranked = (b: number) => Array.from(result.rankings!.items.subarray(b * 8, b * 8 + 8));
+  // user 0's targets were not in its history: as without keepTargets
+  assert.deepEqual(ranked(0), [2, 3, 4, 0, 5, -1, -1, -1]);
+  // user 1: target 0 (twice in its history) is ranked again, first at 0.6 (user 0 shows the rest of a history stays out)
+  assert.deepEqual(ranked(1), [0, 1, 2, 3, 4, 5, -1, -1]);
+  assert.deepEqual(Array.from(result.perUser['hr@1']), [1, 1, 1]);
+  // user 3 has no targets; user 2's history is empty
+  assert.deepEqual(ranked(2), [5, 4, 3, 2, 1, 0, -1, -1]);
+});
+
 test('full ranking with history kept', async () => {
   const result = await evaluate(request({ excludeHistory: false }));
   // user 0: items 1 and 2 tie at 0.9; item 1 (lower index) ranks first, so target 2 is at rank 2

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../../config/resolved';
 import { int, oneOf, str } from '../../config/spec';
+import { ConfigError, InputError } from '../../util/errors';
 import { requireFile } from '../../util/lines';
 import type { Reporter } from '../../util/reporter';
 import { InteractionsBuilder } from '../build-interactions';
@@ -9,6 +10,8 @@ import type { DataSource } from './source';
 import { isWholeNumber } from './fields';
 import { datasetName, FILE_SOURCE_DATA_KEYS, parseLines, sourceFile, type LineParser } from './line-file';
 import { parsePythonLiteral, PythonLiteralError, type PythonValue } from './python-literal';
+import type { ItemTexts } from '../text/item-texts';
+import { itemTextsFor, textInputFiles, textKeys, textSourceOf, withItemTexts } from '../text/text-source';
 
 type Format = 'ratings_csv' | 'reviews_json';
 
@@ -18,6 +21,8 @@ interface Review {
   readonly item: string;
   readonly rating: number;
   readonly timestamp: number;
+  /** the review's summary and text (review JSON lines; '' for the CSV) */
+  readonly text: string;
 }
 
 /** The fields of one JSON object or Python dict. */
@@ -54,7 +59,7 @@ function reviewFromCsv(line: string): Review | string {
   const rating = Number(ratingText);
   if (!isRating(rating)) return `rating "${ratingText}" is not a whole number in 1..5`;
   if (!isWholeNumber(time)) return `timestamp "${time}" is not a whole number`;
-  return { user, item, rating, timestamp: Number(time) };
+  return { user, item, rating, timestamp: Number(time), text: '' };
 }
 
 /** A review line of the 2014 or 2018 JSON files: reviewerID, asin, overall (1.0..5.0), unixReviewTime. */
@@ -66,7 +71,8 @@ function reviewFromJson(line: string): Review | string {
   if (!isId(item)) return fieldReason('asin', item, 'a non-empty string');
   if (!isRating(rating)) return fieldReason('overall', rating, 'a whole number in 1..5');
   if (!isSeconds(timestamp)) return fieldReason('unixReviewTime', timestamp, 'a whole number of seconds');
-  return { user, item, rating, timestamp };
+  const text = [record.summary, record.reviewText].filter((part) => typeof part === 'string').join('\n');
+  return { user, item, rating, timestamp, text };
 }
 
 const REVIEW_PARSERS: Record<Format, (line: string) => Review | string> = { ratings_csv: reviewFromCsv, reviews_json: reviewFromJson };
@@ -126,22 +132,50 @@ function metaFile(config: ResolvedConfig): string | null {
   return file;
 }
 
-/** Reads the review file into the builder, the format chosen by data.amazon.format or told by the first line. */
-async function readReviews(file: string, builder: InteractionsBuilder, config: ResolvedConfig, reporter: Reporter, reads: FileRead[]): Promise<void> {
+/**
+ * Reads the review file into the builder, the format chosen by data.amazon.format or told by the first line;
+ * with `texts` (data.text.source reviews), each review's summary and text are appended to its item's document.
+ */
+async function readReviews(file: string, builder: InteractionsBuilder, texts: ItemTexts | null, config: ResolvedConfig, reporter: Reporter, reads: FileRead[]): Promise<void> {
   const chosen = config.str('data.amazon.format');
   let parse = chosen === 'auto' ? null : REVIEW_PARSERS[chosen as Format];
-  const parseLine: LineParser = (line) => {
+  const parseLine: LineParser = (line, lineNumber) => {
     parse ??= REVIEW_PARSERS[line.startsWith('{') ? 'reviews_json' : 'ratings_csv'];
+    if (texts !== null && parse === reviewFromCsv) {
+      throw new InputError(`${file}:${lineNumber}: data.text.source reviews reads review JSON lines (reviewText, summary), but this is a ratings-only CSV; use the reviews file or another data.text.source`);
+    }
     const review = parse(line);
     if (typeof review === 'string') return review;
     builder.add(review.user, review.item, review.timestamp, review.rating);
+    texts?.add(review.item, review.text);
     return null;
   };
   await parseLines(file, parseLine, config, reporter, reads);
 }
 
-/** Gives the builder each metadata item's category; items with no category path are left without one. */
-async function readMeta(file: string, builder: InteractionsBuilder, config: ResolvedConfig, reporter: Reporter, reads: FileRead[]): Promise<void> {
+/** HTML tags and character references, which some 2018 descriptions hold: read as spaces. */
+const MARKUP = /<[^>]*>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);/gi;
+
+/**
+ * An item's title and its description as text (2014: a string; 2018: a list of paragraphs), markup read as
+ * spaces, or why a field is unusable.
+ */
+function metaText(record: Fields): { title: string; text: string } | string {
+  // absent or None: no title, no description
+  const title = record.title ?? '';
+  const description = record.description ?? '';
+  if (typeof title !== 'string') return fieldReason('title', title, 'a string');
+  const paragraphs = typeof description === 'string' ? [description] : description;
+  if (!isPath(paragraphs)) return fieldReason('description', description, 'a string or a list of strings');
+  return { title, text: [title, ...paragraphs].join('\n').replace(MARKUP, ' ') };
+}
+
+/**
+ * Gives the builder each metadata item's category (items with no category path are left without one), and
+ * with `texts` (data.text.source metadata) each item's title and description as its document, the title
+ * also as its display title.
+ */
+async function readMeta(file: string, builder: InteractionsBuilder, texts: ItemTexts | null, config: ResolvedConfig, reporter: Reporter, reads: FileRead[]): Promise<void> {
   const level = config.int('data.amazon.category_level');
   const intern = categoryInterner();
   let python: boolean | null = null;
@@ -153,8 +187,14 @@ async function readMeta(file: string, builder: InteractionsBuilder, config: Reso
     if (!isId(record.asin)) return fieldReason('asin', record.asin, 'a non-empty string');
     const path = categoryPath(record);
     if (typeof path === 'string') return path;
+    const described = texts === null ? null : metaText(record);
+    if (typeof described === 'string') return described;
     const category = pickLevel(path, level);
     if (category !== undefined) builder.setItemCategory(record.asin, intern(category));
+    if (described !== null && texts !== null) {
+      texts.add(record.asin, described.text);
+      texts.setTitle(record.asin, described.title);
+    }
     return null;
   };
   await parseLines(file, parseLine, config, reporter, reads);
@@ -173,7 +213,14 @@ function reportCategories(data: Interactions, reporter: Reporter): void {
 export const amazon: DataSource = {
   name: 'amazon',
   doc: 'Amazon review data (McAuley et al.): 2014 ratings-only CSV or 2014/2018 review JSON lines, item categories from the 2014 or 2018 metadata',
-  dataKeys: FILE_SOURCE_DATA_KEYS,
+  dataKeys: {
+    ...FILE_SOURCE_DATA_KEYS,
+    ...textKeys({
+      metadata: 'each item\'s title and description from data.amazon.meta_path (2014 or 2018; HTML markup read as spaces)',
+      reviews: 'the summary and text of every review of the item in data.amazon.path, appended in file order (review JSON lines; the text of held-out reviews included)',
+    }),
+  },
+  hasText: (config) => textSourceOf(config) !== 'none',
   keys: {
     path: str('', 'ratings_<Category>.csv (2014), reviews_<Category>_5.json (2014) or <Category>_5.json / <Category>.json (2018); gzip when the name ends in .gz'),
     format: oneOf(['auto', 'ratings_csv', 'reviews_json'], 'auto', 'ratings_csv: `user,item,rating,timestamp` without header; reviews_json: one review object per line; auto: JSON when the first line starts with `{`'),
@@ -182,16 +229,21 @@ export const amazon: DataSource = {
   },
   inputFiles(config) {
     const meta = metaFile(config);
-    return [sourceFile(config, 'amazon'), ...(meta === null ? [] : [meta])];
+    return [sourceFile(config, 'amazon'), ...(meta === null ? [] : [meta]), ...textInputFiles(config)];
   },
   async load(config, reporter, reads = []) {
     const file = sourceFile(config, 'amazon');
     const meta = metaFile(config);
+    const metaTexts = itemTextsFor(config, 'metadata');
+    if (metaTexts !== null && meta === null) {
+      throw new ConfigError(`${config.whereIs('data.text.source')}: data.text.source: metadata reads data.amazon.meta_path, which is unset (--set data.amazon.meta_path=meta_<Category>.json.gz)`);
+    }
+    const reviewTexts = itemTextsFor(config, 'reviews');
     const builder = new InteractionsBuilder({ ratings: true, behaviors: false });
-    await readReviews(file, builder, config, reporter, reads);
-    if (meta !== null) await readMeta(meta, builder, config, reporter, reads);
+    await readReviews(file, builder, reviewTexts, config, reporter, reads);
+    if (meta !== null) await readMeta(meta, builder, metaTexts, config, reporter, reads);
     const data = builder.build(datasetName(file));
     if (meta !== null) reportCategories(data, reporter);
-    return data;
+    return withItemTexts(data, metaTexts ?? reviewTexts, config, reporter, reads);
   },
 };

@@ -6,6 +6,7 @@ import type { DataSource } from './source';
 import { isWholeNumber } from './fields';
 import { datasetName, FILE_SOURCE_DATA_KEYS, parseLines, sourceFile, type LineParser } from './line-file';
 import { dateSeconds, decimalNumber, isoSeconds } from './times';
+import { textInputFiles, textKeys, textSourceOf, withItemTexts } from '../text/text-source';
 
 const milliseconds = (ms: number | null) => (ms === null ? null : ms / 1000);
 
@@ -127,7 +128,8 @@ export const delimited: DataSource = {
   name: 'delimited',
   doc: 'any delimited file of interactions (one per line), its columns named by 0-based index: user, item and optionally time, rating, category, behaviour',
   hasTimes: (config) => config.int('data.delimited.time_column') >= 0,
-  dataKeys: FILE_SOURCE_DATA_KEYS,
+  dataKeys: { ...FILE_SOURCE_DATA_KEYS, ...textKeys({}) },
+  hasText: (config) => textSourceOf(config) !== 'none',
   keys: {
     path: str('', 'the file (gzip when the name ends in .gz)'),
     separator: str(',', 'the field separator, any string (e.g. ";" or "::"); tab for a tab. Fields are not unquoted or trimmed'),
@@ -140,12 +142,12 @@ export const delimited: DataSource = {
     category_column: column('0-based column of the item category, kept as written; an empty field leaves it unknown (-1: none)'),
     behavior_column: column('0-based column of the behaviour type, kept as written, at most 256 types (-1: none)'),
   },
-  inputFiles: (config) => [sourceFile(config, 'delimited')],
+  inputFiles: (config) => [sourceFile(config, 'delimited'), ...textInputFiles(config)],
   async load(config, reporter, reads = []) {
     const layout = readLayout(config);
     const file = sourceFile(config, 'delimited');
     const builder = new InteractionsBuilder({ ratings: layout.rating !== UNSET, behaviors: layout.behavior !== UNSET });
     await parseLines(file, lineParser(file, layout, builder), config, reporter, reads);
-    return builder.build(datasetName(file));
+    return withItemTexts(builder.build(datasetName(file)), null, config, reporter, reads);
   },
 };

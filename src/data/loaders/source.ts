@@ -27,9 +27,6 @@ export interface DataSource {
    * order; left out: real. Time-aware models refuse stand-ins.
    */
   hasTimes?(config: ResolvedConfig): boolean;
-  /**
-   * Null when the loaded items carry text tokens, else why not, naming the key that would give them; left
-   * out: the source gives no item text. Text models (MARS) refuse a source without text.
-   */
-  textMissing?(config: ResolvedConfig): string | null;
+  /** Whether the items have text (token documents) under this config; left out: none. Text models refuse a source without. */
+  hasText?(config: ResolvedConfig): boolean;
 }

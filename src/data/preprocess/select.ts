@@ -56,7 +56,7 @@ export function keepPositions(data: Interactions, keep: Uint8Array): Interaction
   };
 }
 
-/** Categories (re-indexed over the kept items) and text tokens of the kept items. */
+/** Categories (re-indexed over the kept items), text tokens and titles of the kept items. */
 function keptItemSide(data: Interactions, itemKept: Uint8Array, numItems: number) {
   const categoryUsed = new Uint8Array(data.numCategories);
   for (let i = 0; i < data.numItems; i++) if (itemKept[i] && data.itemCategory[i] >= 0) categoryUsed[data.itemCategory[i]] = 1;
@@ -72,7 +72,8 @@ function keptItemSide(data: Interactions, itemKept: Uint8Array, numItems: number
     for (let t = data.itemTokenOffsets[i]; t < data.itemTokenOffsets[i + 1]; t++) tokens.push(data.itemTokens[t]);
     itemTokenOffsets[++k] = tokens.length;
   }
-  return { itemCategory, numCategories: categories.count, itemTokenOffsets, itemTokens: Int32Array.from(tokens) };
+  const titles = data.itemTitles && { itemTitles: data.itemTitles.filter((_, i) => itemKept[i]) };
+  return { itemCategory, numCategories: categories.count, itemTokenOffsets, itemTokens: Int32Array.from(tokens), ...titles };
 }
 
 /** keep[p] for every position p of user u: whether the user's p is kept. */
