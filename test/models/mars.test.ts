@@ -131,6 +131,21 @@ test('eq. 11 (sign corrected) on a liked_sets batch: BPR on r_ij − r_ij′ plu
   model.dispose();
 });
 
+test('an example whose memory is empty (a user with one like) scores 0 and leaves every gradient finite', () => {
+  const single: TrainData = { ...TRAIN, numUsers: 3, sequences: userLists([...LIKED, [1]]), timestamps: Float64Array.from({ length: 6 }, (_, p) => p + 1) };
+  const model = createModel(loadConfig(null, SIZES)) as unknown as { loss(batch: unknown): tf.Scalar } & Model;
+  model.restore(state(), single);
+  const batch = wholeBatch(single, 'liked_sets', 0, 1);
+  const { value, grads } = tf.variableGrads(() => model.loss(tensorsOf(batch)));
+  const values = Object.values(grads).flatMap((g) => Array.from(g.dataSync()));
+  assert.ok(Number.isFinite(value.dataSync()[0]) && values.every(Number.isFinite), 'finite loss and gradients');
+  tf.dispose([value, ...Object.values(grads)]);
+  const scores = scoreAll(model, Int32Array.of(2), userLists([[], [], []]));
+  assert.deepEqual(Array.from(scores.dataSync()), [0, 0, 0, 0]);
+  scores.dispose();
+  model.dispose();
+});
+
 test('explain: the memory items and their attention for a candidate, largest first, the candidate left out', async () => {
   const model = fixedModel();
   const history = { lists: TRAIN.sequences, timestamps: TRAIN.timestamps };

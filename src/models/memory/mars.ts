@@ -49,7 +49,9 @@ export function memoryAttention(products: tf.Tensor, mask: tf.Tensor, axis: numb
     if (attend) {
       const masked = tf.where(tf.greater(mask, 0), products, tf.fill(products.shape, -1e9));
       const exp = tf.mul(tf.exp(tf.sub(masked, tf.max(masked, axis, true))), mask);
-      weights = tf.div(exp, tf.maximum(tf.sum(exp, axis, true), 1e-30));
+      // the largest unmasked slot contributes exp(0) = 1, so a sum below 1 means an empty memory: dividing by
+      // 1 there keeps its weights 0 and its gradient finite (a tiny floor would square to 0 in the gradient)
+      weights = tf.div(exp, tf.maximum(tf.sum(exp, axis, true), 1));
     }
     return { weights, scores: tf.sum(tf.mul(weights, products), axis) };
   });
