@@ -104,16 +104,19 @@ class ItemVectors extends UserStates {
  * - Word table: one H shared by f_user and f_item (model.shared_words), the convolution and projection weights
  *   separate (Ψ and Ω). The paper defines a single H : V → R^e and says the two CNNs "only differ in their
  *   inputs"; sharing halves the largest block of weights (V × 300) and trains every word from both roles.
+ * - Initial values (not reported): words N(0, 0.1²), convolutions and projections Glorot-uniform, biases 0.
  * - c (model.window) is not reported: 3. b̂ of eq. 4 is printed as a scalar; memrec gives each of the K outputs
  *   its own (as b, printed as a scalar too, is one per filter). Documents are the data's token lists, zero-
  *   padded; a document shorter than c has one window (layers/text-cnn.ts), an empty one gives v = tanh(b̂).
- * - The memory's "different sampled subset" of I⁺ᵢ (eq. 10) is read as all of I⁺ᵢ \ j (ambiguity 3), capped by
- *   model.memory for heavy users at the most recent entries: deterministic, the same rule in training and
- *   scoring, and no draw from any stream. The negative's adaptive vector attends over the same memory I⁺ᵢ \ j
+ * - The memory's "different sampled subset" of I⁺ᵢ (eq. 10) is read as all of I⁺ᵢ \ j (ambiguity 3): the set of
+ *   distinct liked items (an item liked twice takes one slot), capped by model.memory for heavy users at the
+ *   most recent ones: deterministic, the same rule in training and scoring, and no draw from any stream. The negative's adaptive vector attends over the same memory I⁺ᵢ \ j
  *   as the positive's (one quadruple, one memory; ambiguity 4).
  * - Scoring: the memory is the query's history (for the test part: training and validation likes; the paper
  *   uses the training likes, ambiguity 9), its last model.memory entries, and a candidate found in the memory
  *   is left out of it (eq. 5's I⁺ᵢ \ j, also in training when a sampled negative is a liked item).
+ * - Optimiser (Algorithm 1): RMSprop, lr 0.001, batch 512 are the mars/* presets' train.* (memrec's train.*
+ *   defaults are shared by every model).
  * - Loss: eq. 11 with its sign corrected; with n > 1 negatives the BPR term and the negatives' L2 terms are
  *   means over the negatives, so that one negative is exactly eq. 11. train.loss other than bpr replaces the
  *   BPR term only.
