@@ -1,12 +1,15 @@
 /**
- * DMAN's cost against history length (issue 17): per user with a history of 100, 1,000 and 10,000 random
- * interactions (10,000 items, D 128, T 20, m 20, L 2, untrained weights: the cost does not depend on them),
+ * DMAN's and HPMN's cost against history length (issues 17 and 20): per user with a history of 100, 1,000 and
+ * 10,000 random interactions (10,000 items, D 128, T 20, m 20, L 2; HPMN: 4 layers; untrained weights: the
+ * cost does not depend on them),
  *  - DMAN's stream: building the user's state once (every window but the last, through the memory update);
  *  - DMAN's scoring after the stream: the last window against the m slots and the cached previous window,
  *    then every item (what a request costs once the state is kept);
+ *  - HPMN's stream (the whole history through the periodic memory, once) and its scoring after it (every
+ *    item reads the 4 slots);
  *  - SASRec over the whole history (model.max_length = the history's length): one scoring of every item;
- * and training throughput at the same D and T: DMAN windows/s (lanes of users in lockstep, both steps) beside
- * SASRec sequences/s with max_length T (one sequence is T predictions, as one window), batch 128. Each case
+ * and training throughput at the same D and T: DMAN and HPMN windows/s (lanes of users in lockstep; DMAN's
+ * two steps) beside SASRec sequences/s with max_length T (one sequence is T predictions, as one window), batch 128. Each case
  * runs in its own process, so its peak resident memory (maxRSS) is its own. Prints a Markdown table.
  *
  * Usage: node dist/scripts/bench/dman-cost.js [--backend auto|native|wasm|cpu] [--repeats N]
@@ -49,7 +52,7 @@ function randomData(users: number, length: number): TrainData {
 }
 
 function modelFor(name: string, maxLength: number) {
-  const sets = name === 'dman' ? ['model.name=dman', `model.window=${WINDOW}`] : ['model.name=sasrec', `model.max_length=${maxLength}`];
+  const sets = name === 'sasrec' ? ['model.name=sasrec', `model.max_length=${maxLength}`] : [`model.name=${name}`, `model.window=${WINDOW}`];
   const config = loadConfig(null, [...sets, `model.dim=${DIM}`, `train.batch_size=${BATCH}`, 'train.num_negatives=5']);
   return { config, model: createModel(config) as TrainableModel };
 }
@@ -119,20 +122,28 @@ async function main(): Promise<void> {
     return;
   }
   const run = (c: string) => JSON.parse(execFileSync(process.execPath, [__filename, '--case', c, '--backend', values.backend as string, '--repeats', String(repeats)], { encoding: 'utf8' }));
-  const lines = ['| history | DMAN stream (ms/user, once) | DMAN score after stream (ms/user) | SASRec over the whole history (ms/user) | peak RSS DMAN / SASRec (MB) |', '|---|---|---|---|---|'];
+  const lines = [
+    '| history | DMAN stream (ms/user, once) | DMAN score after stream (ms/user) | HPMN stream (ms/user, once) | HPMN score after stream (ms/user) | SASRec over the whole history (ms/user) | peak RSS DMAN / HPMN / SASRec (MB) |',
+    '|---|---|---|---|---|---|---|',
+  ];
   let backend = '';
   for (const length of LENGTHS) {
     const dman = run(`infer:dman:${length}`);
+    const hpmn = run(`infer:hpmn:${length}`);
     const sasrec = run(`infer:sasrec:${length}`);
     backend = dman.backend;
-    lines.push(`| ${length} | ${dman.streamMs.toFixed(1)} | ${dman.scoreMs.toFixed(2)} | ${sasrec.scoreMs.toFixed(1)} | ${dman.maxRssMb.toFixed(0)} / ${sasrec.maxRssMb.toFixed(0)} |`);
+    lines.push(
+      `| ${length} | ${dman.streamMs.toFixed(1)} | ${dman.scoreMs.toFixed(2)} | ${hpmn.streamMs.toFixed(1)} | ${hpmn.scoreMs.toFixed(2)} | ${sasrec.scoreMs.toFixed(1)} | ${dman.maxRssMb.toFixed(0)} / ${hpmn.maxRssMb.toFixed(0)} / ${sasrec.maxRssMb.toFixed(0)} |`,
+    );
   }
   const dmanTrain = run('train:dman:0');
+  const hpmnTrain = run('train:hpmn:0');
   const sasTrain = run('train:sasrec:0');
   lines.push('', `| training (D ${DIM}, T ${WINDOW}, batch ${BATCH}, 5 negatives) | per second | peak RSS (MB) |`, '|---|---|---|');
   lines.push(`| DMAN windows (likelihood and L_ae steps) | ${dmanTrain.perSecond.toFixed(0)} | ${dmanTrain.maxRssMb.toFixed(0)} |`);
+  lines.push(`| HPMN windows (4 layers) | ${hpmnTrain.perSecond.toFixed(0)} | ${hpmnTrain.maxRssMb.toFixed(0)} |`);
   lines.push(`| SASRec sequences of T (max_length ${WINDOW}) | ${sasTrain.perSecond.toFixed(0)} | ${sasTrain.maxRssMb.toFixed(0)} |`);
-  process.stdout.write(`backend ${backend}, ${ITEMS} items, D ${DIM}, T ${WINDOW}, m 20, L 2; one user per request, median of ${repeats}\n\n${lines.join('\n')}\n`);
+  process.stdout.write(`backend ${backend}, ${ITEMS} items, D ${DIM}, T ${WINDOW}, DMAN m 20, L 2, HPMN 4 layers; one user per request, median of ${repeats}\n\n${lines.join('\n')}\n`);
 }
 
 main().catch((err: Error) => {

@@ -7,19 +7,12 @@
  *
  * Usage: node dist/scripts/reference/tisasrec-forward.js PORT_DIR   (a checkout of pmixer/TiSASRec.pytorch)
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { selectBackend } from '../../src/compute/backend';
 import type { TrainData } from '../../src/models/model';
-import { createModel } from '../../src/models/registry';
-import type { NeuralModel } from '../../src/models/neural-model';
 import { stream } from '../../src/random/streams';
 import { loadConfig } from '../../src/schema/config-flags';
-import { TrainingSession } from '../../src/train/trainer';
-import { TRAIN_KEYS } from '../../src/train/schema';
 import { Reporter } from '../../src/util/reporter';
+import { compareScores, lengthRange, referenceScores, trainAndScore } from './forward-check';
 
 const [USERS, ITEMS, MAX_LENGTH] = [30, 60, 8];
 const TOLERANCE = 1e-5;
@@ -49,36 +42,10 @@ async function main() {
   await selectBackend('cpu', new Reporter(false));
   const train = randomData();
   const config = loadConfig(null, ['model.name=tisasrec', 'model.dim=8', 'model.num_heads=2', 'model.num_blocks=2', `model.max_length=${MAX_LENGTH}`, 'model.time_span=6', 'train.lr=0.01']);
-  const model = createModel(config) as NeuralModel;
-  model.init(train);
-  const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), train, 0);
-  for (let epoch = 0; epoch < 2; epoch++) {
-    const plan = session.source.epoch(stream(epoch, 'shuffle'), 8);
-    for (let k = 0; k < plan.batches; k++) await session.run(plan.build(k));
-  }
-  session.dispose();
-  const users = Int32Array.from({ length: USERS }, (_, u) => u);
-  const ours = model.score({ users, history: { lists: train.sequences, timestamps: train.timestamps }, targetTimes: null, candidates: null, states: null });
-  const mine = ours.arraySync();
-  ours.dispose();
-  const state = await model.state();
-  const { offsets, items } = train.sequences;
-  const spec = {
-    dim: 8, heads: 2, blocks: 2, max_length: MAX_LENGTH, time_span: 6, num_items: ITEMS,
-    weights: Object.fromEntries(Object.entries(state).map(([name, w]) => [name, { shape: w.shape, data: Array.from(w.data) }])),
-    users: Array.from(users, (u) => ({ items: Array.from(items.subarray(offsets[u], offsets[u + 1])), times: Array.from(train.timestamps.subarray(offsets[u], offsets[u + 1])) })),
-  };
-  const input = join(mkdtempSync(join(tmpdir(), 'tisasrec-')), 'input.json');
-  writeFileSync(input, JSON.stringify(spec));
-  const theirs = JSON.parse(execFileSync('/usr/bin/python3', [join(__dirname, '..', '..', '..', 'scripts', 'reference', 'tisasrec_forward.py'), portDir, input], { encoding: 'utf8' })).scores as number[][];
-  let worst = 0;
-  let largest = 0;
-  mine.forEach((row, u) => row.forEach((v, i) => {
-    worst = Math.max(worst, Math.abs(v - theirs[u][i]) / Math.max(1, Math.abs(theirs[u][i])));
-    largest = Math.max(largest, Math.abs(v));
-  }));
-  const lengths = Array.from(users, (u) => offsets[u + 1] - offsets[u]);
-  console.log(`tisasrec vs pmixer/TiSASRec.pytorch: ${USERS} users (histories ${Math.min(...lengths)}-${Math.max(...lengths)} items, input width ${MAX_LENGTH}), ${ITEMS} items; largest |score| ${largest.toFixed(3)}, largest difference ${worst.toExponential(2)} (tolerance ${TOLERANCE})`);
+  const { model, scores: mine, weights, users } = await trainAndScore(config, train);
+  const spec = { dim: 8, heads: 2, blocks: 2, max_length: MAX_LENGTH, time_span: 6, num_items: ITEMS, weights, users };
+  const { worst, largest } = compareScores(mine, referenceScores('tisasrec_forward.py', [portDir], spec));
+  console.log(`tisasrec vs pmixer/TiSASRec.pytorch: ${USERS} users (histories ${lengthRange(train)} items, input width ${MAX_LENGTH}), ${ITEMS} items; largest |score| ${largest.toFixed(3)}, largest difference ${worst.toExponential(2)} (tolerance ${TOLERANCE})`);
   model.dispose();
   process.exit(worst <= TOLERANCE ? 0 : 1);
 }

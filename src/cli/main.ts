@@ -10,6 +10,7 @@ import { registerReproduce } from './reproduce';
 import { registerEval } from './eval';
 import { registerExplain } from './explain';
 import { registerSweep } from './sweep';
+import { registerTable } from './table';
 import { registerTrain } from './train';
 
 /**
@@ -39,6 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerData(program, run);
   registerReproduce(program, run);
   registerSweep(program, run);
+  registerTable(program, run);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PACKAGE_ROOT, gitCommit } from '../results/environment';
-import { refuseOverFullTable, writeReports } from '../reproduce/report';
+import { refuseOverOtherKind, writeReports } from '../reproduce/report';
 import { reproduceTable } from '../reproduce/run';
 import { TABLES } from '../reproduce/tables';
 import { didYouMean } from '../util/did-you-mean';
@@ -48,7 +48,7 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
         const seeds = flags.seeds ? parseSeeds(flags.seeds) : flags.quick ? [1] : [1, 2, 3];
         const dataDir = flags.data ?? process.env.MEMREC_DATA ?? join(PACKAGE_ROOT, '..', 'shared', 'datasets');
         const tablesDir = flags.tables ?? (flags.quick ? 'results/tables-quick' : 'results/tables');
-        if (flags.quick) for (const table of papers.flatMap((paper) => TABLES[paper])) refuseOverFullTable(table, tablesDir);
+        for (const table of papers.flatMap((paper) => TABLES[paper])) refuseOverOtherKind(table, tablesDir, Boolean(flags.quick));
         const reporter = new Reporter(false);
         mkdirSync(tablesDir, { recursive: true });
         for (const table of papers.flatMap((paper) => TABLES[paper])) {
@@ -56,7 +56,7 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
           const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs }, reporter);
           const minutes = ((performance.now() - started) / 60000).toFixed(1);
           const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.`;
-          const { markdown, files } = writeReports(table, outcomes, tablesDir, header);
+          const { markdown, files } = writeReports(table, outcomes, tablesDir, header, { quick: Boolean(flags.quick), dataDir });
           process.stdout.write(`${markdown}\nwritten: ${files.join(', ')}\n`);
         }
         return 0;

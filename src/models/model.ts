@@ -86,6 +86,11 @@ export type StepOutput = tf.Scalar | { readonly loss: tf.Scalar; readonly state:
  */
 export interface TrainStep {
   readonly name: string;
+  /**
+   * Whether the step runs in a (1-based) epoch; omitted: in every epoch. A model trained in stages gives each
+   * stage its step (NCF: GMF and MLP pre-trained on their own losses, then NeuMF with a fresh optimizer).
+   */
+  readonly runsIn?: (epoch: number) => boolean;
   variables(): tf.Variable[];
   loss(batch: BatchTensors, training: boolean): StepOutput;
 }

@@ -11,9 +11,18 @@ import { caserEntry } from './baselines/caser';
 import { dreamEntry } from './baselines/dream';
 import { narmEntry } from './baselines/narm';
 import { stampEntry } from './baselines/stamp';
+import { shanEntry } from './baselines/shan';
+import { sdmEntry } from './baselines/sdm';
 import { rumFeatureEntry, rumItemEntry } from './memory/rum';
 import { mtamEntry, tgruEntry, tseqrecEntry } from './memory/mtam';
 import { dmanEntry } from './memory/dman/dman';
+import { cmfEntry } from './baselines/cmf';
+import { ctrEntry } from './baselines/ctr';
+import { cdlEntry } from './baselines/cdl';
+import { hpmnEntry } from './memory/hpmn';
+import { ncfEntry } from './baselines/ncf';
+import { deepfmEntry } from './baselines/deepfm';
+import { wideDeepEntry } from './baselines/wide-deep';
 import { marsEntry } from './memory/mars';
 
 const registered: Record<string, ModelEntry> = {};
@@ -28,7 +37,7 @@ export function registerModel(entry: ModelEntry): void {
 }
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
-[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry, dmanEntry, marsEntry].forEach(registerModel);
+[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry, dmanEntry, shanEntry, sdmEntry, cmfEntry, ctrEntry, cdlEntry, hpmnEntry, ncfEntry, deepfmEntry, wideDeepEntry, marsEntry].forEach(registerModel);
 
 export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 

@@ -4,7 +4,7 @@ import seedrandom from 'seedrandom';
  * Every random draw in memrec comes from one of these named streams, each derived from the config's `seed`.
  * The streams are independent: drawing more from `init` (say, a larger model) never moves the `split`.
  */
-export const STREAM_NAMES = ['split', 'sampling', 'shuffle', 'init', 'dropout', 'synthetic'] as const;
+export const STREAM_NAMES = ['split', 'sampling', 'shuffle', 'init', 'dropout', 'synthetic', 'bootstrap'] as const;
 export type StreamName = (typeof STREAM_NAMES)[number];
 
 /** The whole state of a stream, to continue it later exactly where it stopped (a resumed run). */

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tableStatistics, type Comparison, type GroupStats, type Interval, type MetricStats, type StatsGroup, type TableStats } from '../eval/table-stats';
+import { stream } from '../random/streams';
 import { writeFileAtomic } from '../results/atomic';
-import { compareRuns } from '../run/compare-runs';
+import { pairedRows, type PairedRows } from '../run/compare-runs';
 import type { ColumnOutcome } from './run';
 import type { TableSpec } from './tables';
-import { UsageError } from '../util/errors';
-import { svgDocument, text, ticksUpTo } from './svg';
+import { MemrecError, UsageError } from '../util/errors';
+import { barChart, svgDocument, text, ticksUpTo } from './svg';
 
 /** One cell of the written table: ours (mean and sd over seeds, in the paper's scale), the paper's, the gap. */
 interface Cell {
@@ -21,12 +23,36 @@ interface Cell {
   readonly why: string | null;
 }
 
+/** The per-user statistics of one column, or why there are none. */
+type ColumnStats =
+  | { readonly kind: 'ok'; readonly group: GroupStats; readonly paired: PairedRows }
+  | { readonly kind: 'none'; readonly why: string };
+
 interface ColumnReport {
   readonly outcome: ColumnOutcome;
   readonly cells: Cell[];
-  /** the marks under the column's table: best-model disagreement, significance */
+  /** the marks under the column's table: best-model disagreement with the paper */
   readonly marks: string[];
+  /** null where no row has figures */
+  readonly stats: ColumnStats | null;
 }
+
+/** What a report needs besides the table and its outcomes. */
+export interface ReportOptions {
+  /** a --quick run: marked in every title */
+  readonly quick?: boolean;
+  /** where the raw files were looked for (named in the line of columns without data) */
+  readonly dataDir?: string;
+  /** the evaluated part whose per-user values the statistics read (default test) */
+  readonly part?: 'valid' | 'test';
+  /** bootstrap resamples of the users (default 2000) */
+  readonly resamples?: number;
+}
+
+export const DEFAULT_RESAMPLES = 2000;
+
+/** Marks the title of a --quick table, and tells a quick table's file from a full one's. */
+const QUICK_MARK = ' (--quick: a check of the pipeline, not a result)';
 
 function cellsOf(table: TableSpec, outcome: ColumnOutcome): Cell[] {
   const column = outcome.column.published;
@@ -50,101 +76,296 @@ function cellsOf(table: TableSpec, outcome: ColumnOutcome): Cell[] {
   );
 }
 
-/** Our best row against the paper's, and whether our best model beats our best baseline significantly. */
-function marksOf(table: TableSpec, outcome: ColumnOutcome, cells: Cell[]): string[] {
+/** Our best row against the paper's, on the table's headline metric. */
+function marksOf(table: TableSpec, cells: Cell[]): string[] {
   const primary = cells.filter((c) => c.metric === table.primary);
   const best = (list: Cell[], value: (c: Cell) => number | null) =>
     list.filter((c) => value(c) !== null).reduce<Cell | null>((a, c) => (a === null || (value(c) as number) > (value(a) as number) ? c : a), null);
   const oursBest = best(primary, (c) => c.ours);
   const paperBest = best(primary, (c) => c.paper);
-  const marks: string[] = [];
-  if (oursBest && paperBest && oursBest.row !== paperBest.row) {
-    marks.push(`≠ our best on ${table.primary} is ${oursBest.row}; the paper's is ${paperBest.row}`);
-  }
-  const isBaseline = (label: string) => table.rows.find((r) => r.label === label)?.baseline ?? true;
-  const bestModel = best(primary.filter((c) => !isBaseline(c.row)), (c) => c.ours);
-  const bestBaseline = best(primary.filter((c) => isBaseline(c.row)), (c) => c.ours);
-  if (bestModel && bestBaseline) {
-    const a = outcome.cells[bestModel.row];
-    const b = outcome.cells[bestBaseline.row];
-    if (a.kind === 'ok' && b.kind === 'ok') {
-      const test = compareRuns(a.runDirs[0], b.runDirs[0], 'test', table.primary);
-      const verdict = test.tTest.pValue < 0.05 ? 'significant' : 'n.s. (not significant)';
-      marks.push(
-        `${bestModel.row} vs the best baseline ${bestBaseline.row} on ${table.primary} (first seed, paired t-test over ${test.n} users): difference ${(test.meanDifference * table.scale).toFixed(4)}, p = ${test.tTest.pValue.toPrecision(3)}, ${verdict}`,
-      );
+  return oursBest && paperBest && oursBest.row !== paperBest.row ? [`≠ our best on ${table.primary} is ${oursBest.row}; the paper's is ${paperBest.row}`] : [];
+}
+
+/** The rows every other row is tested against: the table's proposed rows, else its rows that are not baselines. */
+const referencesOf = (table: TableSpec) => table.proposed ?? table.rows.filter((r) => !r.baseline).map((r) => r.label);
+
+const withoutPrefix = (message: string) => message.replace(/^(usage |config |input )?error: /, '');
+
+/**
+ * Each column's per-user values paired over its rows with figures (each user's value averaged over the seeds
+ * every row ran), and the statistics of the whole table, Holm's families spanning every column. A column
+ * whose runs cannot be paired (or lack per-user values) gets no statistics, with the reason.
+ */
+function statisticsOf(table: TableSpec, outcomes: ColumnOutcome[], options: ReportOptions): { columns: (ColumnStats | null)[]; table: TableStats } {
+  const gathered = outcomes.map((outcome): { paired: PairedRows } | { why: string } | null => {
+    const rows = table.rows.flatMap((row) => {
+      const cell = outcome.cells[row.label];
+      return cell?.kind === 'ok' && cell.runDirs.length > 0 ? [{ label: row.label, dirs: cell.runDirs }] : [];
+    });
+    if (rows.length === 0) return null;
+    try {
+      const paired = pairedRows(rows, options.part ?? 'test', table.metrics);
+      return paired.users < 2 ? { why: `${paired.users} user evaluated; the tests need 2 or more` } : { paired };
+    } catch (err) {
+      if (err instanceof MemrecError) return { why: withoutPrefix(err.message) };
+      throw err;
     }
-  }
-  return marks;
+  });
+  const groups: StatsGroup[] = [];
+  const seedOf = new Map<string, number>();
+  outcomes.forEach((outcome, k) => {
+    const entry = gathered[k];
+    if (entry === null || !('paired' in entry)) return;
+    seedOf.set(outcome.column.key, entry.paired.seeds[0]);
+    groups.push({
+      key: outcome.column.key,
+      metrics: table.metrics.map((metric) => ({ metric, rows: entry.paired.rows.map((row) => ({ label: row.label, values: row.values[metric] })) })),
+    });
+  });
+  const stats = tableStatistics(groups, {
+    references: referencesOf(table),
+    resamples: options.resamples ?? DEFAULT_RESAMPLES,
+    rng: (key) => stream(seedOf.get(key) as number, 'bootstrap', table.paper, table.id, key),
+  });
+  const columns = outcomes.map((outcome, k): ColumnStats | null => {
+    const entry = gathered[k];
+    if (entry === null) return null;
+    if (!('paired' in entry)) return { kind: 'none', why: entry.why };
+    return { kind: 'ok', paired: entry.paired, group: stats.groups.find((g) => g.key === outcome.column.key) as GroupStats };
+  });
+  return { columns, table: stats };
 }
 
 const fmt = (x: number | null, digits = 3) => (x === null ? '–' : x.toFixed(digits));
 const pct = (x: number | null) => (x === null ? '–' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
+/** Decimals of the statistics: 3 in % (scale 100), 4 for fractions. */
+const statDigits = (table: TableSpec) => (table.scale >= 100 ? 3 : 4);
+const signed = (x: number, digits: number) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+const interval = (ci: Interval, digits: number) => `[${ci.low.toFixed(digits)}, ${ci.high.toFixed(digits)}]`;
+/** A p-value in two significant figures, small ones in exponent form. */
+const pValue = (p: number) => (p === 0 ? '< 1e-300' : p < 1e-3 ? p.toExponential(1) : p.toPrecision(2));
+const hasPaper = (cells: Cell[]) => cells.some((c) => c.paper !== null);
 
-function markdown(table: TableSpec, reports: ColumnReport[], header: string): string {
-  const lines = [`# ${table.title}`, '', header, ''];
-  for (const { outcome, cells, marks } of reports) {
+/** How a row stands on a metric: the best, not significantly different from the best, or neither. */
+function standing(stats: ColumnStats | null, metric: string, row: string): 'best' | 'tied' | null {
+  if (stats?.kind !== 'ok') return null;
+  const m = stats.group.metrics.find((s) => s.metric === metric);
+  if (!m) return null;
+  return m.best === row ? 'best' : m.notDifferentFromBest.includes(row) ? 'tied' : null;
+}
+
+/** A comparison of `row` against `against` (either way round), as `row - against`, or null. */
+function difference(m: MetricStats, row: string, against: string): Pick<Comparison, 'difference' | 'ci' | 'tP' | 'tHolm' | 'wilcoxonP' | 'wilcoxonHolm'> | null {
+  const c = m.comparisons.find((x) => (x.label === row && x.against === against) || (x.label === against && x.against === row));
+  if (!c) return null;
+  return c.label === row ? c : { ...c, difference: -c.difference, ci: { low: -c.ci.high, high: -c.ci.low } };
+}
+
+/** The references present in a column: the statistics table has a group of columns for each. */
+function referencesIn(table: TableSpec, group: GroupStats): string[] {
+  const present = new Set(group.metrics.flatMap((m) => m.rows.map((r) => r.label)));
+  return referencesOf(table).filter((r) => present.has(r));
+}
+
+/** Whether the statistics table needs a column of the tests against the best: the best is not always a reference. */
+const bestColumn = (group: GroupStats, references: string[]) => group.metrics.some((m) => m.best !== null && !references.includes(m.best));
+
+/**
+ * The statistics table's rows: metric, model, mean [CI]; per reference the difference [CI], the t-test p and
+ * the Wilcoxon p (Holm's in brackets); last, where the best is not always a reference, the t-test p against
+ * the best, which decides the ≈ mark.
+ */
+function statisticsRows(table: TableSpec, group: GroupStats, references: string[]): string[][] {
+  const digits = statDigits(table);
+  const scale = table.scale;
+  const scaled = (ci: Interval) => interval({ low: ci.low * scale, high: ci.high * scale }, digits);
+  return group.metrics.flatMap((m) =>
+    m.rows.map((row) => {
+      const mark = m.best === row.label ? 'best' : m.notDifferentFromBest.includes(row.label) ? 'tied' : null;
+      const mean = `${(row.mean * scale).toFixed(digits)} ${scaled(row.ci)}`;
+      const cells = [m.metric, row.label, mark === 'best' ? `**${mean}**` : mark === 'tied' ? `${mean} ≈` : mean];
+      for (const reference of references) {
+        const c = reference === row.label ? null : difference(m, row.label, reference);
+        if (c === null) cells.push(reference === row.label ? '—' : '–', '', '');
+        else cells.push(`${signed(c.difference * scale, digits)} ${scaled(c.ci)}`, `${pValue(c.tP)} (${pValue(c.tHolm)})`, `${pValue(c.wilcoxonP)} (${pValue(c.wilcoxonHolm)})`);
+      }
+      if (bestColumn(group, references)) {
+        const best = m.best === null || m.best === row.label ? null : difference(m, row.label, m.best);
+        cells.push(m.best === row.label ? '(best)' : best === null ? '–' : `${pValue(best.tP)} (${pValue(best.tHolm)})`);
+      }
+      return cells;
+    }),
+  );
+}
+
+function statisticsHeader(group: GroupStats, references: string[]): string[] {
+  const best = bestColumn(group, references) ? ['vs best: t-test p (Holm)'] : [];
+  return ['metric', 'model', 'mean [95% CI]', ...references.flatMap((r) => [`− ${r} [95% CI]`, 't-test p (Holm)', 'Wilcoxon p (Holm)']), ...best];
+}
+
+/** The sentence before a column's statistics table (or why it has none). */
+function statisticsIntro(table: TableSpec, stats: ColumnStats, all: TableStats, part: string): string {
+  if (stats.kind === 'none') return `Statistics not computed: ${stats.why}.`;
+  const { paired } = stats;
+  const seeds = paired.seeds.length > 1 ? `, each user's value averaged over seeds ${paired.seeds.join(', ')}` : `, seed ${paired.seeds[0]}`;
+  const leftOut = paired.leftOut.length > 0 ? ` (seeds ${paired.leftOut.join(', ')} left out: not run for every row)` : '';
+  const references = referencesIn(table, stats.group);
+  const against =
+    references.length > 0
+      ? `each model minus ${references.join(' and ')} (the proposed model${references.length > 1 ? 's' : ''}), with the bootstrap interval of the difference (95%, not adjusted for the number of comparisons)`
+      : 'no proposed model (each model is tested against the best only)';
+  return (
+    `Per-user statistics on the ${part} part: ${paired.users} users${seeds}${leftOut}. Mean with its 95% bootstrap interval (${all.resamples} resamples of the users); ` +
+    `${against}; two-sided paired t-test and Wilcoxon signed-rank p-values, uncorrected and in brackets ` +
+    `Holm–Bonferroni adjusted over the ${all.comparisons} comparisons of this table (each test its own family). ` +
+    `**Bold**: the best mean; ≈: not significantly different from the best (t-test against the best, adjusted p ≥ ${all.alpha}).`
+  );
+}
+
+/** The columns without data, on one line: what is missing and where it was looked for. */
+function missingLine(reports: ColumnReport[], options: ReportOptions): string | null {
+  const missing = reports.filter((r) => r.outcome.file === null);
+  if (missing.length === 0) return null;
+  const names = (files: readonly string[]) => (files.length > 1 ? `${files[0]} or ${files.length - 1} other name${files.length > 2 ? 's' : ''}` : files[0] ?? 'no file named');
+  const where = options.dataDir ? ` under ${options.dataDir}` : '';
+  return `Not run, no data${where}: ${missing.map((r) => `${r.outcome.column.key} (${names(r.outcome.column.files)})`).join('; ')}.`;
+}
+
+const titleOf = (table: TableSpec, options: ReportOptions) => `${table.title}${options.quick ? QUICK_MARK : ''}`;
+
+function mainTableMarkdown(table: TableSpec, report: ColumnReport): string[] {
+  const { cells, stats } = report;
+  const paper = hasPaper(cells);
+  const head = table.metrics.map((m) => (paper ? `${m} ours | paper | ours/paper − 1` : m)).join(' | ');
+  const lines = [`| model | ${head} |`, `|---|${table.metrics.map(() => (paper ? '---|---|---|' : '---|')).join('')}`];
+  for (const row of table.rows) {
+    const rowCells = cells.filter((c) => c.row === row.label);
+    const why = rowCells[0].why;
+    const ours = (c: Cell) => {
+      if (c.ours === null) return '–';
+      const text = `${fmt(c.ours)}${c.sd === null ? '' : ` ± ${fmt(c.sd)}`}`;
+      const mark = standing(stats, c.metric, c.row);
+      return mark === 'best' ? `**${text}**` : mark === 'tied' ? `${text} ≈` : text;
+    };
+    lines.push(`| ${row.label}${why ? ` (${why})` : ''} | ${rowCells.map((c) => (paper ? `${ours(c)} | ${fmt(c.paper)} | ${pct(c.relative)}` : ours(c))).join(' | ')} |`);
+  }
+  return lines;
+}
+
+function markdown(table: TableSpec, reports: ColumnReport[], header: string, all: TableStats, options: ReportOptions): string {
+  const lines = [`# ${titleOf(table, options)}`, '', header, ''];
+  for (const report of reports.filter((r) => r.outcome.file !== null)) {
+    const { outcome, stats, marks } = report;
     lines.push(`## ${outcome.column.key}`, '');
     if (outcome.column.note) lines.push(`Note: ${outcome.column.note}.`, '');
-    lines.push(outcome.file ? `Data: \`${outcome.file}\`, preset \`${outcome.column.preset}\`.` : `Data: not available (${outcome.column.files.join(' or ')}).`, '');
-    lines.push(`| model | ${table.metrics.map((m) => `${m} ours | paper | ours/paper − 1`).join(' | ')} |`, `|---|${table.metrics.map(() => '---|---|---|').join('')}`);
-    for (const row of table.rows) {
-      const rowCells = cells.filter((c) => c.row === row.label);
-      const why = rowCells[0].why;
-      const ours = (c: Cell) => (c.ours === null ? '–' : `${fmt(c.ours)}${c.sd === null ? '' : ` ± ${fmt(c.sd)}`}`);
-      lines.push(`| ${row.label}${why ? ` (${why})` : ''} | ${rowCells.map((c) => `${ours(c)} | ${fmt(c.paper)} | ${pct(c.relative)}`).join(' | ')} |`);
+    lines.push(`Data: \`${outcome.file}\`${outcome.column.preset ? `, preset \`${outcome.column.preset}\`` : ''}.`, '');
+    lines.push(...mainTableMarkdown(table, report), '');
+    if (stats) {
+      lines.push(statisticsIntro(table, stats, all, options.part ?? 'test'), '');
+      if (stats.kind === 'ok') {
+        const references = referencesIn(table, stats.group);
+        lines.push(`| ${statisticsHeader(stats.group, references).join(' | ')} |`, `|${statisticsHeader(stats.group, references).map(() => '---|').join('')}`);
+        lines.push(...statisticsRows(table, stats.group, references).map((cells) => `| ${cells.join(' | ')} |`), '');
+      }
     }
-    lines.push('', ...marks.map((m) => `- ${m}`), '');
+    lines.push(...marks.map((m) => `- ${m}`), '');
   }
+  const missing = missingLine(reports, options);
+  if (missing) lines.push(missing, '');
   return lines.join('\n');
 }
 
+const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const csvLine = (values: unknown[]) => values.map((v) => quote(String(v ?? ''))).join(',');
+
 function csv(table: TableSpec, reports: ColumnReport[]): string {
-  const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = ['paper,table,column,model,metric,ours_mean,ours_sd,seeds,paper_value,relative_difference,note'];
-  for (const { outcome, cells } of reports) {
+  const lines = ['paper,table,column,model,metric,ours_mean,ours_sd,seeds,paper_value,relative_difference,note,ci95_low,ci95_high,best,not_different_from_best'];
+  for (const { outcome, cells, stats } of reports) {
     for (const c of cells) {
-      lines.push([table.paper, table.id, outcome.column.key, c.row, c.metric, c.ours ?? '', c.sd ?? '', c.seeds, c.paper ?? '', c.relative ?? '', c.why ?? ''].map((v) => quote(String(v))).join(','));
+      const m = stats?.kind === 'ok' ? stats.group.metrics.find((s) => s.metric === c.metric) : undefined;
+      const row = m?.rows.find((r) => r.label === c.row);
+      const mark = standing(stats, c.metric, c.row);
+      lines.push(
+        csvLine([table.paper, table.id, outcome.column.key, c.row, c.metric, c.ours, c.sd, c.seeds, c.paper, c.relative, c.why, row && row.ci.low * table.scale, row && row.ci.high * table.scale, row && mark === 'best', row && mark === 'tied']),
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Every comparison of the table, one line each, in the table's scale. */
+function testsCsv(table: TableSpec, reports: ColumnReport[]): string {
+  const lines = ['paper,table,column,metric,model,against,difference,ci95_low,ci95_high,t,t_p,t_p_holm,wilcoxon_p,wilcoxon_p_holm,users,seeds'];
+  for (const { outcome, stats } of reports) {
+    if (stats?.kind !== 'ok') continue;
+    for (const m of stats.group.metrics) {
+      for (const c of m.comparisons) {
+        const s = table.scale;
+        lines.push(csvLine([table.paper, table.id, outcome.column.key, m.metric, c.label, c.against, c.difference * s, c.ci.low * s, c.ci.high * s, c.t, c.tP, c.tHolm, c.wilcoxonP, c.wilcoxonHolm, stats.group.users, stats.paired.seeds.join(' ')]));
+      }
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** The little Markdown the statistics sentence uses (bold), as HTML. */
+const inlineHtml = (s: string) => escapeHtml(s).replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>');
 
-/** A horizontal bar chart of ours (blue) against the paper's (grey) for one metric of one column. */
-function barChart(table: TableSpec, metric: string, cells: Cell[]): string {
-  const rows = table.rows.map((r) => cells.find((c) => c.row === r.label && c.metric === metric) as Cell);
-  const top = Math.max(1e-12, ...rows.flatMap((c) => [c.ours ?? 0, c.paper ?? 0]));
-  const width = 360;
-  const bars = rows.map((c, k) => {
-    const y = 20 + k * 28;
-    const bar = (value: number | null, dy: number, colour: string) =>
-      value === null ? '' : `<rect x="110" y="${y + dy}" width="${((value / top) * width).toFixed(1)}" height="11" fill="${colour}"><title>${value.toFixed(4)}</title></rect>`;
-    return `<text x="105" y="${y + 14}" text-anchor="end" font-size="11">${escapeHtml(c.row)}</text>${bar(c.ours, 0, '#2b6cb0')}${bar(c.paper, 12, '#a0aec0')}`;
+/** One metric's bars of one column: ours with the 95% interval (the best highlighted), the paper's in grey. */
+function columnBars(table: TableSpec, metric: string, report: ColumnReport, part: string): string {
+  const m = report.stats?.kind === 'ok' ? report.stats.group.metrics.find((s) => s.metric === metric) : undefined;
+  const bars = table.rows.map((row) => {
+    const cell = report.cells.find((c) => c.row === row.label && c.metric === metric) as Cell;
+    const stat = m?.rows.find((r) => r.label === row.label);
+    const scaled = stat ? { low: stat.ci.low * table.scale, high: stat.ci.high * table.scale } : null;
+    return { label: row.label, value: cell.ours, interval: scaled, reference: cell.paper, highlight: m?.best === row.label };
   });
-  const height = 30 + rows.length * 28;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width + 130}" height="${height}" role="img"><text x="0" y="12" font-size="12" font-weight="bold">${escapeHtml(metric)}: ours (blue), paper (grey)</text>${bars.join('')}</svg>`;
+  const paper = hasPaper(report.cells) ? "; the paper's in grey" : '';
+  const ci = m ? ' with its 95% bootstrap interval over users' : '';
+  return barChart(`${report.outcome.column.key}: ${part} ${metric}`, `our mean${ci}, the best in orange${paper}`, bars, statDigits(table));
 }
 
-function html(table: TableSpec, reports: ColumnReport[], header: string): string {
-  const parts = [`<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(table.title)}</title>`,
-    '<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child{text-align:left}</style></head><body>',
-    `<h1>${escapeHtml(table.title)}</h1><p>${escapeHtml(header)}</p>`];
-  for (const { outcome, cells, marks } of reports) {
+function html(table: TableSpec, reports: ColumnReport[], header: string, all: TableStats, options: ReportOptions): string {
+  const title = escapeHtml(titleOf(table, options));
+  const part = options.part ?? 'test';
+  const parts = [`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>`,
+    '<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;font-size:13px;margin:0.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child,td.label{text-align:left}td.best{background:#feebc8;font-weight:bold}td.tied{background:#fffaf0}p.missing{color:#4a5568}</style></head><body>',
+    `<h1>${title}</h1><p>${escapeHtml(header)}</p>`];
+  for (const report of reports.filter((r) => r.outcome.file !== null)) {
+    const { outcome, cells, marks, stats } = report;
+    const paper = hasPaper(cells);
     parts.push(`<h2>${escapeHtml(outcome.column.key)}</h2>`);
     if (outcome.column.note) parts.push(`<p><b>Note:</b> ${escapeHtml(outcome.column.note)}.</p>`);
-    parts.push('<table><tr><th>model</th>', ...table.metrics.map((m) => `<th>${escapeHtml(m)} ours</th><th>paper</th><th>ours/paper − 1</th>`), '</tr>');
+    parts.push('<table><tr><th>model</th>', ...table.metrics.map((m) => (paper ? `<th>${escapeHtml(m)} ours</th><th>paper</th><th>ours/paper − 1</th>` : `<th>${escapeHtml(m)}</th>`)), '</tr>');
     for (const row of table.rows) {
       const rowCells = cells.filter((c) => c.row === row.label);
       const why = rowCells[0].why;
       parts.push(`<tr><td>${escapeHtml(row.label)}${why ? ` <small>(${escapeHtml(why)})</small>` : ''}</td>`);
-      for (const c of rowCells) parts.push(`<td>${c.ours === null ? '–' : fmt(c.ours) + (c.sd === null ? '' : ` ± ${fmt(c.sd)}`)}</td><td>${fmt(c.paper)}</td><td>${pct(c.relative)}</td>`);
+      for (const c of rowCells) {
+        const mark = standing(stats, c.metric, c.row);
+        const ours = c.ours === null ? '–' : `${fmt(c.ours)}${c.sd === null ? '' : ` ± ${fmt(c.sd)}`}${mark === 'tied' ? ' ≈' : ''}`;
+        parts.push(`<td${mark ? ` class="${mark}"` : ''}>${ours}</td>`, ...(paper ? [`<td>${fmt(c.paper)}</td><td>${pct(c.relative)}</td>`] : []));
+      }
       parts.push('</tr>');
     }
-    parts.push('</table>', `<ul>${marks.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>`);
-    if (cells.some((c) => c.ours !== null)) parts.push(...table.metrics.map((m) => barChart(table, m, cells)));
+    parts.push('</table>');
+    if (stats) {
+      parts.push(`<p>${inlineHtml(statisticsIntro(table, stats, all, part))}</p>`);
+      if (stats.kind === 'ok') {
+        const references = referencesIn(table, stats.group);
+        parts.push(`<table><tr>${statisticsHeader(stats.group, references).map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`);
+        for (const cellsOfRow of statisticsRows(table, stats.group, references)) {
+          parts.push(`<tr>${cellsOfRow.map((c, i) => `<td${i < 2 ? ' class="label"' : ''}>${inlineHtml(c)}</td>`).join('')}</tr>`);
+        }
+        parts.push('</table>');
+      }
+    }
+    if (marks.length > 0) parts.push(`<ul>${marks.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>`);
+    if (cells.some((c) => c.ours !== null)) parts.push(...table.metrics.map((m) => columnBars(table, m, report, part)));
   }
+  const missing = missingLine(reports, options);
+  if (missing) parts.push(`<p class="missing">${escapeHtml(missing)}</p>`);
   parts.push('</body></html>');
   return `${parts.join('\n')}\n`;
 }
@@ -199,33 +420,64 @@ function seriesSvg(table: TableSpec, reports: ColumnReport[]): string {
 
 const tableBase = (table: TableSpec, outDir: string) => join(outDir, `${table.paper}-${table.id}`);
 
+/** Whether a written Markdown table is a --quick one (its title says so; older ones said it in the header). */
+const isQuickTable = (markdown: string) => {
+  const [title = '', , header = ''] = markdown.split('\n');
+  return title.includes(QUICK_MARK) || /^memrec reproduce --paper \S+.* --quick\b/.test(header);
+};
+
 /**
- * A --quick table (one seed, 2 epochs) must never replace a full one: refuses, before anything runs, a tables
- * folder whose Markdown table of `table` was written without --quick.
+ * A --quick table (one seed, 2 epochs) and a full one never replace each other: refuses, before anything
+ * runs, a tables folder whose Markdown table of `table` is of the other kind.
  */
-export function refuseOverFullTable(table: TableSpec, outDir: string): void {
+export function refuseOverOtherKind(table: TableSpec, outDir: string, quick: boolean): void {
   const file = `${tableBase(table, outDir)}.md`;
-  if (!existsSync(file)) return;
-  if (!readFileSync(file, 'utf8').includes(`memrec reproduce --paper ${table.paper} --quick:`)) {
+  if (!existsSync(file) || isQuickTable(readFileSync(file, 'utf8')) === quick) return;
+  if (quick) {
     throw new UsageError(`--quick --tables ${outDir}: ${file} is a full table, which a --quick run must not replace; give another --tables folder (the default for --quick is results/tables-quick)`);
   }
+  throw new UsageError(`--tables ${outDir}: ${file} is a --quick table, which a full run does not replace; give another --tables folder (the default is results/tables) or delete it`);
 }
 
-/** Writes <outDir>/<paper>-<table>.{md,csv,html} (and .svg for a figure); returns the Markdown and the files. */
-export function writeReports(table: TableSpec, outcomes: ColumnOutcome[], outDir: string, header: string): { markdown: string; files: string[] } {
-  const reports = outcomes.map((outcome) => {
+/** A table's files, rendered: Markdown, CSV of the cells, CSV of the comparisons, HTML, and a figure's SVG. */
+export interface RenderedReports {
+  readonly markdown: string;
+  readonly csv: string;
+  readonly testsCsv: string;
+  readonly html: string;
+  readonly svg: string | null;
+}
+
+/** Renders a table's reports, with the statistics of its per-user values. */
+export function renderReports(table: TableSpec, outcomes: ColumnOutcome[], header: string, options: ReportOptions = {}): RenderedReports {
+  const statistics = statisticsOf(table, outcomes, options);
+  const reports = outcomes.map((outcome, k) => {
     const cells = cellsOf(table, outcome);
-    return { outcome, cells, marks: marksOf(table, outcome, cells) };
+    return { outcome, cells, marks: marksOf(table, cells), stats: statistics.columns[k] };
   });
-  const base = tableBase(table, outDir);
-  const written = markdown(table, reports, header);
-  writeFileAtomic(`${base}.md`, written);
-  writeFileAtomic(`${base}.csv`, csv(table, reports));
-  writeFileAtomic(`${base}.html`, html(table, reports, header));
-  const files = [`${base}.md`, `${base}.csv`, `${base}.html`];
-  if (table.series) {
-    writeFileAtomic(`${base}.svg`, seriesSvg(table, reports));
-    files.push(`${base}.svg`);
-  }
-  return { markdown: written, files };
+  return {
+    markdown: markdown(table, reports, header, statistics.table, options),
+    csv: csv(table, reports),
+    testsCsv: testsCsv(table, reports),
+    html: html(table, reports, header, statistics.table, options),
+    svg: table.series ? seriesSvg({ ...table, title: titleOf(table, options) }, reports) : null,
+  };
+}
+
+/** Writes BASE.md, BASE.csv, BASE-tests.csv, BASE.html (and BASE.svg for a figure); returns the file names. */
+export function writeRendered(base: string, rendered: RenderedReports): string[] {
+  const files: [string, string | null][] = [
+    [`${base}.md`, rendered.markdown],
+    [`${base}.csv`, rendered.csv],
+    [`${base}-tests.csv`, rendered.testsCsv],
+    [`${base}.html`, rendered.html],
+    [`${base}.svg`, rendered.svg],
+  ];
+  return files.flatMap(([file, content]) => (content === null ? [] : (writeFileAtomic(file, content), [file])));
+}
+
+/** Writes <outDir>/<paper>-<table>.{md,csv,html}, -tests.csv (and .svg for a figure); returns the Markdown and the files. */
+export function writeReports(table: TableSpec, outcomes: ColumnOutcome[], outDir: string, header: string, options: ReportOptions = {}): { markdown: string; files: string[] } {
+  const rendered = renderReports(table, outcomes, header, options);
+  return { markdown: rendered.markdown, files: writeRendered(tableBase(table, outDir), rendered) };
 }

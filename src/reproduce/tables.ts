@@ -52,6 +52,8 @@ export interface TableSpec {
   readonly quickSets: readonly string[];
   /** the published figures of a row in a column, in `metrics` order (null where the paper prints none), or null */
   published(column: string, row: string): (number | null)[] | null;
+  /** the rows every other row is tested against (default: the rows that are not baselines) */
+  readonly proposed?: readonly string[];
   /** a figure rather than a table: row k is the point at x[k] of each column's line, drawn as SVG too */
   readonly series?: { readonly axis: string; readonly x: readonly number[] };
 }
@@ -189,9 +191,11 @@ const DMAN: TableSpec = {
     { label: 'GRU4Rec', model: 'gru4rec', baseline: true, sets: ['model.max_length=200'] },
     { label: 'Caser', model: 'caser', baseline: true },
     { label: 'SASRec', model: 'sasrec', baseline: true, sets: ['model.max_length=200'] },
-    { label: 'SHAN', model: null, baseline: true },
-    { label: 'HPMN', model: null, baseline: true },
-    { label: 'SDM', model: null, baseline: true },
+    // SHAN and SDM read the last 200 items as the sequence models; their sessions and long term are cut from them
+    { label: 'SHAN', model: 'shan', baseline: true, sets: ['model.max_length=200'], quickSets: ['model.max_length=50'] },
+    // HPMN streams each user's whole history through its periodic memory, in training windows of DMAN's T
+    { label: 'HPMN', model: 'hpmn', baseline: true, sets: [`model.window=${DMAN_T}`] },
+    { label: 'SDM', model: 'sdm', baseline: true, sets: ['model.max_length=200'], quickSets: ['model.max_length=50'] },
     // the switches written out, so that each row stays its variant whatever the keys' defaults become
     dmanRow('DMAN', 'dman', ['model.memory=routing', 'model.attention=recurrent']),
     dmanRow('DMAN-XL', 'dman-xl', ['model.memory=none', 'model.attention=recurrent']),
@@ -379,10 +383,30 @@ const MTAM_HOPS: TableSpec = {
   ),
   // the paper draws Figure 5 without printing its values
   published: () => null,
+  // Table 2's MTAM: every other number of hops is tested against it
+  proposed: ['4 hops'],
   series: { axis: 'hops', x: HOPS },
 };
 
 const marsTable1 = lazy(() => paperYaml('mars').table1 as Record<string, Record<string, number[]>>);
+
+/** MARS's rows and memrec's model for each (null: not in memrec yet). */
+const MARS_MODELS: Readonly<Record<string, string | null>> = {
+  BPR: 'bpr',
+  NCF: 'ncf',
+  CMF: 'cmf',
+  CTR: 'ctr',
+  DeepFM: 'deepfm',
+  CDL: 'cdl',
+  'Wide&Deep': 'wide_deep',
+  MARS: null,
+};
+
+/** MARS feeds DeepFM and Wide & Deep the user id and the item's words, without the item id. */
+const MARS_SETS: Readonly<Record<string, readonly string[]>> = {
+  DeepFM: ['model.item_id=false'],
+  'Wide&Deep': ['model.item_id=false'],
+};
 
 const MARS: TableSpec = {
   paper: 'mars',
@@ -418,10 +442,11 @@ const MARS: TableSpec = {
       note: 'a stand-in at hand (MovieLens-100K, rating 5 as positive, users with >= 10: 593 users, 1,155 items), text = title and genres from u.item, far shorter than a synopsis; no published figures',
     },
   ],
-  rows: ['BPR', 'NCF', 'CMF', 'CTR', 'DeepFM', 'CDL', 'Wide&Deep', 'MARS'].map((label) => ({
+  rows: Object.entries(MARS_MODELS).map(([label, model]) => ({
     label,
-    model: label === 'BPR' ? 'bpr' : null,
+    model,
     baseline: label !== 'MARS',
+    sets: MARS_SETS[label] ?? [],
   })),
   sets: ['train.epochs=30'],
   quickSets: QUICK,

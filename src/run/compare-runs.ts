@@ -19,26 +19,33 @@ const pairingOf = (dir: string): Pairing => pairingKey(readMetrics(dir));
 
 /** One run's per-user values of `metric` on `part`, over every repeat (read from its per_user_*.tsv files). */
 export function readPerUser(dir: string, part: string, metric: string): RunValues {
+  const { keys, values, protocol } = readPerUserMetrics(dir, part, [metric]);
+  return { keys, values: values[metric], protocol };
+}
+
+/** One run's per-user values of several metrics on `part`, each file read once. */
+function readPerUserMetrics(dir: string, part: string, metrics: readonly string[]): { keys: string[]; values: Record<string, Float64Array>; protocol: Pairing } {
   const protocol = pairingOf(dir);
   const repeats = (protocol.split as { repeats: number }).repeats;
   const keys: string[] = [];
-  const values: number[] = [];
+  const values: number[][] = metrics.map(() => []);
   for (let repeat = 0; repeat < repeats; repeat++) {
     const file = join(dir, `${repeatName(`per_user_${part}`, repeat, repeats)}.tsv`);
     if (!existsSync(file)) throw new RunError(`${file}: no per-user values (was output.per_user false?)`);
     const lines = readFileSync(file, 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('#'));
     const header = lines[0].split('\t');
-    const column = header.indexOf(metric);
-    if (column < 0) {
-      throw new UsageError(`--metric ${metric}: not in ${file} (it has ${header.slice(1).join(', ')})`);
-    }
+    const columns = metrics.map((metric) => {
+      const column = header.indexOf(metric);
+      if (column < 0) throw new UsageError(`--metric ${metric}: not in ${file} (it has ${header.slice(1).join(', ')})`);
+      return column;
+    });
     for (const line of lines.slice(1)) {
       const fields = line.split('\t');
       keys.push(`${repeat}:${fields[0]}`);
-      values.push(Number(fields[column]));
+      columns.forEach((column, m) => values[m].push(Number(fields[column])));
     }
   }
-  return { keys, values: Float64Array.from(values), protocol };
+  return { keys, values: Object.fromEntries(metrics.map((metric, m) => [metric, Float64Array.from(values[m])])), protocol };
 }
 
 /** A value in a message, cut short past 40 characters. */
@@ -47,12 +54,16 @@ function show(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
-/** The leaf paths (b.c) where two JSON values differ, each with both values. */
-function leafDifferences(a: unknown, b: unknown, path: string, out: string[]): void {
+/**
+ * The leaf paths (b.c) where two JSON values differ, each with both values. With `absentAgrees`, a leaf that
+ * only one side has is no difference (a statistic that an earlier memrec did not record).
+ */
+function leafDifferences(a: unknown, b: unknown, path: string, out: string[], absentAgrees = false): void {
   if (JSON.stringify(a) === JSON.stringify(b)) return;
+  if (absentAgrees && (a === undefined || b === undefined)) return;
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (isObject(a) && isObject(b)) {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) leafDifferences(a[key], b[key], path ? `${path}.${key}` : key, out);
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) leafDifferences(a[key], b[key], path ? `${path}.${key}` : key, out, absentAgrees);
     return;
   }
   out.push(`${path ? `${path} ` : ''}${show(a)} against ${show(b)}`);
@@ -66,11 +77,24 @@ export function pairingDifferences(a: Pairing, b: Pairing): string[] {
   const out: string[] = [];
   for (const part of ['protocol', 'data', 'split', 'seed'] as const) {
     const found: string[] = [];
-    leafDifferences(a[part], b[part], '', found);
+    leafDifferences(a[part], b[part], '', found, part === 'data');
     if (found.length > 0) out.push(`${part} (${found[0]}${found.length > 1 ? `, and ${found.length - 1} more` : ''})`);
   }
   return out;
 }
+
+/** Refuses two runs whose per-user values are not pairs: protocol, data, split or seed differ, or their users. */
+function assertPaired(dirA: string, a: { keys: string[]; protocol: Pairing }, dirB: string, b: { keys: string[]; protocol: Pairing }): void {
+  const differ = pairingDifferences(a.protocol, b.protocol);
+  if (differ.length > 0) {
+    throw new RunError(`${dirA} and ${dirB} differ in ${differ.join(', ')}; their users cannot be paired`);
+  }
+  if (!sameKeys(a.keys, b.keys)) {
+    throw new RunError(`${dirA} and ${dirB} evaluated different users; their values cannot be paired`);
+  }
+}
+
+const sameKeys = (a: string[], b: string[]) => a.length === b.length && a.every((key, i) => key === b[i]);
 
 /**
  * Pairs two runs' per-user values of one metric and tests the difference. Runs whose protocol, data, split
@@ -79,12 +103,72 @@ export function pairingDifferences(a: Pairing, b: Pairing): string[] {
 export function compareRuns(dirA: string, dirB: string, part: string, metric: string): PairedTestResult {
   const a = readPerUser(dirA, part, metric);
   const b = readPerUser(dirB, part, metric);
-  const differ = pairingDifferences(a.protocol, b.protocol);
-  if (differ.length > 0) {
-    throw new RunError(`${dirA} and ${dirB} differ in ${differ.join(', ')}; their users cannot be paired`);
-  }
-  if (a.keys.length !== b.keys.length || a.keys.some((key, i) => key !== b.keys[i])) {
-    throw new RunError(`${dirA} and ${dirB} evaluated different users; their values cannot be paired`);
-  }
+  assertPaired(dirA, a, dirB, b);
   return pairedTests(a.values, b.values);
+}
+
+/** A row of a table: its runs, one per seed. */
+export interface RowRuns {
+  readonly label: string;
+  readonly dirs: readonly string[];
+}
+
+export interface PairedRows {
+  /** the seeds every row has a run of, ascending: each user's value is its mean over them */
+  readonly seeds: number[];
+  /** seeds some row has and another lacks, left out */
+  readonly leftOut: number[];
+  /** the number of (repeat, user) values per row */
+  readonly users: number;
+  readonly rows: { readonly label: string; readonly values: Record<string, Float64Array> }[];
+}
+
+/**
+ * Several rows' per-user values of `metrics` on `part`, paired: for each seed, every row's run must pair with
+ * the first row's (protocol, data, split, seed and users, as compareRuns checks), and each seed must have
+ * evaluated the same users, so that a user's value can be averaged over the seeds.
+ */
+export function pairedRows(rows: readonly RowRuns[], part: string, metrics: readonly string[]): PairedRows {
+  const bySeed = rows.map((row) => {
+    const runs = new Map<number, string>();
+    for (const dir of row.dirs) {
+      const seed = readMetrics(dir).seed;
+      const other = runs.get(seed);
+      if (other !== undefined) throw new RunError(`${row.label}: ${other} and ${dir} are both runs of seed ${seed}; give one run per seed`);
+      runs.set(seed, dir);
+    }
+    return runs;
+  });
+  const all = [...new Set(bySeed.flatMap((runs) => [...runs.keys()]))].sort((a, b) => a - b);
+  const seeds = all.filter((seed) => bySeed.every((runs) => runs.has(seed)));
+  if (rows.length > 0 && seeds.length === 0) throw new RunError(`no seed has a run of every row (${rows.map((r) => r.label).join(', ')})`);
+  const sums = rows.map(() => metrics.map(() => new Float64Array(0)));
+  let first: { dir: string; keys: string[]; protocol: Pairing } | null = null;
+  for (const seed of seeds) {
+    let anchor: { dir: string; keys: string[]; protocol: Pairing } | null = null;
+    rows.forEach((_, r) => {
+      const dir = bySeed[r].get(seed) as string;
+      const read = readPerUserMetrics(dir, part, metrics);
+      if (anchor === null) {
+        anchor = { dir, ...read };
+        if (first !== null && !sameKeys(first.keys, read.keys)) {
+          throw new RunError(`${first.dir} and ${dir} (seeds ${seeds[0]} and ${seed}) evaluated different users; their values cannot be averaged over seeds`);
+        }
+        first ??= anchor;
+      } else {
+        assertPaired(anchor.dir, anchor, dir, read);
+      }
+      metrics.forEach((metric, m) => {
+        const values = read.values[metric];
+        if (sums[r][m].length === 0) sums[r][m] = new Float64Array(values.length);
+        for (let i = 0; i < values.length; i++) sums[r][m][i] += values[i];
+      });
+    });
+  }
+  return {
+    seeds,
+    leftOut: all.filter((seed) => !seeds.includes(seed)),
+    users: sums[0]?.[0]?.length ?? 0,
+    rows: rows.map((row, r) => ({ label: row.label, values: Object.fromEntries(metrics.map((metric, m) => [metric, sums[r][m].map((sum) => sum / seeds.length)])) })),
+  };
 }

@@ -19,7 +19,7 @@ const LOSS_CHOICES = ['auto', ...LOSSES, ...new Set(Object.values(MODELS).flatMa
  * adds `data.<source>.*` keys and the chosen model its `model.*` keys (see schemaFor).
  */
 export const BASE_SCHEMA: Schema = {
-  seed: int(42, 'the one seed; named streams (split, sampling, shuffle, init, dropout, synthetic) derive from it', { min: 0 }),
+  seed: int(42, 'the one seed; named streams (split, sampling, shuffle, init, dropout, synthetic, bootstrap) derive from it', { min: 0 }),
   'data.source': oneOf(Object.keys(DATA_SOURCES), 'synthetic', 'where the interactions come from'),
   'data.preprocess': strs([], 'preprocessing steps applied in order after loading, each `step name=value ...` (see "Preprocessing steps")', checkStepText),
   'data.cache_dir': str('.memrec-cache', 'folder of the binary cache of loaded and preprocessed data, keyed by the raw files\' content and the data keys; empty: no cache'),

@@ -162,15 +162,20 @@ export class TrainingSession {
     );
   }
 
-  /** One update on one batch: every training step in order; every intermediate tensor is freed. */
-  async run(batch: TrainBatch): Promise<number> {
+  /**
+   * One update on one batch: every training step that runs in `epoch`, in order; every intermediate tensor is
+   * freed. Returns the loss of the first step that ran.
+   */
+  async run(batch: TrainBatch, epoch = 1): Promise<number> {
     if (batch.resets && this.model.initialState) this.state = resetLanes(this.model, this.state, batch.resets);
     const carried = this.state;
     let next: Record<string, tf.Tensor> | null = null;
     const losses = tf.tidy(() => {
       const t = toTensors(batch, carried);
-      return this.steps.map((step, k) => {
-        const out = optimise(step, this.optimizers[k], t, this.settings);
+      const running = this.steps.flatMap((step, k) => (!step.runsIn || step.runsIn(epoch) ? [k] : []));
+      if (running.length === 0) throw new Error(`no training step of the model runs in epoch ${epoch}`);
+      return running.map((k) => {
+        const out = optimise(this.steps[k], this.optimizers[k], t, this.settings);
         if (out.state) {
           if (next) tf.dispose(Object.values(next));
           next = out.state;
@@ -256,7 +261,7 @@ export async function trainModel(model: TrainableModel, ctx: TrainContext): Prom
         const signal = ctx.stopRequested?.();
         if (signal) throw new InterruptedError(signal, `epoch ${epoch}, batch ${index + 1} of ${plan.batches}`);
         const batch = plan.build(index);
-        const value = await session.run(batch);
+        const value = await session.run(batch, epoch);
         steps++;
         // closed form rather than repeated products, so the rate depends on the step count alone
         if (decaySteps > 0 && steps % decaySteps === 0) session.setLearningRate(settings.lr * settings.lr_decay ** (steps / decaySteps));

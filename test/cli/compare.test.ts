@@ -21,3 +21,12 @@ test('compare names the part that keeps two runs from being paired, with its fir
   ]);
   assert.deepEqual(pairingDifferences(RUN, { ...RUN, seed: undefined }), ['seed (1 against none)']);
 });
+
+test('a data statistic that only one run records (an earlier memrec wrote the other) is no difference; a protocol key is', () => {
+  const newer = { ...RUN, data: { source: 'synthetic', stats: { users: 30, items: 800, vocabulary: 96 } } };
+  assert.deepEqual(pairingDifferences(RUN, newer), []);
+  assert.deepEqual(pairingDifferences(RUN, { ...newer, data: { source: 'synthetic', stats: { users: 31, items: 800, vocabulary: 96 } } }), [
+    'data (stats.users 30 against 31)',
+  ]);
+  assert.deepEqual(pairingDifferences(RUN, { ...RUN, protocol: { ...RUN.protocol, keepTargets: true } }), ['protocol (keepTargets none against true)']);
+});

@@ -9,7 +9,7 @@ import { isOneLineError, memrec } from '../helpers/cli';
 import { resolveConfig } from '../../src/config/load';
 import { paperTablesDir } from '../../src/data/paper-stats';
 import { presetFile } from '../../src/data/presets';
-import { writeReports } from '../../src/reproduce/report';
+import { renderReports, writeReports } from '../../src/reproduce/report';
 import { firstExisting, reproduceTable, type ColumnOutcome } from '../../src/reproduce/run';
 import { MODELS } from '../../src/models/registry';
 import { TABLES, type RowSpec, type TableSpec } from '../../src/reproduce/tables';
@@ -48,15 +48,30 @@ test('reproduce --quick runs the columns whose data is at hand, says why the oth
   const first = memrec(args, env);
   assert.equal(first.status, 0, first.stderr);
   const markdown = readFileSync(join(root, 'tables', 'rum-table2.md'), 'utf8');
-  assert.match(markdown, /\| MP \(data not available \(amazon-2014\/ratings_Amazon_Instant_Video\.csv not in /);
-  // the stand-in column has a figure for every model, in %, beside the paper's (0.5 for MP's F1@5 here)
+  assert.match(markdown.split('\n')[0], /^# RUM .* \(--quick: a check of the pipeline, not a result\)$/);
+  // the columns without data come last, on one line: what is missing and where it was looked for
+  assert.match(markdown, /\nNot run, no data under .*data: instant_video \(amazon-2014\/ratings_Amazon_Instant_Video\.csv or 5 other names\); musical_instrument \(amazon-2014\/ratings_Musical_Instruments\.csv or 5 other names\); automotive .*; baby_care .*\.\n$/);
+  assert.doesNotMatch(markdown, /## instant_video/);
+  // the stand-in column has a figure for every model, in %, beside the paper's (0.5 for MP's F1@5 here), the best in bold
   const section = markdown.slice(markdown.indexOf('## musical_instrument_5core'));
-  for (const row of ['MP', 'BPR', 'FPMC', 'DREAM', 'RUM-I', 'RUM-F']) assert.match(section, new RegExp(`\\| ${row} \\| \\d+\\.\\d{3} \\| 1\\.000 \\| [+-]\\d+\\.\\d%`), row);
+  for (const row of ['MP', 'BPR', 'FPMC', 'DREAM', 'RUM-I', 'RUM-F']) assert.match(section, new RegExp(`\\| ${row} \\| (\\*\\*)?\\d+\\.\\d{3}(\\*\\*| ≈)? \\| 1\\.000 \\| [+-]\\d+\\.\\d%`), row);
   assert.match(section, /\| 0\.500 \| [+-]\d+\.\d% \|/);
+  assert.equal(section.split('\n').filter((line) => /^\| (MP|BPR|FPMC|DREAM|RUM-I|RUM-F) \|/.test(line)).join('').match(/\*\*/g)?.length, 2 * 5, 'one best per metric');
+  // the statistics: every model of every metric against RUM-I and RUM-F, over the 14 test users
+  assert.match(section, /Per-user statistics on the test part: 14 users, seed 1\. .*Holm–Bonferroni adjusted over the \d+ comparisons of this table/);
+  assert.match(section, /\| metric \| model \| mean \[95% CI\] \| − RUM-I \[95% CI\] \| t-test p \(Holm\) \| Wilcoxon p \(Holm\) \| − RUM-F \[95% CI\] \| t-test p \(Holm\) \| Wilcoxon p \(Holm\) \| vs best: t-test p \(Holm\) \|/);
+  assert.match(section, /\| f1@5 \| RUM-I \| (\*\*)?\d+\.\d{3} \[\d+\.\d{3}, \d+\.\d{3}\](\*\*| ≈)? \| — \|  \|  \| [+-]\d+\.\d{3} \[-?\d+\.\d{3}, -?\d+\.\d{3}\] \| [\d.e-]+ \([\d.e-]+\) \| [\d.e-]+ \([\d.e-]+\) \|/);
   const csv = readFileSync(join(root, 'tables', 'rum-table2.csv'), 'utf8').trim().split('\n');
   // header + 5 columns x 6 rows x 5 metrics
   assert.equal(csv.length, 1 + 5 * 6 * 5);
-  assert.match(readFileSync(join(root, 'tables', 'rum-table2.html'), 'utf8'), /<svg[^>]*>.*f1@5: ours \(blue\), paper \(grey\)/);
+  const html = readFileSync(join(root, 'tables', 'rum-table2.html'), 'utf8');
+  assert.match(html, /<title>RUM .*\(--quick: a check of the pipeline, not a result\)<\/title>/);
+  assert.match(html, /<svg[^>]*>[^]*musical_instrument_5core: test f1@5<\/text>\n<text [^>]*>our mean with its 95% bootstrap interval over users, the best in orange; the paper's in grey/);
+  assert.match(html, /<p class="missing">Not run, no data under /);
+  assert.ok(html.indexOf('<h2>musical_instrument_5core</h2>') < html.indexOf('<p class="missing">'));
+  const tests = readFileSync(join(root, 'tables', 'rum-table2-tests.csv'), 'utf8').trim().split('\n');
+  assert.equal(tests[0], 'paper,table,column,metric,model,against,difference,ci95_low,ci95_high,t,t_p,t_p_holm,wilcoxon_p,wilcoxon_p_holm,users,seeds');
+  assert.ok(tests.slice(1).every((line) => line.startsWith('rum,table2,musical_instrument_5core,')));
   const column = join(root, 'runs', 'rum', 'musical_instrument_5core-quick');
   const trials = () => readdirSync(column).flatMap((model) => readdirSync(join(column, model, 'trials')).map((t) => `${model}/${t}`)).sort();
   const before = trials();
@@ -83,6 +98,19 @@ test('reproduce --quick refuses a tables folder holding a full table, before run
   assert.ok(isOneLineError(result, 2), result.stderr);
   assert.match(result.stderr, /rum-table2\.md is a full table, which a --quick run must not replace; give another --tables folder \(the default for --quick is results\/tables-quick\)/);
   assert.equal(readFileSync(join(tables, 'rum-table2.md'), 'utf8'), full);
+  assert.deepEqual(readdirSync(root).sort(), ['tables']);
+});
+
+test('reproduce (full) refuses a tables folder holding a --quick table, before running anything', () => {
+  const root = mkdtempSync(join(tmpdir(), 'memrec-reproduce-quick-'));
+  const tables = join(root, 'tables');
+  mkdirSync(tables);
+  const quick = '# RUM (--quick: a check of the pipeline, not a result)\n\nmemrec reproduce --paper rum --quick: seeds 1\n';
+  writeFileSync(join(tables, 'rum-table2.md'), quick);
+  const result = memrec(['reproduce', '--paper', 'rum', '--data', join(root, 'no-data'), '--out', join(root, 'runs'), '--tables', tables]);
+  assert.ok(isOneLineError(result, 2), result.stderr);
+  assert.match(result.stderr, /rum-table2\.md is a --quick table, which a full run does not replace; give another --tables folder \(the default is results\/tables\) or delete it/);
+  assert.equal(readFileSync(join(tables, 'rum-table2.md'), 'utf8'), quick);
   assert.deepEqual(readdirSync(root).sort(), ['tables']);
 });
 
@@ -183,10 +211,11 @@ test('a figure table (series) writes its points as CSV and one SVG panel per met
     ),
   });
   const { files } = writeReports(figure, [column('a', [0.1, 0.2, 0.15]), column('b', null)], out, 'header');
-  assert.deepEqual(files.map((f) => f.slice(out.length + 1)), ['p-figure1.md', 'p-figure1.csv', 'p-figure1.html', 'p-figure1.svg']);
+  assert.deepEqual(files.map((f) => f.slice(out.length + 1)), ['p-figure1.md', 'p-figure1.csv', 'p-figure1-tests.csv', 'p-figure1.html', 'p-figure1.svg']);
   const csv = readFileSync(join(out, 'p-figure1.csv'), 'utf8').trim().split('\n');
   assert.equal(csv.length, 1 + 2 * 3 * 2);
-  assert.ok(csv.includes('p,figure1,a,1 hops,hr@10,0.2,0.01,3,,,'), csv.join('\n'));
+  // no statistics without run folders: the interval and the marks are empty
+  assert.ok(csv.includes('p,figure1,a,1 hops,hr@10,0.2,0.01,3,,,,,,,'), csv.join('\n'));
   const svg = readFileSync(join(out, 'p-figure1.svg'), 'utf8');
   // one line per metric for column a only, its three points each, and the x axis's labels
   assert.equal(svg.match(/<polyline points="[^"]*" fill="none" stroke="#2b6cb0"/g)?.length, 2);
@@ -198,6 +227,8 @@ test('a figure table (series) writes its points as CSV and one SVG panel per met
   const points = (svg.match(/<polyline points="([^"]*)" fill="none" stroke="#2b6cb0"/) as RegExpMatchArray)[1].split(' ').map((p) => p.split(',').map(Number));
   assert.deepEqual(points.map((p) => p[0]), [60, 270, 480]);
   assert.ok(points[1][1] < points[2][1] && points[2][1] < points[0][1]);
+  // a --quick figure says so in its title, as the tables do
+  assert.match(renderReports(figure, [column('a', [0.1, 0.2, 0.15])], 'header', { quick: true }).svg ?? '', />a figure \(--quick: a check of the pipeline, not a result\)</);
 });
 
 /** DMAN's paper tables in the published file's layout, with a few of its figures (the rest are not read here). */
@@ -235,6 +266,8 @@ test("reproduce --paper dman: Table 3's rows, the '*' rows on the latest window,
   assert.deepEqual(rows['GRU4Rec*'].sets, ['train.latest_window=20', 'model.max_length=20']);
   assert.deepEqual(rows['Caser*'].sets, ['train.latest_window=20']);
   assert.deepEqual([rows['SASRec*'].model, rows['GRU4Rec*'].model, rows['Caser*'].model], ['sasrec', 'gru4rec', 'caser']);
+  // HPMN: its whole history streamed, in training windows of T
+  assert.deepEqual([rows.HPMN.model, rows.HPMN.sets], ['hpmn', ['model.window=20']]);
   // DMAN's rows: one model and a switch each, on their own cells; model null (a "not in memrec" cell) until dman is registered
   const variantSets = DMAN_VARIANTS.map((label) => rows[label].sets?.filter((s) => /^model\.(memory|attention)=/.test(s)));
   assert.deepEqual(variantSets, [
@@ -309,21 +342,24 @@ test("reproduce --paper dman --quick, a few of its rows: a '*' row trains on the
   const lines: string[] = [];
   for (let u = 1; u <= 100; u++) for (let k = 0; k < 24 + (u % 10); k++) lines.push(`${u}::${1 + ((u * 7 + k * 3) % 150)}::4::${978300000 + 60 * k}`);
   writeFileSync(join(data, 'ml-1m', 'ratings.dat'), `${lines.join('\n')}\n`);
-  // one trial per row is a process of its own: Caser* and SASRec (and DMAN once it is registered), not all thirteen
+  // one trial per row is a process of its own: Caser* and SASRec (and DMAN once it is registered), not all thirteen;
+  // SHAN stands for a row whose model memrec lacks
   const full = TABLES.dman[0];
-  const table: TableSpec = { ...full, rows: full.rows.filter((r) => ['Caser*', 'SASRec', 'SHAN', 'DMAN'].includes(r.label)) };
+  const rows = full.rows.filter((r) => ['Caser*', 'SASRec', 'SHAN', 'DMAN'].includes(r.label)).map((r) => (r.label === 'SHAN' ? { ...r, model: null } : r));
+  const table: TableSpec = { ...full, rows };
   const tables = join(root, 'tables');
   mkdirSync(tables);
   const markdown = await withPaperTables(dmanPaperTables(root), async () => {
     const outcomes = await reproduceTable(table, { dataDir: data, out: join(root, 'runs'), seeds: [1], quick: true, jobs: 1 }, new Reporter(true));
     return writeReports(table, outcomes, tables, 'header').markdown;
   });
-  const movielens = markdown.slice(markdown.indexOf('## movielens'), markdown.indexOf('## taobao'));
-  assert.match(movielens, /\| Caser\* \| \d+\.\d{3} \| – \| – \| \d+\.\d{3} \| – \| – \| \d+\.\d{3} \| – \| – \| \d+\.\d{3} \| – \| – \|/);
-  assert.match(movielens, /\| SASRec \| \d+\.\d{3} \| 22\.960 \| [+-]\d+\.\d% \| \d+\.\d{3} \| 50\.090 \| [+-]\d+\.\d% \| \d+\.\d{3} \| – \| – \| \d+\.\d{3} \| 20\.360 \| [+-]\d+\.\d% \|/);
+  const movielens = markdown.slice(markdown.indexOf('## movielens'));
+  const ours = '(\\*\\*)?\\d+\\.\\d{3}(\\*\\*| ≈)?';
+  assert.match(movielens, new RegExp(`\\| Caser\\* \\| ${ours} \\| – \\| – \\| ${ours} \\| – \\| – \\| ${ours} \\| – \\| – \\| ${ours} \\| – \\| – \\|`));
+  assert.match(movielens, new RegExp(`\\| SASRec \\| ${ours} \\| 22\\.960 \\| [+-]\\d+\\.\\d% \\| ${ours} \\| 50\\.090 \\| [+-]\\d+\\.\\d% \\| ${ours} \\| – \\| – \\| ${ours} \\| 20\\.360 \\| [+-]\\d+\\.\\d% \\|`));
   assert.match(movielens, /\| SHAN \(model not in memrec\) \|/);
-  assert.match(movielens, MODELS.dman ? /\| DMAN \| \d+\.\d{3} \| 25\.180 \|/ : /\| DMAN \(model not in memrec\) \| – \| 25\.180 \|/);
-  assert.match(markdown.slice(markdown.indexOf('## taobao')), /\| Caser\* \(data not available \(taobao-userbehavior\/UserBehavior\.csv not in /);
+  assert.match(movielens, MODELS.dman ? new RegExp(`\\| DMAN \\| ${ours} \\| 25\\.180 \\|`) : /\| DMAN \(model not in memrec\) \| – \| 25\.180 \|/);
+  assert.match(markdown, /\nNot run, no data: taobao \(taobao-userbehavior\/UserBehavior\.csv or 2 other names\)\.\n$/);
   // Caser* learns from the last 20 of each user's 22 to 31 training items: 19 windows each, 10 users
   const trials = join(root, 'runs', 'dman', 'movielens-quick', 'caser-latest', 'trials');
   const [trial] = readdirSync(trials);

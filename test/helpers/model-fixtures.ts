@@ -8,7 +8,12 @@ import type { TrainBatch } from '../../src/train/batches/batch';
 import { BATCH_KINDS } from '../../src/train/batches/registry';
 import { NegativeSampler } from '../../src/train/negatives';
 import { toTensors } from '../../src/train/trainer';
+import { DATA_SOURCES } from '../../src/data/sources';
+import { createModel } from '../../src/models/registry';
+import { prepareExperiment } from '../../src/run/experiment';
+import { Reporter } from '../../src/util/reporter';
 import { tinyData } from './tiny-data';
+import { tinyConfig } from './tiny-models';
 
 export { toTensors as tensorsOf };
 
@@ -57,3 +62,34 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     assert.ok(Math.abs(actual[k] - expected[k]) <= tolerance, `${what}[${k}]: ${actual[k]} != ${expected[k]}`);
   }
 }
+
+export type ModelState = Awaited<ReturnType<NeuralModel['state']>>;
+export type Rows = number[][];
+
+/**
+ * `name` built for the tiny synthetic data with `sets`, its weights moved off their start by a smooth pattern
+ * (zero biases would hide a bias left out of an equation), and those weights.
+ */
+export async function perturbedModel(name: string, sets: string[], amplitude = 0.2): Promise<{ model: NeuralModel; state: ModelState }> {
+  const config = tinyConfig(name, sets);
+  const exp = prepareExperiment(await DATA_SOURCES.synthetic.load(config, new Reporter(true)), config, 0);
+  const model = createModel(config) as NeuralModel;
+  model.init(exp.train);
+  const state = await model.state();
+  for (const [key, { data, shape }] of Object.entries(state)) {
+    state[key] = { data: Float32Array.from(data, (v, k) => v + amplitude * Math.sin(k * 1.3 + key.length)), shape };
+  }
+  model.restore(state);
+  return { model, state };
+}
+
+/** A weight of `state` as plain rows (its last axis the columns; a vector is one row). */
+export function rowsOf(state: ModelState, name: string): Rows {
+  const { data, shape } = state[name];
+  const cols = shape.length === 1 ? shape[0] : shape[shape.length - 1];
+  return Array.from({ length: data.length / cols }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols)));
+}
+
+/** Row vector times matrix, v m. */
+export const vecMat = (v: number[], m: Rows): number[] => m[0].map((_, j) => v.reduce((s, x, k) => s + x * m[k][j], 0));
+export const dot = (a: number[], b: number[]): number => a.reduce((s, x, k) => s + x * b[k], 0);

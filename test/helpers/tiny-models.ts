@@ -1,8 +1,9 @@
 import type { ResolvedConfig } from '../../src/config/resolved';
 import { DATA_SOURCES } from '../../src/data/sources';
-import type { UserLists } from '../../src/data/interactions';
+import type { Interactions, UserLists } from '../../src/data/interactions';
 import { isTrainable, type History, type Model, type TrainData } from '../../src/models/model';
 import { createModel, MODELS } from '../../src/models/registry';
+import { evaluateParts } from '../../src/run/evaluate-parts';
 import { prepareExperiment, type Experiment } from '../../src/run/experiment';
 import { loadConfig } from '../../src/schema/config-flags';
 import { TRAIN_KEYS } from '../../src/train/schema';
@@ -16,7 +17,7 @@ export function neuralModelNames(): string[] {
 }
 
 /** Small sizes for any model's keys that exist, so that generic tests stay fast. */
-const SMALL: Record<string, number> = {
+const SMALL: Record<string, number | string> = {
   dim: 8,
   embedding_dim: 8,
   max_length: 5,
@@ -25,6 +26,7 @@ const SMALL: Record<string, number> = {
   num_v_filters: 2,
   window: 4,
   slots: 3,
+  layers: '[16,8]',
 };
 
 /** A config for `name` on tiny synthetic data, with small model sizes and `sets` on top. */
@@ -91,4 +93,14 @@ export async function trainedOn(config: ResolvedConfig, options: { validate?: Tr
   const model = createModel(config);
   await fitModel(model, exp.train, config, { reporter, validate: options.validate });
   return { model, exp, reporter };
+}
+
+/** The config's model trained on `data` (split by the config) and its test part's means, as a run evaluates them. */
+export async function testMeans(data: Interactions, config: ResolvedConfig, reporter: Reporter): Promise<Record<string, number>> {
+  const exp = prepareExperiment(data, config, 0);
+  const model = createModel(config);
+  await fitModel(model, exp.train, config, { reporter });
+  const results = await evaluateParts(model, exp, config, reporter, () => null, false);
+  model.dispose();
+  return results.test!.means;
 }

@@ -15,6 +15,7 @@ import { ConfigError } from '../../src/util/errors';
 import { Reporter } from '../../src/util/reporter';
 import { useCpu } from '../helpers/backend';
 import { assertClose } from '../helpers/model-fixtures';
+import { carriedLastLogits, trainingInputs } from '../helpers/streaming';
 import { scoreAll, tinyConfig } from '../helpers/tiny-models';
 
 /**
@@ -140,33 +141,12 @@ test('scoring streams a history exactly as training carries the state: the same 
   for (const sets of [[], ['model.memory=fifo'], ['model.attention=vanilla']]) {
     const { config, exp, model } = await setup(['model.window=3', 'model.num_blocks=2', ...sets]);
     const session = new TrainingSession(model, config.params('train', TRAIN_KEYS), exp.train, 1);
-    // one lane: every user's windows in turn, the state carried by the last training step's output
-    const plan = session.source.epoch(stream(1, 'shuffle'), 1);
     const steps = model.trainSteps();
-    const { offsets, items } = exp.train.sequences;
-    const lastLogits = new Map<number, Float32Array>();
     const candidates = tf.tensor2d(Int32Array.from({ length: 7 }, (_, k) => k * 5), [1, 7], 'int32');
-    let state: Record<string, tf.Tensor> | null = null;
-    for (let k = 0; k < plan.batches; k++) {
-      const batch = plan.build(k);
-      if (batch.resets?.[0] && state) {
-        tf.dispose(Object.values(state));
-        state = null;
-      }
-      const t = toTensors(batch, state ?? model.initialState(1));
-      const logits = tf.tidy(() => model.logits(t, tf.tile(candidates, [batch.positives.length, 1]) as tf.Tensor2D).arraySync());
-      lastLogits.set(batch.users[0], Float32Array.from(logits[batch.positives.length - 1]));
-      const next = tf.tidy(() => (steps[steps.length - 1].loss(t, true) as { state: Record<string, tf.Tensor> }).state);
-      if (state) tf.dispose(Object.values(state));
-      state = next;
-    }
-    if (state) tf.dispose(Object.values(state));
-    // the inputs of training are each user's items but the last: that history streams to the same windows
-    const lengths = Array.from({ length: exp.train.numUsers }, (_, u) => Math.max(0, offsets[u + 1] - offsets[u] - 1));
-    const histOffsets = Int32Array.from({ length: lengths.length + 1 }, (_, u) => lengths.slice(0, u).reduce((a, b) => a + b, 0));
-    const histItems = Int32Array.from(lengths.flatMap((n, u) => Array.from(items.subarray(offsets[u], offsets[u] + n))));
+    // the state carried by the last training step's output; the inputs of training stream to the same windows
+    const lastLogits = carriedLastLogits(model, session, steps[steps.length - 1], candidates);
     const users = Int32Array.from(lastLogits.keys());
-    const history = { lists: { offsets: histOffsets, items: histItems }, timestamps: new Float64Array(histItems.length) };
+    const history = trainingInputs(exp.train);
     const scored = tf.tidy(() => model.score({ users, history, targetTimes: null, candidates: tf.tile(candidates, [users.length, 1]) as tf.Tensor2D, states: null }).arraySync());
     users.forEach((u, b) => assertClose(scored[b], lastLogits.get(u) as Float32Array, `${sets.join(' ') || 'dman'}: user ${u}`));
     candidates.dispose();

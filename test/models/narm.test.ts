@@ -1,45 +1,15 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { DATA_SOURCES } from '../../src/data/sources';
 import { gruStates, gruWeightsOf } from '../../src/models/layers/gru';
 import { timeAttention } from '../../src/models/layers/time-attention';
-import type { NeuralModel } from '../../src/models/neural-model';
-import { createModel } from '../../src/models/registry';
 import { stepGaps } from '../../src/models/time-inputs';
-import { prepareExperiment } from '../../src/run/experiment';
 import { loadConfig } from '../../src/schema/config-flags';
-import { Reporter } from '../../src/util/reporter';
 import { useCpu } from '../helpers/backend';
-import { assertClose } from '../helpers/model-fixtures';
-import { tinyConfig } from '../helpers/tiny-models';
+import { assertClose, dot, perturbedModel, rowsOf, vecMat } from '../helpers/model-fixtures';
 
 before(useCpu);
 
-type M = number[][];
-type State = Awaited<ReturnType<NeuralModel['state']>>;
-
-/** A NARM or STAMP model with its weights moved off their start (zero biases would hide a bias left out). */
-async function built(name: string, sets: string[]): Promise<{ model: NeuralModel; state: State }> {
-  const config = tinyConfig(name, sets);
-  const exp = prepareExperiment(await DATA_SOURCES.synthetic.load(config, new Reporter(true)), config, 0);
-  const model = createModel(config) as NeuralModel;
-  model.init(exp.train);
-  const state = await model.state();
-  for (const [name, { data, shape }] of Object.entries(state)) {
-    state[name] = { data: Float32Array.from(data, (v, k) => v + 0.2 * Math.sin(k * 1.3 + name.length)), shape };
-  }
-  model.restore(state);
-  return { model, state };
-}
-
-const matrix = (state: State, name: string): M => {
-  const { data, shape } = state[name];
-  const cols = shape.length === 1 ? shape[0] : shape[shape.length - 1];
-  return Array.from({ length: data.length / cols }, (_, r) => Array.from(data.subarray(r * cols, (r + 1) * cols)));
-};
-const vecMat = (v: number[], m: M) => m[0].map((_, j) => v.reduce((s, x, k) => s + x * m[k][j], 0));
-const dot = (a: number[], b: number[]) => a.reduce((s, x, k) => s + x * b[k], 0);
 const add = (a: number[], b: number[]) => a.map((x, k) => x + b[k]);
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
@@ -51,8 +21,8 @@ interface Internals {
 }
 
 test('narm: c_g = h_t, α_j = vᵀσ(A₁h_t + A₂h_j) on real steps, c_l = Σ α_j h_j, scores E_i · ([c_g; c_l] B)', async () => {
-  const { model, state } = await built('narm', []);
-  const [A1, A2, v, B, E] = ['attention_a1', 'attention_a2', 'attention_v', 'bilinear', 'item_embedding'].map((n) => matrix(state, n));
+  const { model, state } = await perturbedModel('narm', []);
+  const [A1, A2, v, B, E] = ['attention_a1', 'attention_a2', 'attention_v', 'bilinear', 'item_embedding'].map((n) => rowsOf(state, n));
   const shape: [number, number] = [INPUTS.length, INPUTS[0].length];
   const { got, states } = tf.tidy(() => {
     const inputs = tf.tensor2d(INPUTS, shape, 'int32');
@@ -80,10 +50,10 @@ test('narm: c_g = h_t, α_j = vᵀσ(A₁h_t + A₂h_j) on real steps, c_l = Σ 
 });
 
 test('stamp: m_a = Σ α_i x_i + m_s with α_i = w₀ᵀσ(W₁x_i + W₂x_t + W₃m_s + b_a), score_i = ⟨tanh(W_s m_a + b_s), tanh(W_t x_t + b_t), E_i⟩', async () => {
-  const { model, state } = await built('stamp', []);
+  const { model, state } = await perturbedModel('stamp', []);
   const [E, W1, W2, W3, w0, ba, Ws, bs, Wt, bt] = [
     'item_embedding', 'attention_w1', 'attention_w2', 'attention_w3', 'attention_w0', 'attention_bias', 'mlp_s_kernel', 'mlp_s_bias', 'mlp_t_kernel', 'mlp_t_bias',
-  ].map((n) => matrix(state, n));
+  ].map((n) => rowsOf(state, n));
   const got = tf.tidy(() => {
     const user = (model as unknown as Internals).userVector(tf.tensor2d(INPUTS, [INPUTS.length, INPUTS[0].length], 'int32'));
     return (tf.matMul(user, model['weight']('item_embedding'), false, true) as tf.Tensor2D).arraySync();

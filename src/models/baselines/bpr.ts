@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { int, num, type ParamsOf } from '../../config/spec';
 import type { BatchTensors } from '../batch';
 import { modelEntry, type ScoreQuery, type TrainData } from '../model';
+import type { LossName } from '../losses';
 import { NeuralModel } from '../neural-model';
 import { normalInit } from '../layers/init';
 import { scoreItems } from '../layers/item-scores';
 
-const KEYS = {
+export const BPR_KEYS = {
   dim: int(64, 'latent factors', { min: 1 }),
   init_std: num(0.1, 'standard deviation of the normal initial factors (LibRec and MyMediaLite use 0.1)', { above: 0 }),
 };
@@ -16,10 +17,10 @@ const KEYS = {
  * against sampled items the user has not interacted with. Rendle's LearnBPR samples triples uniformly with
  * replacement; memrec shuffles all training pairs each epoch, the usual mini-batch form of the same objective.
  */
-export class BprMf extends NeuralModel<ParamsOf<typeof KEYS>> {
+export class BprMf<P extends ParamsOf<typeof BPR_KEYS> = ParamsOf<typeof BPR_KEYS>> extends NeuralModel<P> {
   readonly batchKind = 'pairs';
   readonly inputLength = 0;
-  readonly defaultLoss = 'bpr' as const;
+  readonly defaultLoss: LossName = 'bpr';
 
   protected build(train: TrainData): void {
     const { dim, init_std: std } = this.params;
@@ -49,7 +50,7 @@ export const bprEntry = modelEntry({
   name: 'bpr',
   title: 'BPR-MF: matrix factorisation with Bayesian personalised ranking',
   paper: 'Rendle, Freudenthaler, Gantner, Schmidt-Thieme. BPR: Bayesian Personalized Ranking from Implicit Feedback. UAI 2009',
-  keys: KEYS,
+  keys: BPR_KEYS,
   memory: (p, s) => ({ parameters: (s.numUsers + s.numItems) * p.dim, largestTensor: Math.max(s.numUsers, s.numItems) * p.dim }),
   create: (context) => new BprMf(context),
 });

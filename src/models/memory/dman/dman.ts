@@ -9,7 +9,7 @@ import { NeuralModel } from '../../neural-model';
 import { repeatLast } from '../../layers/attention';
 import { glorotInit } from '../../layers/init';
 import { scoreItems } from '../../layers/item-scores';
-import { UserStates } from '../../user-states';
+import { joinStates, withUserStates, type UserStates } from '../../user-states';
 import {
   fifoMemory,
   fusionGate,
@@ -344,26 +344,17 @@ export class Dman extends NeuralModel<DmanParams> {
       state.inputs = tf.tensor2d(inputsAt(Math.max(0, most - 1)), [chunk.length, T], 'int32');
       parts.push(state);
     }
-    const names = Object.keys(parts[0] ?? this.initialState(0));
-    const joined = Object.fromEntries(names.map((name) => [name, parts.length === 1 ? parts[0][name] : tf.concat(parts.map((p) => p[name]))]));
-    if (parts.length > 1) parts.forEach((p) => tf.dispose(Object.values(p)));
-    return new UserStates(order, joined);
+    return joinStates(order, parts, () => this.initialState(0));
   }
 
   score(query: ScoreQuery): tf.Tensor2D {
-    const own = query.states ? null : this.userStates(query.history, query.users);
-    try {
-      return tf.tidy(() => {
-        const state = (query.states ?? (own as UserStates)).rowsOf(query.users);
-        const run = this.pass(state.inputs as tf.Tensor2D, state);
-        const { window, dim } = this.params;
-        const last = tf.reshape(tf.slice(run.output, [0, window - 1, 0], [-1, 1, -1]), [-1, dim]) as tf.Tensor2D;
-        const table = tf.slice(this.weight('item_embedding'), [1, 0], [-1, -1]) as tf.Tensor2D;
-        return scoreItems(last, table, null, query.candidates);
-      });
-    } finally {
-      own?.dispose();
-    }
+    return withUserStates(query.states, query.users, () => this.userStates(query.history, query.users), (state) => {
+      const run = this.pass(state.inputs as tf.Tensor2D, state);
+      const { window, dim } = this.params;
+      const last = tf.reshape(tf.slice(run.output, [0, window - 1, 0], [-1, 1, -1]), [-1, dim]) as tf.Tensor2D;
+      const table = tf.slice(this.weight('item_embedding'), [1, 0], [-1, -1]) as tf.Tensor2D;
+      return scoreItems(last, table, null, query.candidates);
+    });
   }
 }
 
