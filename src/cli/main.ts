@@ -8,6 +8,7 @@ import { registerConfig } from './config';
 import { registerData } from './data';
 import { registerReproduce } from './reproduce';
 import { registerEval } from './eval';
+import { registerExplain } from './explain';
 import { registerSweep } from './sweep';
 import { registerTable } from './table';
 import { registerTrain } from './train';
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version(versionLine(), '-V, --version', 'print the version (and the commit) of memrec');
   registerTrain(program, run);
   registerEval(program, run);
+  registerExplain(program, run);
   registerCompare(program, run);
   registerConfig(program, run);
   registerData(program, run);

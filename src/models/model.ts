@@ -61,11 +61,19 @@ export interface Model {
    * evaluation by streaming the history, then handed to every `score` call for those users.
    */
   userStates?(history: History, users: Int32Array): UserStates;
+  /** Models that read a memory by attention (MARS): the weights of `user`'s memory items for candidate `item`. */
+  explain?(history: History, user: number, item: number): Promise<MemoryWeights>;
   /** The learned state, for the checkpoint (read back asynchronously: a GPU backend has no synchronous read). */
   state(): Promise<NamedArrays>;
   /** Restores a state written by state(); `train` gives the shapes and side information. */
   restore(state: NamedArrays, train: TrainData): void;
   dispose(): void;
+}
+
+/** Memory items and their attention weights for one candidate, largest weight first. */
+export interface MemoryWeights {
+  readonly items: Int32Array;
+  readonly weights: Float32Array;
 }
 
 /** A loss, and for models that carry state from batch to batch (user_stream batches) the state after it. */

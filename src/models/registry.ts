@@ -23,6 +23,7 @@ import { hpmnEntry } from './memory/hpmn';
 import { ncfEntry } from './baselines/ncf';
 import { deepfmEntry } from './baselines/deepfm';
 import { wideDeepEntry } from './baselines/wide-deep';
+import { marsEntry } from './memory/mars';
 
 const registered: Record<string, ModelEntry> = {};
 
@@ -36,7 +37,7 @@ export function registerModel(entry: ModelEntry): void {
 }
 
 /** Every model memrec can train, by config name. A new model adds its file and one line here. */
-[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry, dmanEntry, shanEntry, sdmEntry, cmfEntry, ctrEntry, cdlEntry, hpmnEntry, ncfEntry, deepfmEntry, wideDeepEntry].forEach(registerModel);
+[mostpopEntry, ppopEntry, bprEntry, fpmcEntry, gru4recEntry, sasrecEntry, tisasrecEntry, caserEntry, dreamEntry, rumItemEntry, rumFeatureEntry, tgruEntry, tseqrecEntry, mtamEntry, narmEntry, stampEntry, dmanEntry, shanEntry, sdmEntry, cmfEntry, ctrEntry, cdlEntry, hpmnEntry, ncfEntry, deepfmEntry, wideDeepEntry, marsEntry].forEach(registerModel);
 
 export const MODELS: Readonly<Record<string, ModelEntry>> = registered;
 

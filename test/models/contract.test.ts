@@ -42,6 +42,9 @@ const VARIANTS: readonly { label: string; name: string; sets: string[] }[] = [
   { label: 'deepfm (item_id false)', name: 'deepfm', sets: ['model.item_id=false'] },
   { label: 'wide_deep (item_id false, hashed crosses)', name: 'wide_deep', sets: ['model.item_id=false', 'model.wide_buckets=97'] },
   { label: 'rum_item (memory_embedding separate)', name: 'rum_item', sets: ['model.memory_embedding=separate'] },
+  { label: 'mars (variant no_text)', name: 'mars', sets: ['model.variant=no_text'] },
+  { label: 'mars (variant embed)', name: 'mars', sets: ['model.variant=embed'] },
+  { label: 'mars (variant no_attention, memory 3, own word tables)', name: 'mars', sets: ['model.variant=no_attention', 'model.memory=3', 'model.shared_words=false'] },
 ];
 
 async function setup(name: string, sets: string[] = []): Promise<{ model: Model; exp: Experiment; data: Interactions }> {

@@ -1,4 +1,5 @@
 import type { BatchKindEntry } from './batch';
+import { likedSetsKind } from './liked-sets';
 import { pairsKind } from './pairs';
 import { prefixesKind } from './prefixes';
 import { sequencesKind } from './sequences';
@@ -8,5 +9,5 @@ import { windowsKind } from './windows';
 
 /** Every batch kind a model can train on, by name. A new kind adds its file and one line here. */
 export const BATCH_KINDS: Readonly<Record<string, BatchKindEntry>> = Object.fromEntries(
-  [pairsKind, transitionsKind, windowsKind, sequencesKind, prefixesKind, userStreamKind].map((entry) => [entry.name, entry]),
+  [pairsKind, transitionsKind, windowsKind, sequencesKind, prefixesKind, userStreamKind, likedSetsKind].map((entry) => [entry.name, entry]),
 );
