@@ -401,23 +401,25 @@ const MTAM_HOPS: TableSpec = {
 
 const marsTable1 = lazy(() => paperYaml('mars').table1 as Record<string, Record<string, number[]>>);
 
-/** MARS's rows and memrec's model for each (null: not in memrec yet). */
-const MARS_MODELS: Readonly<Record<string, string | null>> = {
-  BPR: 'bpr',
-  NCF: 'ncf',
-  CMF: 'cmf',
-  CTR: 'ctr',
-  DeepFM: 'deepfm',
-  CDL: 'cdl',
-  'Wide&Deep': 'wide_deep',
-  MARS: null,
-};
-
-/** MARS feeds DeepFM and Wide & Deep the user id and the item's words, without the item id. */
-const MARS_SETS: Readonly<Record<string, readonly string[]>> = {
-  DeepFM: ['model.item_id=false'],
-  'Wide&Deep': ['model.item_id=false'],
-};
+/**
+ * MARS's rows (Table 1's, then MostPop and Figure 7's variants, which the paper prints no figures for here).
+ * DeepFM and Wide & Deep get MARS's input: the user id and the item's words, without the item id.
+ */
+const MARS_ROWS: readonly RowSpec[] = [
+  { label: 'BPR', model: 'bpr', baseline: true },
+  { label: 'NCF', model: 'ncf', baseline: true },
+  { label: 'CMF', model: 'cmf', baseline: true },
+  { label: 'CTR', model: 'ctr', baseline: true },
+  { label: 'DeepFM', model: 'deepfm', baseline: true, sets: ['model.item_id=false'] },
+  { label: 'CDL', model: 'cdl', baseline: true },
+  { label: 'Wide&Deep', model: 'wide_deep', baseline: true, sets: ['model.item_id=false'] },
+  { label: 'MostPop', model: 'mostpop', baseline: true },
+  { label: 'MARS w/o Text', model: 'mars', key: 'mars-no-text', baseline: true, sets: ['model.variant=no_text'] },
+  { label: 'MARS +Embed', model: 'mars', key: 'mars-embed', baseline: true, sets: ['model.variant=embed'] },
+  { label: 'MARS w/o Att', model: 'mars', key: 'mars-no-attention', baseline: true, sets: ['model.variant=no_attention'] },
+  // the switch written out, so that the row stays the paper's model whatever the key's default becomes
+  { label: 'MARS', model: 'mars', baseline: false, sets: ['model.variant=mars'] },
+];
 
 const MARS: TableSpec = {
   paper: 'mars',
@@ -453,12 +455,7 @@ const MARS: TableSpec = {
       note: 'a stand-in at hand (MovieLens-100K, rating 5 as positive, users with >= 10: 593 users, 1,155 items), text = title and genres from u.item, far shorter than a synopsis; no published figures',
     },
   ],
-  rows: Object.entries(MARS_MODELS).map(([label, model]) => ({
-    label,
-    model,
-    baseline: label !== 'MARS',
-    sets: MARS_SETS[label] ?? [],
-  })),
+  rows: MARS_ROWS,
   sets: ['train.epochs=30'],
   quickSets: QUICK,
   published: (column, row) => marsTable1()[column]?.[row] ?? null,
