@@ -65,3 +65,8 @@ test("RUM-I: FPMC's form (its own memory vectors, one slot, α = 1) gets within 
   assert.ok(asymmetric >= 0.85 * optimum, `RUM-I separate ${asymmetric}, optimum ${optimum}`);
   assert.ok(paper < 0.5 * optimum, `RUM-I as the paper has it ${paper}`);
 });
+
+test('RUM-F learns the chain slowly: above MostPop, below half the optimum at 10 epochs (0.351 measured)', async () => {
+  const [pop, rumF] = [await mostpop(), await testNdcg('rum_feature', ['train.epochs=10', 'train.lr=0.01'])];
+  assert.ok(rumF > pop && rumF < 0.5 * optimum, `RUM-F ${rumF}, MostPop ${pop}, optimum ${optimum}`);
+});
