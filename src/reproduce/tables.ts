@@ -432,14 +432,6 @@ const MARS: TableSpec = {
     { key: 'video_games', published: 'video_games', preset: 'mars/video-games', files: amazon2014FiveCore('Video_Games'), sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2014/meta_Video_Games.json.gz' }] },
     { key: 'movies_and_tv', published: 'movies_and_tv', preset: 'mars/movies-tv', files: amazon2014FiveCore('Movies_and_TV'), sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2014/meta_Movies_and_TV.json.gz' }] },
     {
-      key: 'gift_cards',
-      published: null,
-      preset: 'mars/gift-cards',
-      files: anyOf(['amazon-2018-5core', 'amazon-2018', 'amazon', ''], ['Gift_Cards_5.json.gz', 'Gift_Cards_5.json']),
-      sideFiles: [{ key: 'data.amazon.meta_path', file: 'amazon-2018-meta/meta_Gift_Cards.json.gz' }],
-      note: 'a stand-in at hand (Amazon 2018 Gift Cards 5-core, 458 users, 148 items), text = title and description from the 2018 metadata; no published figures',
-    },
-    {
       key: 'musical_instruments_reviews',
       published: null,
       preset: 'mars/musical-instruments-reviews',
@@ -455,6 +447,7 @@ const MARS: TableSpec = {
       note: 'a stand-in at hand (MovieLens-100K, rating 5 as positive, users with >= 10: 593 users, 1,155 items), text = title and genres from u.item, far shorter than a synopsis; no published figures',
     },
   ],
+  // the Gift Cards preset (148 items) is not a column: the table's MAP cut-off of 500 exceeds its catalogue
   rows: MARS_ROWS,
   sets: ['train.epochs=30'],
   quickSets: QUICK,
