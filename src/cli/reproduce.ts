@@ -49,7 +49,7 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
     .command('reproduce')
     .description("rerun a paper's table with the presets and write results/tables/<paper>-<table>.{md,csv,html} beside the published figures (--quick: results/tables-quick/)")
     .requiredOption('--paper <name>', `${Object.keys(TABLES).join(', ')} or all`)
-    .option('--quick', 'one seed, 2 epochs (and a user sample where a table says so): checks the whole pipeline in minutes')
+    .option('--quick', 'one seed, 2 epochs (and a user sample, one split or a smaller network where a table says so): checks the whole pipeline in minutes')
     .option('--data <dir>', 'folder of the raw files (default: MEMREC_DATA, else ../shared/datasets beside the project)')
     .option('--seeds <list>', 'seeds per cell (default 1,2,3; --quick: 1)')
     .option('--jobs <n>', 'trials run at once', '1')
