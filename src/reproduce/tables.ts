@@ -411,9 +411,10 @@ const MARS_ROWS: readonly RowSpec[] = [
   { label: 'BPR', model: 'bpr', baseline: true },
   { label: 'NCF', model: 'ncf', baseline: true },
   { label: 'CMF', model: 'cmf', baseline: true },
-  { label: 'CTR', model: 'ctr', baseline: true },
+  // CTR and CDL are fitted in rounds (model.iterations), which --quick's epochs do not shorten
+  { label: 'CTR', model: 'ctr', baseline: true, quickSets: ['model.iterations=2', 'model.lda_sweeps=20'] },
   { label: 'DeepFM', model: 'deepfm', baseline: true, sets: ['model.item_id=false'] },
-  { label: 'CDL', model: 'cdl', baseline: true },
+  { label: 'CDL', model: 'cdl', baseline: true, quickSets: ['model.iterations=2'] },
   { label: 'Wide&Deep', model: 'wide_deep', baseline: true, sets: ['model.item_id=false'] },
   { label: 'MostPop', model: 'mostpop', baseline: true },
   { label: 'MARS w/o Text', model: 'mars', key: 'mars-no-text', baseline: true, sets: ['model.variant=no_text'], quickSets: MARS_QUICK },
