@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PACKAGE_ROOT, gitCommit } from '../results/environment';
 import { refuseOverOtherKind, writeReports } from '../reproduce/report';
-import { reproduceTable } from '../reproduce/run';
+import { reproduceTable, rowKey } from '../reproduce/run';
 import { tuningSentence, writeSettings } from '../reproduce/settings';
 import type { TuneOptions } from '../reproduce/tune';
 import { SEARCH_METHODS, type SearchMethod } from '../sweep/search';
-import { TABLES } from '../reproduce/tables';
+import { TABLES, type TableSpec } from '../reproduce/tables';
 import { didYouMean } from '../util/did-you-mean';
 import { UsageError } from '../util/errors';
 import { Reporter } from '../util/reporter';
@@ -24,6 +24,19 @@ interface ReproduceFlags {
   tune?: string;
   search: string;
   emit?: string;
+  columns?: string;
+  rows?: string;
+}
+
+/** --columns or --rows, checked against the keys of the tables run. */
+function parseKeys(flag: string, text: string, keys: readonly string[], tables: readonly TableSpec[]): string[] {
+  const known = [...new Set(keys)];
+  const given = text.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  if (given.length === 0) throw new UsageError(`${flag} ${text}: expected keys separated by commas: ${known.join(', ')}`);
+  for (const key of given) {
+    if (!known.includes(key)) throw new UsageError(`${flag}: ${key} is not a key of ${tables.map((t) => `${t.paper}-${t.id}`).join(', ')}; expected one of ${known.join(', ')}${didYouMean(key, known)}`);
+  }
+  return given;
 }
 
 /** --tune and --search, checked. */
@@ -51,7 +64,9 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
     .requiredOption('--paper <name>', `${Object.keys(TABLES).join(', ')} or all`)
     .option('--quick', 'one seed, 2 epochs (and a user sample, one split or a smaller network where a table says so): checks the whole pipeline in minutes')
     .option('--data <dir>', 'folder of the raw files (default: MEMREC_DATA, else ../shared/datasets beside the project)')
-    .option('--seeds <list>', 'seeds per cell (default 1,2,3; --quick: 1)')
+    .option('--seeds <list>', "seeds per cell (default 1,2,3, or the table's own: MARS 1, its five splits being the repetitions; --quick: 1)")
+    .option('--columns <list>', 'run only these columns (keys, comma-separated); cells left out show what an earlier invocation with the same settings finished')
+    .option('--rows <list>', 'run only these rows (their run folder names, e.g. dman,dman-xl); as --columns')
     .option('--jobs <n>', 'trials run at once', '1')
     .option('--out <dir>', 'where the runs go (each column is a resumable sweep)', 'results/reproduce')
     .option('--tables <dir>', 'where the tables go (default results/tables; with --quick results/tables-quick; with --tune -tuned added)')
@@ -66,20 +81,24 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
         }
         const jobs = Number(flags.jobs);
         if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${flags.jobs}: expected a whole number >= 1`);
-        const seeds = flags.seeds ? parseSeeds(flags.seeds) : flags.quick ? [1] : [1, 2, 3];
+        const tables = papers.flatMap((paper) => TABLES[paper]);
+        const columns = flags.columns === undefined ? undefined : parseKeys('--columns', flags.columns, tables.flatMap((t) => t.columns.map((c) => c.key)), tables);
+        const rows = flags.rows === undefined ? undefined : parseKeys('--rows', flags.rows, tables.flatMap((t) => t.rows.filter((r) => r.model !== null).map(rowKey)), tables);
+        const seedsOf = (table: TableSpec) => (flags.seeds ? parseSeeds(flags.seeds) : flags.quick ? [1] : [...(table.seeds ?? [1, 2, 3])]);
         const dataDir = flags.data ?? process.env.MEMREC_DATA ?? join(PACKAGE_ROOT, '..', 'shared', 'datasets');
         const tablesDir = flags.tables ?? `results/tables${flags.quick ? '-quick' : ''}${flags.tune !== undefined ? '-tuned' : ''}`;
-        for (const table of papers.flatMap((paper) => TABLES[paper])) refuseOverOtherKind(table, tablesDir, Boolean(flags.quick));
+        for (const table of tables) refuseOverOtherKind(table, tablesDir, Boolean(flags.quick));
         const tune = tuneOptions(flags);
         if (flags.emit !== undefined && flags.emit !== 'slurm') throw new UsageError(`--emit ${flags.emit}: expected slurm`);
         const reporter = new Reporter(false);
         mkdirSync(tablesDir, { recursive: true });
-        for (const table of papers.flatMap((paper) => TABLES[paper])) {
+        for (const table of tables) {
+          const seeds = seedsOf(table);
           const started = performance.now();
-          const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs, tune, emit: flags.emit === 'slurm' }, reporter);
+          const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs, tune, emit: flags.emit === 'slurm', columns, rows }, reporter);
           const minutes = ((performance.now() - started) / 60000).toFixed(1);
           const tuned = tune ? ` --tune ${tune.budget} --search ${tune.search}` : '';
-          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}${tuned}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds.${tuningSentence(table, tune)}`;
+          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}${tuned}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds (and over the splits, where the protocol repeats a random split).${tuningSentence(table, tune)}`;
           const { markdown, files } = writeReports(table, outcomes, tablesDir, header, { quick: Boolean(flags.quick), dataDir });
           const settingsFile = writeSettings(table, outcomes, tablesDir);
           process.stdout.write(`${markdown}\nwritten: ${[...files, settingsFile].join(', ')}\n`);

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { writeFileAtomic } from '../results/atomic';
+import { tryReadMetrics } from '../results/metrics-file';
 import { readIndex, type TrialRecord } from '../sweep/index-file';
 import { planSweep } from '../sweep/plan';
 import { stat, type Stat } from '../sweep/summary';
@@ -33,10 +34,28 @@ export interface ReproduceOptions {
   readonly tune?: TuneOptions | null;
   /** --emit slurm: write each cell's unfinished trials as a Slurm array instead of running them */
   readonly emit?: boolean;
+  /** --columns: the column keys to run (absent: every column whose data is found) */
+  readonly columns?: readonly string[];
+  /** --rows: the row keys to run (a row's run folder name, e.g. dman-xl; absent: every row) */
+  readonly rows?: readonly string[];
 }
+
+/** A row's key: its run folder's name under a column (its model's name unless the row sets another). */
+export const rowKey = (row: RowSpec) => row.key ?? (row.model as string);
 
 /** The first of `files` (relative to `dataDir`) that exists, as a path, or null. */
 export const firstExisting = (dataDir: string, files: readonly string[]) => files.map((f) => join(dataDir, f)).find((f) => existsSync(f)) ?? null;
+
+/**
+ * A finished trial's test value of `metric`, one per repeat where the protocol repeats its random split (MARS's
+ * five splits: the cell's sd is then over seeds and splits, as the paper's "mean (std)"), else its one mean.
+ */
+function repeatValues(runDir: string, record: TrialRecord, metric: string): number[] {
+  const perRepeat = tryReadMetrics(runDir)?.results.test?.per_repeat;
+  if (perRepeat) return perRepeat.map((means) => means[metric]).filter((v): v is number => typeof v === 'number');
+  const value = record.test?.[metric];
+  return typeof value === 'number' ? [value] : [];
+}
 
 /** `key=value` texts as the values a sweep file holds (each read as --set would read it). */
 function settings(texts: readonly string[]): Record<string, unknown> {
@@ -55,8 +74,11 @@ function settings(texts: readonly string[]): Record<string, unknown> {
  * (tune.ts, in <cell>/tune-<search>) and its seeds run with the chosen point in <cell>/tuned.
  */
 async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file: string, options: ReproduceOptions, reporter: Reporter): Promise<CellOutcome> {
-  const out = resolve(options.out, table.paper, column.key + (options.quick ? '-quick' : ''), row.key ?? (row.model as string));
-  mkdirSync(out, { recursive: true });
+  const out = resolve(options.out, table.paper, column.key + (options.quick ? '-quick' : ''), rowKey(row));
+  // a cell left out by --columns or --rows runs nothing: it shows what an earlier invocation with the same settings finished
+  const selected = (!options.columns || options.columns.includes(column.key)) && (!options.rows || options.rows.includes(rowKey(row)));
+  if (!selected && options.tune) return { kind: 'missing', why: 'not selected (--columns, --rows)' };
+  if (selected) mkdirSync(out, { recursive: true });
   const quick = options.quick ? [...table.quickSets, ...(column.quickSets ?? []), ...(row.quickSets ?? [])] : [];
   const tuneSets = options.tune ? [...(table.tuneSets ?? [])] : [];
   const set = settings([...table.sets, ...tuneSets, ...(row.sets ?? []), ...quick, `model.name=${row.model}`]);
@@ -88,13 +110,20 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
     Object.assign(set, tuning.chosen);
     if (Object.keys(tuning.chosen).length > 0 || tuneSets.length > 0) seedsOut = join(out, 'tuned');
   }
-  mkdirSync(seedsOut, { recursive: true });
   const sweepFile = join(seedsOut, 'sweep.yaml');
   const spec = { preset: column.preset, path: resolve(file), set, seeds: [...options.seeds], select: 'none', out: seedsOut };
-  writeFileAtomic(sweepFile, `${header}\n${stringify(spec)}`);
+  const sweepText = `${header}\n${stringify(spec)}`;
+  if (!selected) {
+    if (!existsSync(sweepFile) || readFileSync(sweepFile, 'utf8') !== sweepText) return { kind: 'missing', why: 'not selected (--columns, --rows), and no earlier run with these settings' };
+  } else {
+    mkdirSync(seedsOut, { recursive: true });
+    writeFileAtomic(sweepFile, sweepText);
+  }
   const plan = planSweep(sweepFile);
-  const emitted = await runOrEmit(plan);
-  if (emitted !== null) return { kind: 'missing', why: `seeds: ${emitted}` };
+  if (selected) {
+    const emitted = await runOrEmit(plan);
+    if (emitted !== null) return { kind: 'missing', why: `seeds: ${emitted}` };
+  }
   const { records } = readIndex(seedsOut);
   const found = plan.trials.map((t) => records.get(t.id));
   const ok = found.filter((r): r is TrialRecord => r?.status === 'ok' && r.test !== null);
@@ -102,12 +131,13 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
     const failed = found.find((r) => r?.status === 'failed');
     return { kind: 'missing', why: failed ? `failed: ${failed.error ?? 'see the trial log'}` : 'not run' };
   }
+  const runDirs = ok.map((r) => join(seedsOut, r.run_dir as string));
   const test: Record<string, Stat> = {};
   for (const key of table.metrics) {
-    const summary = stat(ok.map((r) => r.test?.[key]).filter((v): v is number => typeof v === 'number'));
+    const summary = stat(ok.flatMap((r, k) => repeatValues(runDirs[k], r, key)));
     if (summary) test[key] = summary;
   }
-  return { kind: 'ok', test, runDirs: ok.map((r) => join(seedsOut, r.run_dir as string)), ...(tuning ? { tuning } : {}) };
+  return { kind: 'ok', test, runDirs, ...(tuning ? { tuning } : {}) };
 }
 
 /** One column: every row with a model, when the column's raw file is found. */
