@@ -94,7 +94,7 @@ export function summarise(plan: SweepPlan, records: ReadonlyMap<string, TrialRec
   let best: SweepSummary['best'] = null;
   let note: string;
   if (!select) {
-    note = 'select: none: no grid point is chosen (the trials have no validation part to choose on)';
+    note = 'select: none: every trial is reported and no grid point is chosen';
   } else {
     const eligible = points.filter((p) => p.ok === p.trials.length && p.valid !== null && p.valid.n === p.trials.length);
     for (const p of eligible) if (!best || (p.valid as Stat).mean > best.valid.mean) best = { index: p.index, label: p.label, values: p.values, valid: p.valid as Stat, test: p.test };

@@ -82,6 +82,48 @@ test('reproduce --quick runs the columns whose data is at hand, says why the oth
   assert.equal(readFileSync(join(root, 'tables', 'rum-table2.md'), 'utf8').replace(/, \d+\.\d min in this invocation/, ''), markdown.replace(/, \d+\.\d min in this invocation/, ''));
 });
 
+test('reproduce --rows runs only those cells; a later invocation shows them without rerunning; a repeated split gives one value per split', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'memrec-reproduce-rows-'));
+  const data = dataFolder(root);
+  const [rum] = TABLES.rum;
+  // MostPop twice: as printed, and on three random 70/0/30 splits (MARS's kind of repetition)
+  const repeated: RowSpec = { label: 'MP x3', model: 'mostpop', key: 'mostpop-splits', baseline: true, sets: ['split.method=ratio_random', 'split.repeats=3'] };
+  const table: TableSpec = { ...rum, rows: [rum.rows[0], repeated] };
+  const options = { dataDir: data, out: join(root, 'runs'), seeds: [1], quick: true, jobs: 1 };
+  const column = (outcomes: ColumnOutcome[]) => outcomes.find((o) => o.column.key === 'musical_instrument_5core') as ColumnOutcome;
+  const first = column(await reproduceTable(table, { ...options, rows: ['mostpop-splits'] }, new Reporter(true)));
+  assert.deepEqual(first.cells.MP, { kind: 'missing', why: 'not selected (--columns, --rows), and no earlier run with these settings' });
+  assert.ok(!existsSync(join(root, 'runs', 'rum', 'musical_instrument_5core-quick', 'mostpop')), 'a cell not selected writes nothing');
+  const cell = first.cells['MP x3'];
+  assert.equal(cell.kind, 'ok');
+  if (cell.kind !== 'ok') return;
+  const perRepeat = (JSON.parse(readFileSync(join(cell.runDirs[0], 'metrics.json'), 'utf8')).results.test.per_repeat as Record<string, number>[]).map((m) => m['f1@5']);
+  assert.equal(perRepeat.length, 3);
+  const mean = perRepeat.reduce((a, b) => a + b, 0) / 3;
+  const sd = Math.sqrt(perRepeat.reduce((a, v) => a + (v - mean) ** 2, 0) / 2);
+  assert.ok(sd > 0, 'the three splits differ');
+  assert.deepEqual(cell.test['f1@5'], { mean, sd, n: 3 }, 'one seed, three splits: mean and sd over the splits');
+  // the other row now, and the first shown as it was, not run again
+  const trialsOf = (key: string) => readdirSync(join(root, 'runs', 'rum', 'musical_instrument_5core-quick', key, 'trials'));
+  const before = trialsOf('mostpop-splits');
+  const second = column(await reproduceTable(table, { ...options, rows: ['mostpop'] }, new Reporter(true)));
+  assert.deepEqual(trialsOf('mostpop-splits'), before);
+  assert.deepEqual(second.cells['MP x3'], cell);
+  assert.equal(second.cells.MP.kind, 'ok');
+  // --columns leaves the stand-in column out: nothing runs, what is finished is shown
+  const third = column(await reproduceTable(table, { ...options, columns: ['instant_video'] }, new Reporter(true)));
+  assert.deepEqual(third.cells, second.cells);
+});
+
+test('reproduce: --columns and --rows name keys of the tables run, else a one-line usage error', () => {
+  const columns = memrec(['reproduce', '--paper', 'dman', '--columns', 'ml100k']);
+  assert.ok(isOneLineError(columns, 2), columns.stderr);
+  assert.match(columns.stderr, /--columns: ml100k is not a key of dman-table3; expected one of movielens, taobao, ml_100k \(did you mean ml_100k\?\)/);
+  const rows = memrec(['reproduce', '--paper', 'mars', '--rows', 'mars-no-txt']);
+  assert.ok(isOneLineError(rows, 2), rows.stderr);
+  assert.match(rows.stderr, /--rows: mars-no-txt is not a key of mars-table1; expected one of bpr, ncf, .*, mars \(did you mean mars-no-text\?\)/);
+});
+
 test('reproduce: an unknown paper is a one-line usage error', () => {
   const result = memrec(['reproduce', '--paper', 'rumm']);
   assert.ok(isOneLineError(result, 2), result.stderr);
@@ -259,7 +301,8 @@ const DMAN_VARIANTS = ['DMAN', 'DMAN-XL', 'DMAN-FIFO', 'DMAN-NRAN'];
 test("reproduce --paper dman: Table 3's rows, the '*' rows on the latest window, DMAN's variants, every runnable row a valid config in both columns", () => {
   const [table] = TABLES.dman;
   assert.deepEqual(table.rows.map((r) => r.label), DMAN_LABELS);
-  assert.deepEqual(table.columns.map((c) => [c.key, c.preset]), [['movielens', 'dman/movielens'], ['taobao', 'dman/taobao']]);
+  assert.deepEqual(table.columns.map((c) => [c.key, c.preset]), [['movielens', 'dman/movielens'], ['taobao', 'dman/taobao'], ['ml_100k', 'dman/ml-100k']]);
+  assert.equal(table.columns[2].published, 'movielens', "ML-100K stands in for ML-1M: the paper's MovieLens figures beside it");
   const rows = Object.fromEntries(table.rows.map((r) => [r.label, r]));
   // a '*' row is its full-history model's run on the latest 20 training items, scoring from the last 20
   assert.deepEqual(rows['SASRec*'].sets, ['train.latest_window=20', 'model.max_length=20']);
@@ -359,7 +402,7 @@ test("reproduce --paper dman --quick, a few of its rows: a '*' row trains on the
   assert.match(movielens, new RegExp(`\\| SASRec \\| ${ours} \\| 22\\.960 \\| [+-]\\d+\\.\\d% \\| ${ours} \\| 50\\.090 \\| [+-]\\d+\\.\\d% \\| ${ours} \\| – \\| – \\| ${ours} \\| 20\\.360 \\| [+-]\\d+\\.\\d% \\|`));
   assert.match(movielens, /\| SHAN \(model not in memrec\) \|/);
   assert.match(movielens, MODELS.dman ? new RegExp(`\\| DMAN \\| ${ours} \\| 25\\.180 \\|`) : /\| DMAN \(model not in memrec\) \| – \| 25\.180 \|/);
-  assert.match(markdown, /\nNot run, no data: taobao \(taobao-userbehavior\/UserBehavior\.csv or 2 other names\)\.\n$/);
+  assert.match(markdown, /\nNot run, no data: taobao \(taobao-userbehavior\/UserBehavior\.csv or 2 other names\); ml_100k \(movielens-100k\/u\.data or 2 other names\)\.\n$/);
   // Caser* learns from the last 20 of each user's 22 to 31 training items: 19 windows each, 10 users
   const trials = join(root, 'runs', 'dman', 'movielens-quick', 'caser-latest', 'trials');
   const [trial] = readdirSync(trials);
