@@ -4,7 +4,7 @@ import { tableStatistics, type Comparison, type GroupStats, type Interval, type 
 import { stream } from '../random/streams';
 import { writeFileAtomic } from '../results/atomic';
 import { pairedRows, type PairedRows } from '../run/compare-runs';
-import type { ColumnOutcome } from './run';
+import { NOT_SELECTED, type ColumnOutcome } from './run';
 import type { TableSpec } from './tables';
 import { MemrecError, UsageError } from '../util/errors';
 import { barChart, svgDocument, text, ticksUpTo } from './svg';
@@ -223,13 +223,23 @@ function statisticsIntro(table: TableSpec, stats: ColumnStats, all: TableStats, 
   );
 }
 
-/** The columns without data, on one line: what is missing and where it was looked for. */
+/** A column with data that --columns or --rows left out entirely, with no earlier figures to show. */
+const leftOut = (r: ColumnReport) => r.outcome.file !== null && Object.values(r.outcome.cells).every((c) => c.kind === 'missing' && c.why.startsWith(NOT_SELECTED));
+
+/** The columns shown as tables: those with data that were run (or have figures from an earlier run). */
+const shown = (reports: ColumnReport[]) => reports.filter((r) => r.outcome.file !== null && !leftOut(r));
+
+/** The columns without data, and those left out by --columns/--rows, on one line: what is missing and where it was looked for. */
 function missingLine(reports: ColumnReport[], options: ReportOptions): string | null {
   const missing = reports.filter((r) => r.outcome.file === null);
-  if (missing.length === 0) return null;
+  const skipped = reports.filter(leftOut);
   const names = (files: readonly string[]) => (files.length > 1 ? `${files[0]} or ${files.length - 1} other name${files.length > 2 ? 's' : ''}` : files[0] ?? 'no file named');
   const where = options.dataDir ? ` under ${options.dataDir}` : '';
-  return `Not run, no data${where}: ${missing.map((r) => `${r.outcome.column.key} (${names(r.outcome.column.files)})`).join('; ')}.`;
+  const sentences = [
+    ...(missing.length > 0 ? [`Not run, no data${where}: ${missing.map((r) => `${r.outcome.column.key} (${names(r.outcome.column.files)})`).join('; ')}.`] : []),
+    ...(skipped.length > 0 ? [`Not run, left out by --columns or --rows (its data is at hand): ${skipped.map((r) => r.outcome.column.key).join('; ')}.`] : []),
+  ];
+  return sentences.length > 0 ? sentences.join(' ') : null;
 }
 
 const titleOf = (table: TableSpec, options: ReportOptions) => `${table.title}${options.quick ? QUICK_MARK : ''}`;
@@ -255,7 +265,7 @@ function mainTableMarkdown(table: TableSpec, report: ColumnReport): string[] {
 
 function markdown(table: TableSpec, reports: ColumnReport[], header: string, all: TableStats, options: ReportOptions): string {
   const lines = [`# ${titleOf(table, options)}`, '', header, ''];
-  for (const report of reports.filter((r) => r.outcome.file !== null)) {
+  for (const report of shown(reports)) {
     const { outcome, stats, marks } = report;
     lines.push(`## ${outcome.column.key}`, '');
     if (outcome.column.note) lines.push(`Note: ${outcome.column.note}.`, '');
@@ -333,7 +343,7 @@ function html(table: TableSpec, reports: ColumnReport[], header: string, all: Ta
   const parts = [`<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>`,
     '<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;font-size:13px;margin:0.5em 0}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}td:first-child,td.label{text-align:left}td.best{background:#feebc8;font-weight:bold}td.tied{background:#fffaf0}p.missing{color:#4a5568}</style></head><body>',
     `<h1>${title}</h1><p>${escapeHtml(header)}</p>`];
-  for (const report of reports.filter((r) => r.outcome.file !== null)) {
+  for (const report of shown(reports)) {
     const { outcome, cells, marks, stats } = report;
     const paper = hasPaper(cells);
     parts.push(`<h2>${escapeHtml(outcome.column.key)}</h2>`);

@@ -40,6 +40,9 @@ export interface ReproduceOptions {
   readonly rows?: readonly string[];
 }
 
+/** Why a cell left out by --columns or --rows has no figures (the start of its `why`). */
+export const NOT_SELECTED = 'not selected (--columns, --rows)';
+
 /** A row's key: its run folder's name under a column (its model's name unless the row sets another). */
 export const rowKey = (row: RowSpec) => row.key ?? (row.model as string);
 
@@ -77,7 +80,7 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
   const out = resolve(options.out, table.paper, column.key + (options.quick ? '-quick' : ''), rowKey(row));
   // a cell left out by --columns or --rows runs nothing: it shows what an earlier invocation with the same settings finished
   const selected = (!options.columns || options.columns.includes(column.key)) && (!options.rows || options.rows.includes(rowKey(row)));
-  if (!selected && options.tune) return { kind: 'missing', why: 'not selected (--columns, --rows)' };
+  if (!selected && options.tune) return { kind: 'missing', why: NOT_SELECTED };
   if (selected) mkdirSync(out, { recursive: true });
   const quick = options.quick ? [...table.quickSets, ...(column.quickSets ?? []), ...(row.quickSets ?? [])] : [];
   const tuneSets = options.tune ? [...(table.tuneSets ?? [])] : [];
@@ -114,7 +117,7 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
   const spec = { preset: column.preset, path: resolve(file), set, seeds: [...options.seeds], select: 'none', out: seedsOut };
   const sweepText = `${header}\n${stringify(spec)}`;
   if (!selected) {
-    if (!existsSync(sweepFile) || readFileSync(sweepFile, 'utf8') !== sweepText) return { kind: 'missing', why: 'not selected (--columns, --rows), and no earlier run with these settings' };
+    if (!existsSync(sweepFile) || readFileSync(sweepFile, 'utf8') !== sweepText) return { kind: 'missing', why: `${NOT_SELECTED}, and no earlier run with these settings` };
   } else {
     mkdirSync(seedsOut, { recursive: true });
     writeFileAtomic(sweepFile, sweepText);

@@ -113,6 +113,12 @@ test('reproduce --rows runs only those cells; a later invocation shows them with
   // --columns leaves the stand-in column out: nothing runs, what is finished is shown
   const third = column(await reproduceTable(table, { ...options, columns: ['instant_video'] }, new Reporter(true)));
   assert.deepEqual(third.cells, second.cells);
+  // a column with data left out and nothing finished: no table of dashes, one line under the tables
+  const elsewhere = await reproduceTable(table, { ...options, out: join(root, 'elsewhere'), columns: ['instant_video'] }, new Reporter(true));
+  mkdirSync(join(root, 'tables'));
+  const markdown = await withPaperTables(paperTables(root), () => writeReports(table, elsewhere, join(root, 'tables'), 'header').markdown);
+  assert.doesNotMatch(markdown, /## musical_instrument_5core/);
+  assert.match(markdown, /\nNot run, no data: instant_video .*\. Not run, left out by --columns or --rows \(its data is at hand\): musical_instrument_5core\.\n$/);
 });
 
 test('reproduce: --columns and --rows name keys of the tables run, else a one-line usage error', () => {
