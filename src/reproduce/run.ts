@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { writeFileAtomic } from '../results/atomic';
@@ -60,6 +61,18 @@ function repeatValues(runDir: string, record: TrialRecord, metric: string): numb
   return typeof value === 'number' ? [value] : [];
 }
 
+/** Plans a sweep from its text without writing it where the sweep lives (the trials' folder is the spec's `out`). */
+function planElsewhere(sweepText: string): SweepPlan {
+  const dir = mkdtempSync(join(tmpdir(), 'memrec-cell-'));
+  try {
+    const file = join(dir, 'sweep.yaml');
+    writeFileSync(file, sweepText);
+    return planSweep(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** `key=value` texts as the values a sweep file holds (each read as --set would read it). */
 function settings(texts: readonly string[]): Record<string, unknown> {
   const values: Record<string, unknown> = {};
@@ -116,13 +129,14 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
   const sweepFile = join(seedsOut, 'sweep.yaml');
   const spec = { preset: column.preset, path: resolve(file), set, seeds: [...options.seeds], select: 'none', out: seedsOut };
   const sweepText = `${header}\n${stringify(spec)}`;
-  if (!selected) {
-    if (!existsSync(sweepFile) || readFileSync(sweepFile, 'utf8') !== sweepText) return { kind: 'missing', why: `${NOT_SELECTED}, and no earlier run with these settings` };
-  } else {
+  if (!selected && !existsSync(join(seedsOut, 'index.jsonl'))) return { kind: 'missing', why: `${NOT_SELECTED}, and no earlier run with these settings` };
+  if (selected) {
     mkdirSync(seedsOut, { recursive: true });
     writeFileAtomic(sweepFile, sweepText);
   }
-  const plan = planSweep(sweepFile);
+  // a cell left out is planned from a copy of its spec, leaving its sweep file as the last run wrote it: its
+  // finished trials are found by id (settings and seed), whichever seeds that run had
+  const plan = selected ? planSweep(sweepFile) : planElsewhere(sweepText);
   if (selected) {
     const emitted = await runOrEmit(plan);
     if (emitted !== null) return { kind: 'missing', why: `seeds: ${emitted}` };

@@ -113,6 +113,9 @@ test('reproduce --rows runs only those cells; a later invocation shows them with
   // --columns leaves the stand-in column out: nothing runs, what is finished is shown
   const third = column(await reproduceTable(table, { ...options, columns: ['instant_video'] }, new Reporter(true)));
   assert.deepEqual(third.cells, second.cells);
+  // asked for seeds 1 and 2 without running them: the finished seed-1 trials are what the cells show
+  const withSeed2 = column(await reproduceTable(table, { ...options, seeds: [1, 2], columns: ['instant_video'] }, new Reporter(true)));
+  assert.deepEqual(withSeed2.cells, second.cells);
   // a column with data left out and nothing finished: no table of dashes, one line under the tables
   const elsewhere = await reproduceTable(table, { ...options, out: join(root, 'elsewhere'), columns: ['instant_video'] }, new Reporter(true));
   mkdirSync(join(root, 'tables'));
