@@ -129,17 +129,18 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
   const sweepFile = join(seedsOut, 'sweep.yaml');
   const spec = { preset: column.preset, path: resolve(file), set, seeds: [...options.seeds], select: 'none', out: seedsOut };
   const sweepText = `${header}\n${stringify(spec)}`;
-  if (!selected && !existsSync(join(seedsOut, 'index.jsonl'))) return { kind: 'missing', why: `${NOT_SELECTED}, and no earlier run with these settings` };
+  let plan: SweepPlan;
   if (selected) {
     mkdirSync(seedsOut, { recursive: true });
     writeFileAtomic(sweepFile, sweepText);
-  }
-  // a cell left out is planned from a copy of its spec, leaving its sweep file as the last run wrote it: its
-  // finished trials are found by id (settings and seed), whichever seeds that run had
-  const plan = selected ? planSweep(sweepFile) : planElsewhere(sweepText);
-  if (selected) {
+    plan = planSweep(sweepFile);
     const emitted = await runOrEmit(plan);
     if (emitted !== null) return { kind: 'missing', why: `seeds: ${emitted}` };
+  } else {
+    if (!existsSync(join(seedsOut, 'index.jsonl'))) return { kind: 'missing', why: `${NOT_SELECTED}, and no earlier run with these settings` };
+    // planned from a copy of its spec, leaving its sweep file as the last run wrote it: the finished trials are
+    // found by id (settings and seed), whichever seeds that run had
+    plan = planElsewhere(sweepText);
   }
   const { records } = readIndex(seedsOut);
   const found = plan.trials.map((t) => records.get(t.id));

@@ -224,9 +224,9 @@ const DMAN: TableSpec = {
   ],
   // "all methods are optimized with the number of samples equals 5 and ... D equals 128"; every column
   // measures every metric of the table (the Taobao preset's own cut-offs are 50 and 100)
-  // epochs: the parameter settings' "the maximum epoch is 8", the best validation epoch kept. The paper also says
-  // DMAN "tends to converge after ... 50 epochs for MovieLens": on the MovieLens columns 8 may stop short of that
-  // the best epoch is chosen on validation NDCG@100, a metric both columns print and smoother than HR's 0/1
+  // Epochs: the parameter settings' "the maximum epoch is 8". The paper also says DMAN "tends to converge after
+  // ... 50 epochs for MovieLens", so on the MovieLens columns 8 may stop short (docs/dman-table.md measures it).
+  // The best epoch is chosen on validation NDCG@100, a metric both columns print, smoother than HR's 0/1.
   sets: ['train.epochs=8', 'model.dim=128', 'train.num_negatives=5', 'eval.cutoffs=[10, 50, 100]', 'train.early_stop_metric=ndcg@100'],
   // --quick: a user sample and a narrower network
   quickSets: [...QUICK, 'data.preprocess=["implicit", "keep_users fraction=0.1"]', 'model.dim=32'],
