@@ -5,7 +5,7 @@ import { registerWasmMatMulLayout } from './kernels/wasm-matmul-layout';
 import { loadNativeAddon, NATIVE_BACKEND } from './native/addon';
 import { registerNativeBackend } from './native/backend';
 import { BackendUnavailableError, RunError } from '../util/errors';
-import { adapterLabel, startWebgpu } from './webgpu';
+import { adapterLabel, findGpuDevices, startWebgpu } from './webgpu';
 import type { Reporter } from '../util/reporter';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'webgpu', 'native', 'wasm', 'cpu'] as const;
@@ -74,6 +74,9 @@ const CANDIDATES: readonly Candidate[] = [
   {
     name: 'webgpu',
     start: async (explicit) => {
+      if (!explicit && process.platform === 'linux' && findGpuDevices().length === 0) {
+        return 'no GPU device node (/dev/nvidia0, /dev/dri/renderD128, /dev/kfd or /dev/dxg), so only a software rasteriser could run it (--backend webgpu takes one)';
+      }
       const found = await startWebgpu();
       if ('reason' in found) return found.reason;
       if (found.adapter.software && !explicit) {
@@ -116,9 +119,10 @@ async function webgpuAdapterLabel(): Promise<string> {
 
 /**
  * Chooses and activates the TensorFlow.js backend: `auto` takes tensorflow (tfjs-node-gpu / tfjs-node) when
- * it loads, else webgpu on a GPU adapter (never a software rasteriser), else native (memrec's C++ kernels, built at install), else wasm, else cpu, saying in one line
- * which it took and which faster ones it passed over, and why. An explicit choice that cannot be honoured
- * is an error, never a silent fallback. Returns the active backend's name.
+ * it loads, else webgpu on a GPU adapter (never a software rasteriser; Dawn is not even started on a machine
+ * without a GPU device node), else native (memrec's C++ kernels, built at install), else wasm, else cpu,
+ * saying in one line which it took and which faster ones it passed over, and why. An explicit choice that
+ * cannot be honoured is an error, never a silent fallback. Returns the active backend's name.
  */
 export async function selectBackend(choice: BackendChoice, reporter: Reporter): Promise<string> {
   tf.env().set('PROD', true);

@@ -60,6 +60,25 @@ export function findVulkanLoader(env: NodeJS.ProcessEnv = process.env): string |
   return null;
 }
 
+/**
+ * The device nodes a GPU driver creates on Linux: NVIDIA's /dev/nvidia0.., a DRM render node
+ * /dev/dri/renderD* (AMD, Intel, Mesa's hardware drivers), AMD's compute node /dev/kfd, WSL's /dev/dxg. With
+ * none of them Dawn can find only a software rasteriser, so `auto` does not start it: starting it costs a
+ * second and prints Dawn's limit warnings on every run.
+ */
+export function findGpuDevices(devDir = '/dev'): string[] {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  const top = list(devDir).filter((name) => /^nvidia\d+$/.test(name) || name === 'kfd' || name === 'dxg').map((name) => join(devDir, name));
+  const render = list(join(devDir, 'dri')).filter((name) => name.startsWith('renderD')).map((name) => join(devDir, 'dri', name));
+  return [...top, ...render];
+}
+
 const SOFTWARE = /llvmpipe|lavapipe|swiftshader|software/i;
 
 function describe(raw: Awaited<ReturnType<Gpu['requestAdapter']>>): AdapterInfo {

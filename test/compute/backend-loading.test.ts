@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTensorflow } from '../../src/compute/backend';
-import { findVulkanDrivers, findVulkanLoader, probeWebgpu, type WebgpuProbe } from '../../src/compute/webgpu';
+import { findGpuDevices, findVulkanDrivers, findVulkanLoader, probeWebgpu, type WebgpuProbe } from '../../src/compute/webgpu';
 
 /** A `require` stand-in: names in `missing` are not installed, names in `failing` throw their message. */
 function loader(missing: string[], failing: Record<string, string> = {}): (name: string) => unknown {
@@ -73,4 +73,18 @@ test('the Vulkan loader is looked for on LD_LIBRARY_PATH first; drivers named by
   assert.ok(findVulkanDrivers({ XDG_DATA_DIRS: dir }).includes(join(dir, 'vulkan', 'icd.d', 'nvidia_icd.json')));
   assert.ok(!findVulkanDrivers({ XDG_DATA_DIRS: dir }).includes(join(dir, 'vulkan', 'icd.d', 'README')));
   assert.deepEqual(findVulkanDrivers({ VK_DRIVER_FILES: `${join(dir, 'missing.json')}:${join(dir, 'vulkan', 'icd.d', 'nvidia_icd.json')}` }), [join(dir, 'vulkan', 'icd.d', 'nvidia_icd.json')]);
+});
+
+test('GPU device nodes: NVIDIA, DRM render nodes, AMD kfd and WSL dxg count; a card node or nvidiactl alone does not', () => {
+  const dev = mkdtempSync(join(tmpdir(), 'memrec-dev-'));
+  assert.deepEqual(findGpuDevices(dev), []);
+  for (const name of ['nvidiactl', 'nvidia-uvm', 'null', 'tty0']) writeFileSync(join(dev, name), '');
+  mkdirSync(join(dev, 'dri'));
+  writeFileSync(join(dev, 'dri', 'card0'), '');
+  assert.deepEqual(findGpuDevices(dev), []);
+  writeFileSync(join(dev, 'nvidia0'), '');
+  writeFileSync(join(dev, 'dri', 'renderD128'), '');
+  writeFileSync(join(dev, 'kfd'), '');
+  writeFileSync(join(dev, 'dxg'), '');
+  assert.deepEqual(findGpuDevices(dev).sort(), [join(dev, 'dri', 'renderD128'), join(dev, 'dxg'), join(dev, 'kfd'), join(dev, 'nvidia0')].sort());
 });
