@@ -132,7 +132,8 @@ export async function trainRun(given: ResolvedConfig, backend: string, reporter:
     if (!(err instanceof InterruptedError)) throw err;
     const resume = `memrec train --resume ${dir}`;
     writeJson(dir, INTERRUPTED_FILE, { signal: err.signal, at: err.where, time: new Date().toISOString(), resume });
-    reporter.info(`interrupted by ${err.signal} at ${err.where}; the last finished epoch is saved: ${resume}`);
+    // to the log only: the error thrown next is what the terminal shows, so the line is not printed twice
+    reporter.detail(`interrupted by ${err.signal} at ${err.where}; the last finished epoch is saved: ${resume}`);
     throw new InterruptedError(err.signal, `${err.where} (resume with: ${resume})`);
   }
 }

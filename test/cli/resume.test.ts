@@ -100,6 +100,7 @@ test('Ctrl-C stops at the next batch, says so in the log and on the terminal, ma
   const stopped = await interrupted(out, 'SIGINT', 2);
   assert.equal(stopped.code, 130, stopped.stderr);
   assert.match(stopped.stderr, /interrupted by SIGINT at epoch \d+, batch \d+ of \d+ \(resume with: memrec train --resume /);
+  assert.equal(stopped.stderr.match(/interrupted by SIGINT/g)?.length, 1, 'said once on the terminal');
   const dir = runDir(out);
   assert.match(readFileSync(join(dir, 'log.txt'), 'utf8'), /interrupted by SIGINT/);
   const marker = JSON.parse(readFileSync(join(dir, 'interrupted.json'), 'utf8')) as { signal: string; resume: string };
