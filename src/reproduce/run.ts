@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { writeFileAtomic } from '../results/atomic';
@@ -83,18 +84,17 @@ function settings(texts: readonly string[]): Record<string, unknown> {
   return values;
 }
 
+/** Whether --columns and --rows (absent: everything) select this cell. */
+const isSelected = (column: ColumnSpec, row: RowSpec, options: ReproduceOptions) =>
+  (!options.columns || options.columns.includes(column.key)) && (!options.rows || options.rows.includes(rowKey(row)));
+
 /**
- * Runs one cell as a sweep over the seeds (select none) in OUT/<paper>/<column>/<row key or model>, so that a
- * killed reproduction resumes where it stopped and tables sharing a row share its runs, with the table's, the
- * row's and (with --quick) the table's, column's and row's quick settings. With --tune the cell is tuned first
- * (tune.ts, in <cell>/tune-<search>) and its seeds run with the chosen point in <cell>/tuned.
+ * A cell's folder OUT/<paper>/<column>/<row key>, its settings (the table's, the tuning's with --tune, the row's
+ * and, with --quick, the table's, column's and row's quick ones; the column's side files where found) and the
+ * header of the sweep files it writes.
  */
-async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file: string, options: ReproduceOptions, reporter: Reporter): Promise<CellOutcome> {
+function cellSetup(table: TableSpec, column: ColumnSpec, row: RowSpec, file: string, options: ReproduceOptions) {
   const out = resolve(options.out, table.paper, column.key + (options.quick ? '-quick' : ''), rowKey(row));
-  // a cell left out by --columns or --rows runs nothing: it shows what an earlier invocation with the same settings finished
-  const selected = (!options.columns || options.columns.includes(column.key)) && (!options.rows || options.rows.includes(rowKey(row)));
-  if (!selected && options.tune) return { kind: 'missing', why: NOT_SELECTED };
-  if (selected) mkdirSync(out, { recursive: true });
   const quick = options.quick ? [...table.quickSets, ...(column.quickSets ?? []), ...(row.quickSets ?? [])] : [];
   const tuneSets = options.tune ? [...(table.tuneSets ?? [])] : [];
   const set = settings([...table.sets, ...tuneSets, ...(row.sets ?? []), ...quick, `model.name=${row.model}`]);
@@ -103,6 +103,27 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
     if (path) set[side.key] = resolve(path);
   }
   const header = `# written by memrec reproduce --paper ${table.paper}${options.quick ? ' --quick' : ''}${options.tune ? ` --tune ${options.tune.budget} --search ${options.tune.search}` : ''}`;
+  return { out, quick, set, header };
+}
+
+/** The sweep file of a cell's seeds: its settings, every seed asked for, nothing selected. */
+function seedsSweepText(column: ColumnSpec, file: string, set: Record<string, unknown>, seedsOut: string, options: ReproduceOptions, header: string): string {
+  const spec = { preset: column.preset, path: resolve(file), set, seeds: [...options.seeds], select: 'none', out: seedsOut };
+  return `${header}\n${stringify(spec)}`;
+}
+
+/**
+ * Runs one cell as a sweep over the seeds (select none) in OUT/<paper>/<column>/<row key or model>, so that a
+ * killed reproduction resumes where it stopped and tables sharing a row share its runs, with the table's, the
+ * row's and (with --quick) the table's, column's and row's quick settings. With --tune the cell is tuned first
+ * (tune.ts, in <cell>/tune-<search>) and its seeds run with the chosen point in <cell>/tuned.
+ */
+async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file: string, options: ReproduceOptions, reporter: Reporter): Promise<CellOutcome> {
+  const { out, quick, set, header } = cellSetup(table, column, row, file, options);
+  // a cell left out by --columns or --rows runs nothing: it shows what an earlier invocation with the same settings finished
+  const selected = isSelected(column, row, options);
+  if (!selected && options.tune) return { kind: 'missing', why: NOT_SELECTED };
+  if (selected) mkdirSync(out, { recursive: true });
   /** runs a plan, or with --emit writes its unfinished trials as a Slurm array and says so */
   const runOrEmit = async (plan: SweepPlan): Promise<string | null> => {
     if (!options.emit) {
@@ -124,11 +145,10 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
     if (tuned.kind === 'emitted') return { kind: 'missing', why: `tuning: ${tuned.message}` };
     tuning = tuned.record;
     Object.assign(set, tuning.chosen);
-    if (Object.keys(tuning.chosen).length > 0 || tuneSets.length > 0) seedsOut = join(out, 'tuned');
+    if (Object.keys(tuning.chosen).length > 0 || (table.tuneSets ?? []).length > 0) seedsOut = join(out, 'tuned');
   }
   const sweepFile = join(seedsOut, 'sweep.yaml');
-  const spec = { preset: column.preset, path: resolve(file), set, seeds: [...options.seeds], select: 'none', out: seedsOut };
-  const sweepText = `${header}\n${stringify(spec)}`;
+  const sweepText = seedsSweepText(column, file, set, seedsOut, options, header);
   let plan: SweepPlan;
   if (selected) {
     mkdirSync(seedsOut, { recursive: true });
@@ -158,21 +178,108 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
   return { kind: 'ok', test, runDirs, ...(tuning ? { tuning } : {}) };
 }
 
-/** One column: every row with a model, when the column's raw file is found. */
-async function runColumn(table: TableSpec, column: ColumnSpec, options: ReproduceOptions, reporter: Reporter): Promise<ColumnOutcome> {
+/** What an invocation will run, counted before it starts: trials by cell, and a duration where one can be known. */
+export interface TablePlan {
+  /** selected cells with a model and data */
+  readonly cells: number;
+  readonly trials: number;
+  /** of `trials`, those an earlier invocation finished (found by trial id) */
+  readonly finished: number;
+  /** the seconds the unfinished trials should take, from the finished seeds of the same cells */
+  readonly estimatedSeconds: number;
+  /** unfinished trials whose cell has no finished seed to go by */
+  readonly unestimated: number;
+}
+
+/**
+ * Counts the trials of the selected cells and those already finished. An unfinished trial is estimated at the
+ * mean wall time of its cell's finished seeds (same settings, another seed: the same work); a cell with none
+ * gives no estimate. With --tune the seeds' settings depend on the tuning, so only the cells are counted.
+ */
+export function planTable(table: TableSpec, options: ReproduceOptions): TablePlan {
+  let cells = 0;
+  let trials = 0;
+  let finished = 0;
+  let estimatedSeconds = 0;
+  let unestimated = 0;
+  for (const column of table.columns) {
+    const file = firstExisting(options.dataDir, column.files);
+    if (file === null) continue;
+    for (const row of table.rows) {
+      if (row.model === null || !isSelected(column, row, options)) continue;
+      cells += 1;
+      if (options.tune) continue;
+      const { out, set, header } = cellSetup(table, column, row, file, options);
+      const plan = planElsewhere(seedsSweepText(column, file, set, out, options, header));
+      const { records } = readIndex(out);
+      const done = plan.trials.filter((t) => records.get(t.id)?.status === 'ok');
+      const toRun = plan.trials.length - done.length;
+      trials += plan.trials.length;
+      finished += done.length;
+      if (toRun === 0) continue;
+      // the cell's finished trials, whatever seeds: those of this invocation and any other
+      const times = [...records.values()].filter((r) => r.status === 'ok').map((r) => r.wall_seconds);
+      if (times.length === 0) unestimated += toRun;
+      else estimatedSeconds += (toRun * times.reduce((a, b) => a + b, 0)) / times.length;
+    }
+  }
+  return { cells, trials, finished, estimatedSeconds, unestimated };
+}
+
+/** "2.4 h", "35 min" or "40 s". */
+export function roughDuration(seconds: number): string {
+  if (seconds >= 5400) return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds >= 90) return `${Math.round(seconds / 60)} min`;
+  return `${Math.round(seconds)} s`;
+}
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** The line reproduce prints before it starts a table. */
+export function planSentence(name: string, plan: TablePlan, tuning: boolean): string {
+  if (plan.cells === 0) return `reproduce ${name}: no selected cell has its data here`;
+  if (tuning) return `reproduce ${name}: ${count(plan.cells, 'cell')}, each tuned before its seeds run`;
+  const toRun = plan.trials - plan.finished;
+  const counted = `reproduce ${name}: ${count(plan.cells, 'cell')}, ${count(plan.trials, 'trial')}`;
+  if (toRun === 0) return `${counted}, every one finished earlier: writing the table`;
+  const estimated = toRun - plan.unestimated;
+  const time = [
+    estimated > 0 ? `about ${roughDuration(plan.estimatedSeconds)} for ${estimated === toRun ? 'them' : `${estimated} of them`}, from their cells' finished seeds` : '',
+    plan.unestimated > 0 ? `${plan.unestimated} in cells with no finished trial to go by` : '',
+  ].filter((part) => part !== '');
+  return `${counted}, ${plan.finished} finished earlier, ${toRun} to run; ${time.join('; ')}`;
+}
+
+/** One column: every row with a model, when the column's raw file is found; `done` is called after each cell run. */
+async function runColumn(table: TableSpec, column: ColumnSpec, options: ReproduceOptions, reporter: Reporter, done: (column: ColumnSpec, row: RowSpec) => void): Promise<ColumnOutcome> {
   const file = firstExisting(options.dataDir, column.files);
   const cells: Record<string, CellOutcome> = {};
   for (const row of table.rows) {
     if (row.model === null) cells[row.label] = { kind: 'missing', why: 'model not in memrec' };
     else if (file === null) cells[row.label] = { kind: 'missing', why: `data not available (${column.files[0]} not in ${options.dataDir}, nor under its other names)` };
-    else cells[row.label] = await runCell(table, column, row, file, options, reporter);
+    else {
+      cells[row.label] = await runCell(table, column, row, file, options, reporter);
+      if (isSelected(column, row, options)) done(column, row);
+    }
   }
   return { column, file, cells };
 }
 
-/** Runs every column of the table whose raw file is found (in order), and reports the rest in words. */
+/**
+ * Runs every column of the table whose raw file is found (in order), and reports the rest in words. Says first
+ * what it will run and how long that should take, and after each cell how far it got.
+ */
 export async function reproduceTable(table: TableSpec, options: ReproduceOptions, reporter: Reporter): Promise<ColumnOutcome[]> {
+  const name = `${table.paper}-${table.id}`;
+  const plan = planTable(table, options);
+  reporter.info(planSentence(name, plan, Boolean(options.tune)));
+  const started = performance.now();
+  let cellsDone = 0;
+  const done = (column: ColumnSpec, row: RowSpec) => {
+    cellsDone += 1;
+    reporter.info(`reproduce ${name}: ${column.key}/${rowKey(row)} done, ${cellsDone} of ${plan.cells} cells, ${roughDuration((performance.now() - started) / 1000)} so far`);
+  };
   const outcomes: ColumnOutcome[] = [];
-  for (const column of table.columns) outcomes.push(await runColumn(table, column, options, reporter));
+  for (const column of table.columns) outcomes.push(await runColumn(table, column, options, reporter, done));
   return outcomes;
 }

@@ -10,7 +10,8 @@ import { resolveConfig } from '../../src/config/load';
 import { paperTablesDir } from '../../src/data/paper-stats';
 import { presetFile } from '../../src/data/presets';
 import { renderReports, writeReports } from '../../src/reproduce/report';
-import { firstExisting, reproduceTable, type ColumnOutcome } from '../../src/reproduce/run';
+import { firstExisting, planSentence, planTable, reproduceTable, type ColumnOutcome } from '../../src/reproduce/run';
+import { readIndex } from '../../src/sweep/index-file';
 import { MODELS } from '../../src/models/registry';
 import { TABLES, type RowSpec, type TableSpec } from '../../src/reproduce/tables';
 import { schemaProvider } from '../../src/schema/schema';
@@ -110,6 +111,20 @@ test('reproduce --rows runs only those cells; a later invocation shows them with
   assert.deepEqual(trialsOf('mostpop-splits'), before);
   assert.deepEqual(second.cells['MP x3'], cell);
   assert.equal(second.cells.MP.kind, 'ok');
+  // the plan before a run: seed 1 of both cells is finished; each seed 2 is estimated at its cell's seed-1 time
+  const wall = (key: string) => [...readIndex(join(root, 'runs', 'rum', 'musical_instrument_5core-quick', key)).records.values()].map((r) => r.wall_seconds);
+  assert.deepEqual(planTable(table, { ...options, seeds: [1, 2] }), { cells: 2, trials: 4, finished: 2, estimatedSeconds: wall('mostpop')[0] + wall('mostpop-splits')[0], unestimated: 0 });
+  assert.deepEqual(planTable(table, { ...options, rows: ['mostpop'] }), { cells: 1, trials: 1, finished: 1, estimatedSeconds: 0, unestimated: 0 });
+  assert.deepEqual(planTable(table, { ...options, out: join(root, 'elsewhere-plan') }), { cells: 2, trials: 2, finished: 0, estimatedSeconds: 0, unestimated: 2 });
+  assert.equal(
+    planSentence('rum-table2', { cells: 2, trials: 4, finished: 2, estimatedSeconds: 7200, unestimated: 0 }, false),
+    "reproduce rum-table2: 2 cells, 4 trials, 2 finished earlier, 2 to run; about 2.0 h for them, from their cells' finished seeds",
+  );
+  assert.equal(
+    planSentence('rum-table2', { cells: 2, trials: 4, finished: 1, estimatedSeconds: 40, unestimated: 2 }, false),
+    "reproduce rum-table2: 2 cells, 4 trials, 1 finished earlier, 3 to run; about 40 s for 1 of them, from their cells' finished seeds; 2 in cells with no finished trial to go by",
+  );
+  assert.equal(planSentence('rum-table2', { cells: 1, trials: 1, finished: 1, estimatedSeconds: 0, unestimated: 0 }, false), 'reproduce rum-table2: 1 cell, 1 trial, every one finished earlier: writing the table');
   // --columns leaves the stand-in column out: nothing runs, what is finished is shown
   const third = column(await reproduceTable(table, { ...options, columns: ['instant_video'] }, new Reporter(true)));
   assert.deepEqual(third.cells, second.cells);
