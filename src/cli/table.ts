@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseMetricAt } from '../eval/metrics';
 import { DEFAULT_RESAMPLES, renderReports, writeRendered } from '../reproduce/report';
@@ -19,7 +19,7 @@ export function registerTable(program: Command, run: (action: () => Promise<numb
   program
     .command('table')
     .description('one table of several runs (same protocol, data, split and seed), with bootstrap intervals, paired tests and Holm-Bonferroni')
-    .argument('[runs...]', 'run folders')
+    .argument('[runs...]', 'run folders, each as DIR or NAME=DIR (NAME labels its row; else the model, and the trial where two share one)')
     .option('--runs <dir>', 'every finished run folder under DIR (a sweep\'s folder, say)')
     .option('--metrics <list>', 'metric@N list, the first the headline', 'hr@10,ndcg@10')
     .option('--part <part>', 'valid or test', 'test')
@@ -36,9 +36,17 @@ export function registerTable(program: Command, run: (action: () => Promise<numb
         if (flags.part !== 'valid' && flags.part !== 'test') throw new UsageError(`--part ${flags.part}: expected valid or test`);
         const resamples = Number(flags.resamples);
         if (!Number.isInteger(resamples) || resamples < 100) throw new UsageError(`--resamples ${flags.resamples}: expected a whole number >= 100`);
-        const folders = [...dirs, ...(flags.runs ? findRunFolders(flags.runs) : [])];
-        if (flags.runs && folders.length === dirs.length) throw new UsageError(`--runs ${flags.runs}: no finished run folder (one with metrics.json) under it`);
-        const { table, outcomes, header } = runsTable(folders, { metrics, part: flags.part, proposed: flags.proposed });
+        const names = new Map<string, string>();
+        const given = dirs.map((arg) => {
+          const eq = arg.indexOf('=');
+          // NAME=DIR, unless the whole argument is a folder (a path may hold '=')
+          if (eq <= 0 || existsSync(arg)) return arg;
+          names.set(arg.slice(eq + 1), arg.slice(0, eq));
+          return arg.slice(eq + 1);
+        });
+        const folders = [...given, ...(flags.runs ? findRunFolders(flags.runs) : [])];
+        if (flags.runs && folders.length === given.length) throw new UsageError(`--runs ${flags.runs}: no finished run folder (one with metrics.json) under it`);
+        const { table, outcomes, header } = runsTable(folders, { metrics, part: flags.part, proposed: flags.proposed, names });
         const rendered = renderReports(table, outcomes, header, { part: flags.part, resamples });
         process.stdout.write(rendered.markdown);
         if (flags.out) {

@@ -45,6 +45,8 @@ export interface RunsTableOptions {
   readonly part: 'valid' | 'test';
   /** the row every other row is tested against (a label), or none */
   readonly proposed?: string;
+  /** a row's own label, by its run folder as given (NAME=DIR on the command line); the others are named by labelsOf */
+  readonly names?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -64,7 +66,10 @@ export function runsTable(dirs: readonly string[], options: RunsTableOptions): {
       if (summary.means[metric] === undefined) throw new UsageError(`--metrics ${metric}: not in ${dir} (it has ${Object.keys(summary.means).join(', ')})`);
     }
   });
-  const labels = labelsOf(folders, runs);
+  const named = new Map([...(options.names ?? new Map<string, string>())].map(([dir, name]) => [resolve(dir), name]));
+  const labels = labelsOf(folders, runs).map((label, k) => named.get(folders[k]) ?? label);
+  const twice = labels.find((label, k) => labels.indexOf(label) !== k);
+  if (twice !== undefined) throw new UsageError(`two rows are named ${twice}: give each run its own NAME=DIR`);
   if (options.proposed !== undefined && !labels.includes(options.proposed)) {
     throw new UsageError(`--proposed ${options.proposed}: not a row of the table (its rows: ${labels.join(', ')})${didYouMean(options.proposed, labels)}`);
   }

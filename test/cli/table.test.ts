@@ -91,6 +91,21 @@ test('table --runs DIR: every finished run under it, moved-aside trials left out
   assert.match(empty.stderr, /--runs .*empty: no finished run folder \(one with metrics\.json\) under it/);
 });
 
+test('table NAME=DIR: a row takes the name given; --proposed refers to it; two rows of one name are a usage error', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'memrec-table-names-'));
+  const a = writeRun(join(root, 'a'), 'sasrec', HR.A, NDCG.A);
+  const b = writeRun(join(root, 'b'), 'sasrec', HR.B, NDCG.B);
+  const c = writeRun(join(root, 'c=2'), 'gru4rec', HR.C, NDCG.C);
+  const result = await memrecInProcess(['table', `SASRec*=${a}`, `SASRec=${b}`, c, '--proposed', 'SASRec', '--metrics', 'hr@10']);
+  assert.equal(result.status, 0, result.stderr);
+  // a folder whose name holds '=' is still a folder; 5/8, 2/8, 7/8 as in the first test
+  assert.match(result.stdout, /\| SASRec\* \| 0\.625 ≈ \|\n\| SASRec \| 0\.250 \|\n\| gru4rec \| \*\*0\.875\*\* \|/);
+  assert.match(result.stdout, /each model minus SASRec \(the proposed model\)/);
+  const twice = await memrecInProcess(['table', `X=${a}`, `X=${b}`]);
+  assert.ok(isOneLineError(twice, 2), twice.stderr);
+  assert.match(twice.stderr, /two rows are named X: give each run its own NAME=DIR/);
+});
+
 test('table refuses runs that cannot be paired and says what differs; compare says the same', async () => {
   const root = mkdtempSync(join(tmpdir(), 'memrec-table-refuse-'));
   const [a] = threeRuns(root);
