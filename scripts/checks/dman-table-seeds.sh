@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The DMAN table seed by seed: `memrec reproduce` pairs users over the seeds that every row ran, so a row with
+# one seed (SDM) holds its statistics to seed 1. This writes one `memrec table` per seed of the rows that ran
+# it, every row against DMAN and against the best, Holm over each table (docs/dman-table.md).
+# Reads the finished trials of `memrec reproduce --paper dman` (the trials its last plan of each cell lists,
+# in the cell's summary.json); runs nothing.
+#   scripts/checks/dman-table-seeds.sh [COLUMN] [RUNS_DIR] [OUT_DIR]
+#   defaults: ml_100k, results/reproduce, results/checks/dman-table-seeds
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+column=${1:-ml_100k}
+runs=${2:-results/reproduce}
+out=${3:-results/checks/dman-table-seeds}
+# row labels of Table 3 and Table 5 by their run folder names (src/reproduce/tables.ts)
+rows="gru4rec-latest=GRU4Rec* caser-latest=Caser* sasrec-latest=SASRec* gru4rec=GRU4Rec caser=Caser sasrec=SASRec shan=SHAN hpmn=HPMN sdm=SDM dman=DMAN dman-xl=DMAN-XL dman-fifo=DMAN-FIFO dman-nran=DMAN-NRAN"
+# the run folder of a cell's finished trial with this seed, among those its summary lists ("" when none)
+run_of() {
+  local cell="$runs/dman/$column/$1"
+  [ -f "$cell/summary.json" ] && [ -f "$cell/index.jsonl" ] || return 0
+  node -e '
+    const fs = require("fs");
+    const [cell, seed] = process.argv.slice(1);
+    const listed = new Set(JSON.parse(fs.readFileSync(cell + "/summary.json", "utf8")).points.flatMap((p) => p.trials));
+    const rows = fs.readFileSync(cell + "/index.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const ok = rows.filter((r) => r.status === "ok" && listed.has(r.id) && r.seed === Number(seed));
+    if (ok.length > 0) console.log(cell + "/" + ok[ok.length - 1].run_dir);
+  ' "$cell" "$2"
+}
+mkdir -p "$out"
+for seed in 1 2 3 4 5; do
+  args=()
+  for pair in $rows; do
+    dir=$(run_of "${pair%%=*}" "$seed")
+    [ -n "$dir" ] && args+=("${pair#*=}=$dir")
+  done
+  if [ -z "$(run_of dman "$seed")" ]; then
+    [ ${#args[@]} -eq 0 ] || echo "== seed $seed: DMAN has not run it; left out"
+    continue
+  fi
+  [ ${#args[@]} -ge 2 ] || continue
+  echo "== seed $seed: ${#args[@]} rows"
+  ./bin/memrec table "${args[@]}" --proposed DMAN --metrics hr@50,hr@10,hr@100,ndcg@100 --out "$out/$column-seed$seed" | grep -E "^\| (hr@50|model) " || true
+done
