@@ -244,7 +244,7 @@ export function planSentence(name: string, plan: TablePlan, tuning: boolean): st
   if (toRun === 0) return `${counted}, every one finished earlier: writing the table`;
   const estimated = toRun - plan.unestimated;
   const time = [
-    estimated > 0 ? `about ${roughDuration(plan.estimatedSeconds)} for ${estimated === toRun ? 'them' : `${estimated} of them`}, from their cells' finished seeds` : '',
+    estimated > 0 ? `about ${roughDuration(plan.estimatedSeconds)} for ${estimated === toRun ? 'them' : `${estimated} of them`}, one after another, from their cells' finished seeds` : '',
     plan.unestimated > 0 ? `${plan.unestimated} in cells with no finished trial to go by` : '',
   ].filter((part) => part !== '');
   return `${counted}, ${plan.finished} finished earlier, ${toRun} to run; ${time.join('; ')}`;

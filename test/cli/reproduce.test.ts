@@ -118,11 +118,11 @@ test('reproduce --rows runs only those cells; a later invocation shows them with
   assert.deepEqual(planTable(table, { ...options, out: join(root, 'elsewhere-plan') }), { cells: 2, trials: 2, finished: 0, estimatedSeconds: 0, unestimated: 2 });
   assert.equal(
     planSentence('rum-table2', { cells: 2, trials: 4, finished: 2, estimatedSeconds: 7200, unestimated: 0 }, false),
-    "reproduce rum-table2: 2 cells, 4 trials, 2 finished earlier, 2 to run; about 2.0 h for them, from their cells' finished seeds",
+    "reproduce rum-table2: 2 cells, 4 trials, 2 finished earlier, 2 to run; about 2.0 h for them, one after another, from their cells' finished seeds",
   );
   assert.equal(
     planSentence('rum-table2', { cells: 2, trials: 4, finished: 1, estimatedSeconds: 40, unestimated: 2 }, false),
-    "reproduce rum-table2: 2 cells, 4 trials, 1 finished earlier, 3 to run; about 40 s for 1 of them, from their cells' finished seeds; 2 in cells with no finished trial to go by",
+    "reproduce rum-table2: 2 cells, 4 trials, 1 finished earlier, 3 to run; about 40 s for 1 of them, one after another, from their cells' finished seeds; 2 in cells with no finished trial to go by",
   );
   assert.equal(planSentence('rum-table2', { cells: 1, trials: 1, finished: 1, estimatedSeconds: 0, unestimated: 0 }, false), 'reproduce rum-table2: 1 cell, 1 trial, every one finished earlier: writing the table');
   // --columns leaves the stand-in column out: nothing runs, what is finished is shown
