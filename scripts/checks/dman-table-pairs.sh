@@ -11,21 +11,8 @@ column=${1:-ml_100k}
 runs=${2:-results/reproduce}
 metrics=${3:-hr@10 hr@50 ndcg@100}
 cell() { echo "$runs/dman/$column/$1"; }
-# the run folder (relative to its cell) of a cell's finished trial with this seed, among the trials its last
-# plan lists in summary.json (a cell's index may also hold trials of older settings); "" when there is none
-run_of() {
-  local cell
-  cell="$(cell "$1")"
-  [ -f "$cell/summary.json" ] && [ -f "$cell/index.jsonl" ] || return 0
-  node -e '
-    const fs = require("fs");
-    const [cell, seed] = process.argv.slice(1);
-    const listed = new Set(JSON.parse(fs.readFileSync(cell + "/summary.json", "utf8")).points.flatMap((p) => p.trials));
-    const rows = fs.readFileSync(cell + "/index.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    const ok = rows.filter((r) => r.status === "ok" && listed.has(r.id) && r.seed === Number(seed));
-    if (ok.length > 0) console.log(ok[ok.length - 1].run_dir);
-  ' "$cell" "$2"
-}
+. scripts/checks/cell-trial.sh
+run_of() { cell_trial "$(cell "$1")" "$2"; }
 for seed in 1 2 3 4 5; do
   for model in gru4rec caser sasrec; do
     a=$(run_of "$model-latest" "$seed"); b=$(run_of "$model" "$seed")

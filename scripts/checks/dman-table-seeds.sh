@@ -13,18 +13,12 @@ runs=${2:-results/reproduce}
 out=${3:-results/checks/dman-table-seeds}
 # row labels of Table 3 and Table 5 by their run folder names (src/reproduce/tables.ts)
 rows="gru4rec-latest=GRU4Rec* caser-latest=Caser* sasrec-latest=SASRec* gru4rec=GRU4Rec caser=Caser sasrec=SASRec shan=SHAN hpmn=HPMN sdm=SDM dman=DMAN dman-xl=DMAN-XL dman-fifo=DMAN-FIFO dman-nran=DMAN-NRAN"
-# the run folder of a cell's finished trial with this seed, among those its summary lists ("" when none)
+. scripts/checks/cell-trial.sh
+# the run folder of a cell's finished trial with this seed ("" when there is none)
 run_of() {
-  local cell="$runs/dman/$column/$1"
-  [ -f "$cell/summary.json" ] && [ -f "$cell/index.jsonl" ] || return 0
-  node -e '
-    const fs = require("fs");
-    const [cell, seed] = process.argv.slice(1);
-    const listed = new Set(JSON.parse(fs.readFileSync(cell + "/summary.json", "utf8")).points.flatMap((p) => p.trials));
-    const rows = fs.readFileSync(cell + "/index.jsonl", "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    const ok = rows.filter((r) => r.status === "ok" && listed.has(r.id) && r.seed === Number(seed));
-    if (ok.length > 0) console.log(cell + "/" + ok[ok.length - 1].run_dir);
-  ' "$cell" "$2"
+  local cell="$runs/dman/$column/$1" trial
+  trial=$(cell_trial "$cell" "$2")
+  [ -z "$trial" ] || echo "$cell/$trial"
 }
 mkdir -p "$out"
 for seed in 1 2 3 4 5; do
