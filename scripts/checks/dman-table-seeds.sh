@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The DMAN table seed by seed: `memrec reproduce` pairs users over the seeds that every row ran, so a row with
-# one seed (SDM) holds its statistics to seed 1. This writes one `memrec table` per seed of the rows that ran
-# it, every row against DMAN and against the best, Holm over each table (docs/dman-table.md).
+# The DMAN table seed by seed: `memrec reproduce` averages each comparison over the seeds both rows ran; this
+# shows whether a finding holds on every seed. It writes one `memrec table` per seed of the rows that ran it,
+# every row against DMAN and against the best, Holm over each table (docs/dman-table.md).
 # Reads the finished trials of `memrec reproduce --paper dman` (the trials its last plan of each cell lists,
 # in the cell's summary.json); runs nothing.
 #   scripts/checks/dman-table-seeds.sh [COLUMN] [RUNS_DIR] [OUT_DIR]

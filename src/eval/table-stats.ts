@@ -5,6 +5,9 @@
  * and Holm–Bonferroni adjusted p-values over every comparison the table makes.
  *
  * Choices, and why:
+ * - A row may hold several runs (seeds) of the same users: its mean and interval are over each user's value
+ *   averaged over all its runs, and a comparison of two rows averages each over the seeds both ran, so that a
+ *   row with fewer seeds limits its own comparisons only.
  * - Percentile bootstrap over users (the unit the tests pair), with the same resampled users for every model
  *   and metric of a group, so that an interval of a difference is the interval of the paired difference.
  *   Percentiles are interpolated linearly between order statistics (numpy's default, Hyndman–Fan type 7).
@@ -78,10 +81,16 @@ export function bootstrapMeans(vectors: readonly Float64Array[], resamples: numb
   return means;
 }
 
-/** One model's per-user values of one metric, aligned with every other row of its group. */
+/** One run's per-user values of one metric, aligned with every other run of its group. */
+export interface StatsRun {
+  readonly seed: number;
+  readonly values: Float64Array;
+}
+
+/** One model's runs of one metric (seeds in ascending order). */
 export interface StatsRow {
   readonly label: string;
-  readonly values: Float64Array;
+  readonly runs: readonly StatsRun[];
 }
 
 /** Rows evaluated on the same users (one dataset column), each metric with its rows. */
@@ -93,6 +102,8 @@ export interface StatsGroup {
 export interface Comparison {
   readonly label: string;
   readonly against: string;
+  /** the seeds both rows ran: each user's value of either row is averaged over them */
+  readonly seeds: readonly number[];
   /** mean(label - against) over users */
   readonly difference: number;
   readonly ci: Interval;
@@ -141,55 +152,93 @@ export interface TableStats {
 
 type Unadjusted = Omit<Comparison, 'tHolm' | 'wilcoxonHolm'>;
 
-/** The comparisons of one metric's rows: against each reference, then against the best where not yet made. */
-function compareRows(rows: readonly StatsRow[], boot: Float64Array[], best: string | null, references: readonly string[], level: number): Unadjusted[] {
+/** Each user's value averaged over `runs` (aligned vectors). */
+function meanOverRuns(runs: readonly StatsRun[]): Float64Array {
+  const mean = new Float64Array(runs[0].values.length);
+  for (const run of runs) {
+    if (run.values.length !== mean.length) throw new Error(`tableStatistics: runs of ${run.values.length} and ${mean.length} users`);
+    for (let i = 0; i < mean.length; i++) mean[i] += run.values[i];
+  }
+  return mean.map((sum) => sum / runs.length);
+}
+
+/** The pairs (i, j) to compare: every row against each reference present, then against the best, each pair once. */
+function pairsToCompare(rows: readonly StatsRow[], best: string | null, references: readonly string[]): [number, number][] {
   const index = new Map(rows.map((r, i) => [r.label, i]));
   const made = new Set<string>();
-  const out: Unadjusted[] = [];
-  const compare = (i: number, j: number) => {
-    const pair = [rows[i].label, rows[j].label].sort().join('\u0000');
-    if (made.has(pair)) return;
-    made.add(pair);
-    const tests = pairedTests(rows[i].values, rows[j].values);
-    const differences = boot[i].map((mean, b) => mean - boot[j][b]);
-    out.push({
-      label: rows[i].label,
-      against: rows[j].label,
-      difference: tests.meanDifference,
-      ci: percentileInterval(differences, level),
-      t: tests.tTest.statistic,
-      tP: tests.tTest.pValue,
-      wilcoxonP: tests.wilcoxon.pValue,
-    });
-  };
+  const pairs: [number, number][] = [];
   for (const against of [...references, ...(best === null ? [] : [best])]) {
     const j = index.get(against);
     if (j === undefined) continue;
-    for (let i = 0; i < rows.length; i++) if (i !== j) compare(i, j);
+    for (let i = 0; i < rows.length; i++) {
+      const pair = [rows[i].label, rows[j].label].sort().join('\u0000');
+      if (i === j || made.has(pair)) continue;
+      made.add(pair);
+      pairs.push([i, j]);
+    }
   }
-  return out;
+  return pairs;
+}
+
+/**
+ * One group's vectors to resample, by index: each row's mean over all its runs, and for a comparison of rows
+ * that differ in seeds, both rows' means over the seeds they share.
+ */
+class GroupVectors {
+  readonly vectors: Float64Array[] = [];
+
+  add(vector: Float64Array): number {
+    return this.vectors.push(vector) - 1;
+  }
+
+  /** The two rows' vectors over their shared seeds, as indices: the rows' own where both ran exactly those. */
+  pair(a: StatsRow, aIndex: number, b: StatsRow, bIndex: number): { seeds: number[]; a: number; b: number } {
+    const bSeeds = new Set(b.runs.map((r) => r.seed));
+    const seeds = a.runs.map((r) => r.seed).filter((seed) => bSeeds.has(seed));
+    if (seeds.length === 0) throw new Error(`tableStatistics: ${a.label} and ${b.label} share no seed`);
+    const over = (row: StatsRow, own: number) => (row.runs.length === seeds.length ? own : this.add(meanOverRuns(row.runs.filter((r) => seeds.includes(r.seed)))));
+    return { seeds, a: over(a, aIndex), b: over(b, bIndex) };
+  }
 }
 
 /**
  * Means with bootstrap intervals, the comparisons against the references and the best, and Holm's adjustment
- * over all of them. Every row of a group must hold the same users in the same order; a group needs at least
- * two users.
+ * over all of them. Every run of a group must hold the same users in the same order; every two rows compared
+ * must share a seed; a group needs at least two users.
  */
 export function tableStatistics(groups: readonly StatsGroup[], options: TableStatsOptions): TableStats {
   const level = options.level ?? 0.95;
   const alpha = options.alpha ?? 0.05;
   const staged = groups.map((group) => {
-    const vectors = group.metrics.flatMap((m) => m.rows.map((r) => r.values));
-    const users = vectors[0]?.length ?? 0;
-    if (vectors.length > 0 && users < 2) throw new Error(`tableStatistics: ${group.key} has ${users} user(s); at least 2 are needed`);
-    const boot = vectors.length > 0 ? bootstrapMeans(vectors, options.resamples, options.rng(group.key)) : [];
-    let offset = 0;
-    const metrics = group.metrics.map(({ metric, rows }) => {
-      const own = boot.slice(offset, offset + rows.length);
-      offset += rows.length;
-      const summaries = rows.map((r, i) => ({ label: r.label, mean: pairedMean(r.values), ci: percentileInterval(own[i].slice(), level) }));
-      const best = summaries.reduce<(typeof summaries)[number] | null>((a, s) => (a === null || s.mean > a.mean ? s : a), null)?.label ?? null;
-      return { metric, rows: summaries, best, comparisons: compareRows(rows, own, best, options.references, level) };
+    const vectors = new GroupVectors();
+    const planned = group.metrics.map(({ metric, rows }) => {
+      const own = rows.map((r) => vectors.add(meanOverRuns(r.runs)));
+      const means = own.map((k) => pairedMean(vectors.vectors[k]));
+      const bestIndex = means.reduce((a, mean, i) => (a < 0 || mean > means[a] ? i : a), -1);
+      const best = bestIndex < 0 ? null : rows[bestIndex].label;
+      const pairs = pairsToCompare(rows, best, options.references).map(([i, j]) => ({ i, j, ...vectors.pair(rows[i], own[i], rows[j], own[j]) }));
+      return { metric, rows, own, means, best, pairs };
+    });
+    const users = vectors.vectors[0]?.length ?? 0;
+    if (vectors.vectors.length > 0 && users < 2) throw new Error(`tableStatistics: ${group.key} has ${users} user(s); at least 2 are needed`);
+    const boot = vectors.vectors.length > 0 ? bootstrapMeans(vectors.vectors, options.resamples, options.rng(group.key)) : [];
+    const metrics = planned.map(({ metric, rows, own, means, best, pairs }) => {
+      const summaries = rows.map((r, i) => ({ label: r.label, mean: means[i], ci: percentileInterval(boot[own[i]].slice(), level) }));
+      const comparisons = pairs.map(({ i, j, seeds, a, b }): Unadjusted => {
+        const tests = pairedTests(vectors.vectors[a], vectors.vectors[b]);
+        const differences = boot[a].map((mean, k) => mean - boot[b][k]);
+        return {
+          label: rows[i].label,
+          against: rows[j].label,
+          seeds,
+          difference: tests.meanDifference,
+          ci: percentileInterval(differences, level),
+          t: tests.tTest.statistic,
+          tP: tests.tTest.pValue,
+          wilcoxonP: tests.wilcoxon.pValue,
+        };
+      });
+      return { metric, rows: summaries, best, comparisons };
     });
     return { key: group.key, users, metrics };
   });

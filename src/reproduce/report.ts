@@ -120,7 +120,7 @@ function statisticsOf(table: TableSpec, outcomes: ColumnOutcome[], options: Repo
     seedOf.set(outcome.column.key, entry.paired.seeds[0]);
     groups.push({
       key: outcome.column.key,
-      metrics: table.metrics.map((metric) => ({ metric, rows: entry.paired.rows.map((row) => ({ label: row.label, values: row.values[metric] })) })),
+      metrics: table.metrics.map((metric) => ({ metric, rows: entry.paired.rows.map((row) => ({ label: row.label, runs: row.runs.map((run) => ({ seed: run.seed, values: run.values[metric] })) })) })),
     });
   });
   const stats = tableStatistics(groups, {
@@ -204,19 +204,29 @@ function statisticsHeader(group: GroupStats, references: string[]): string[] {
   return ['metric', 'model', 'mean [95% CI]', ...references.flatMap((r) => [`− ${r} [95% CI]`, 't-test p (Holm)', 'Wilcoxon p (Holm)']), ...best];
 }
 
+/**
+ * Which seeds the statistics average over: those of every row, or, where rows ran different seeds, each row's
+ * own (the rows with fewer named) and, for a comparison, the seeds both rows ran.
+ */
+function seedsSentence(paired: PairedRows): string {
+  const list = (seeds: readonly number[]) => (seeds.length > 1 ? `seeds ${seeds.join(', ')}` : `seed ${seeds[0]}`);
+  if (paired.shared.length === paired.seeds.length) return paired.seeds.length > 1 ? `, each user's value averaged over ${list(paired.seeds)}` : `, ${list(paired.seeds)}`;
+  const fewer = paired.rows.filter((row) => row.runs.length < paired.seeds.length).map((row) => `${row.label} ${list(row.runs.map((r) => r.seed))}`);
+  return `, each user's value averaged over the seeds its row ran (${list(paired.seeds)}; ${fewer.join('; ')}), and in a comparison over the seeds both rows ran`;
+}
+
 /** The sentence before a column's statistics table (or why it has none). */
 function statisticsIntro(table: TableSpec, stats: ColumnStats, all: TableStats, part: string): string {
   if (stats.kind === 'none') return `Statistics not computed: ${stats.why}.`;
   const { paired } = stats;
-  const seeds = paired.seeds.length > 1 ? `, each user's value averaged over seeds ${paired.seeds.join(', ')}` : `, seed ${paired.seeds[0]}`;
-  const leftOut = paired.leftOut.length > 0 ? ` (seeds ${paired.leftOut.join(', ')} left out: not run for every row)` : '';
+  const seeds = seedsSentence(paired);
   const references = referencesIn(table, stats.group);
   const against =
     references.length > 0
       ? `each model minus ${references.join(' and ')} (the proposed model${references.length > 1 ? 's' : ''}), with the bootstrap interval of the difference (95%, not adjusted for the number of comparisons)`
       : 'no proposed model (each model is tested against the best only)';
   return (
-    `Per-user statistics on the ${part} part: ${paired.users} users${seeds}${leftOut}. Mean with its 95% bootstrap interval (${all.resamples} resamples of the users); ` +
+    `Per-user statistics on the ${part} part: ${paired.users} users${seeds}. Mean with its 95% bootstrap interval (${all.resamples} resamples of the users); ` +
     `${against}; two-sided paired t-test and Wilcoxon signed-rank p-values, uncorrected and in brackets ` +
     `Holm–Bonferroni adjusted over the ${all.comparisons} comparisons of this table (each test its own family). ` +
     `**Bold**: the best mean; ≈: not significantly different from the best (t-test against the best, adjusted p ≥ ${all.alpha}).`
@@ -312,7 +322,7 @@ function testsCsv(table: TableSpec, reports: ColumnReport[]): string {
     for (const m of stats.group.metrics) {
       for (const c of m.comparisons) {
         const s = table.scale;
-        lines.push(csvLine([table.paper, table.id, outcome.column.key, m.metric, c.label, c.against, c.difference * s, c.ci.low * s, c.ci.high * s, c.t, c.tP, c.tHolm, c.wilcoxonP, c.wilcoxonHolm, stats.group.users, stats.paired.seeds.join(' ')]));
+        lines.push(csvLine([table.paper, table.id, outcome.column.key, m.metric, c.label, c.against, c.difference * s, c.ci.low * s, c.ci.high * s, c.t, c.tP, c.tHolm, c.wilcoxonP, c.wilcoxonHolm, stats.group.users, c.seeds.join(' ')]));
       }
     }
   }

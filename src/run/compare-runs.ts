@@ -113,20 +113,28 @@ export interface RowRuns {
   readonly dirs: readonly string[];
 }
 
+/** One run of a row: its seed and its per-user values of each metric. */
+export interface SeedValues {
+  readonly seed: number;
+  readonly values: Record<string, Float64Array>;
+}
+
 export interface PairedRows {
-  /** the seeds every row has a run of, ascending: each user's value is its mean over them */
+  /** every seed some row has a run of, ascending */
   readonly seeds: number[];
-  /** seeds some row has and another lacks, left out */
-  readonly leftOut: number[];
-  /** the number of (repeat, user) values per row */
+  /** the seeds every row has a run of, ascending (at least one) */
+  readonly shared: number[];
+  /** the number of (repeat, user) values per run */
   readonly users: number;
-  readonly rows: { readonly label: string; readonly values: Record<string, Float64Array> }[];
+  /** each row's runs in ascending seed order */
+  readonly rows: { readonly label: string; readonly runs: readonly SeedValues[] }[];
 }
 
 /**
- * Several rows' per-user values of `metrics` on `part`, paired: for each seed, every row's run must pair with
- * the first row's (protocol, data, split, seed and users, as compareRuns checks), and each seed must have
- * evaluated the same users, so that a user's value can be averaged over the seeds.
+ * Several rows' per-user values of `metrics` on `part`, kept per seed so that a comparison of two rows can
+ * average each user over the seeds both ran. For each seed, every row's run of it must pair with the first
+ * such run (protocol, data, split, seed and users, as compareRuns checks), and every seed must have evaluated
+ * the same users. At least one seed must have a run of every row: then every two rows share a seed.
  */
 export function pairedRows(rows: readonly RowRuns[], part: string, metrics: readonly string[]): PairedRows {
   const bySeed = rows.map((row) => {
@@ -139,36 +147,28 @@ export function pairedRows(rows: readonly RowRuns[], part: string, metrics: read
     }
     return runs;
   });
-  const all = [...new Set(bySeed.flatMap((runs) => [...runs.keys()]))].sort((a, b) => a - b);
-  const seeds = all.filter((seed) => bySeed.every((runs) => runs.has(seed)));
-  if (rows.length > 0 && seeds.length === 0) throw new RunError(`no seed has a run of every row (${rows.map((r) => r.label).join(', ')})`);
-  const sums = rows.map(() => metrics.map(() => new Float64Array(0)));
-  let first: { dir: string; keys: string[]; protocol: Pairing } | null = null;
+  const seeds = [...new Set(bySeed.flatMap((runs) => [...runs.keys()]))].sort((a, b) => a - b);
+  const shared = seeds.filter((seed) => bySeed.every((runs) => runs.has(seed)));
+  if (rows.length > 0 && shared.length === 0) throw new RunError(`no seed has a run of every row (${rows.map((r) => r.label).join(', ')})`);
+  const runs: SeedValues[][] = rows.map(() => []);
+  let first: { dir: string; keys: string[]; seed: number } | null = null;
   for (const seed of seeds) {
     let anchor: { dir: string; keys: string[]; protocol: Pairing } | null = null;
-    rows.forEach((_, r) => {
-      const dir = bySeed[r].get(seed) as string;
+    for (let r = 0; r < rows.length; r++) {
+      const dir = bySeed[r].get(seed);
+      if (dir === undefined) continue;
       const read = readPerUserMetrics(dir, part, metrics);
       if (anchor === null) {
         anchor = { dir, ...read };
         if (first !== null && !sameKeys(first.keys, read.keys)) {
-          throw new RunError(`${first.dir} and ${dir} (seeds ${seeds[0]} and ${seed}) evaluated different users; their values cannot be averaged over seeds`);
+          throw new RunError(`${first.dir} and ${dir} (seeds ${first.seed} and ${seed}) evaluated different users; their values cannot be averaged over seeds`);
         }
-        first ??= anchor;
+        first ??= { dir, keys: read.keys, seed };
       } else {
         assertPaired(anchor.dir, anchor, dir, read);
       }
-      metrics.forEach((metric, m) => {
-        const values = read.values[metric];
-        if (sums[r][m].length === 0) sums[r][m] = new Float64Array(values.length);
-        for (let i = 0; i < values.length; i++) sums[r][m][i] += values[i];
-      });
-    });
+      runs[r].push({ seed, values: read.values });
+    }
   }
-  return {
-    seeds,
-    leftOut: all.filter((seed) => !seeds.includes(seed)),
-    users: sums[0]?.[0]?.length ?? 0,
-    rows: rows.map((row, r) => ({ label: row.label, values: Object.fromEntries(metrics.map((metric, m) => [metric, sums[r][m].map((sum) => sum / seeds.length)])) })),
-  };
+  return { seeds, shared, users: first?.keys.length ?? 0, rows: rows.map((row, r) => ({ label: row.label, runs: runs[r] })) };
 }

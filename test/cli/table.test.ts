@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOneLineError, memrecInProcess } from '../helpers/cli';
 import { findRunFolders } from '../../src/reproduce/runs-table';
+import { writeReports } from '../../src/reproduce/report';
+import type { TableSpec } from '../../src/reproduce/tables';
 
 const PROTOCOL = { candidates: 'full', excludeHistory: true, cutoffs: [10], metrics: ['hr@10', 'ndcg@10'], description: 'full ranking over 50 items, history excluded, cut-offs 10' };
 
@@ -129,4 +131,42 @@ test('table refuses runs that cannot be paired and says what differs; compare sa
   const metric = await memrecInProcess(['table', a, '--metrics', 'mrr@10']);
   assert.ok(isOneLineError(metric, 2), metric.stderr);
   assert.match(metric.stderr, /--metrics mrr@10: not in .*run-A \(it has hr@10, ndcg@10\)/);
+});
+
+test('a table whose rows ran different seeds: each row averages its own, a comparison the seeds both rows ran, and the report says so', () => {
+  const root = mkdtempSync(join(tmpdir(), 'memrec-table-seeds-'));
+  // A's seed 2 misses user 0's hit: A averages 9/16 over both seeds, 5/8 on seed 1
+  const a2 = { hr: [0, 0, 1, 1, 0, 1, 0, 1], ndcg: [0, 0, 0.4, 0.6, 0, 0.3, 0, 1] };
+  const runs: Record<string, string[]> = {
+    model_a: [writeRun(join(root, 'a1'), 'model_a', HR.A, NDCG.A), writeRun(join(root, 'a2'), 'model_a', a2.hr, a2.ndcg, { seed: 2 })],
+    model_b: [writeRun(join(root, 'b1'), 'model_b', HR.B, NDCG.B), writeRun(join(root, 'b2'), 'model_b', HR.B, NDCG.B, { seed: 2 })],
+    model_c: [writeRun(join(root, 'c1'), 'model_c', HR.C, NDCG.C)],
+  };
+  const metrics = ['hr@10', 'ndcg@10'];
+  const table: TableSpec = {
+    paper: 'memrec',
+    id: 'seeds',
+    title: 'rows of different seeds',
+    metrics,
+    primary: 'hr@10',
+    scale: 1,
+    columns: [{ key: 'synthetic', published: null, preset: '', files: [] }],
+    rows: Object.keys(runs).map((label) => ({ label, model: label, baseline: label !== 'model_a' })),
+    sets: [],
+    quickSets: [],
+    published: () => null,
+    proposed: ['model_a'],
+  };
+  const cells = Object.fromEntries(Object.entries(runs).map(([label, dirs]) => [label, { kind: 'ok' as const, test: Object.fromEntries(metrics.map((m) => [m, { mean: 0, sd: null, n: dirs.length }])), runDirs: dirs }]));
+  mkdirSync(join(root, 'out'));
+  const { markdown } = writeReports(table, [{ column: table.columns[0], file: 'generated', cells }], join(root, 'out'), 'header');
+  assert.match(markdown, /8 users, each user's value averaged over the seeds its row ran \(seeds 1, 2; model_c seed 1\), and in a comparison over the seeds both rows ran\./);
+  const tests = readFileSync(join(root, 'out', 'memrec-seeds-tests.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+  const hr = tests.filter((f) => f[3] === 'hr@10').map((f) => [`${f[4]}-${f[5]}`, Number(f[6]), f[15]]);
+  // by hand: B - A over seeds 1 and 2, 4/16 - 9/16; C - A and B - C over seed 1, (7 - 5)/8 and (2 - 7)/8
+  assert.deepEqual(hr, [
+    ['model_b-model_a', -0.3125, '1 2'],
+    ['model_c-model_a', 0.25, '1'],
+    ['model_b-model_c', -0.625, '1'],
+  ]);
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
 import { stream, type Rng } from '../../src/random/streams';
 import { bootstrapMeans, holmAdjust, percentileInterval, quantileSorted, tableStatistics } from '../../src/eval/table-stats';
+import { pairedTests } from '../../src/eval/significance';
 
 const close = (actual: number, expected: number, tolerance: number, label: string) =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${label}: expected ${expected}, got ${actual}`);
@@ -109,7 +110,7 @@ const group = (key: string) => ({
   key,
   metrics: (['m1', 'm2'] as const).map((metric) => ({
     metric,
-    rows: (['A', 'B', 'C'] as const).map((label) => ({ label, values: Float64Array.from(DATA[`${metric}${label}`]) })),
+    rows: (['A', 'B', 'C'] as const).map((label) => ({ label, runs: [{ seed: 1, values: Float64Array.from(DATA[`${metric}${label}`]) }] })),
   })),
 });
 
@@ -163,4 +164,51 @@ test('tableStatistics: without references every row is tested against the best o
   close(stats.groups[1].metrics[1].comparisons[1].tHolm, 8 * 0.0020804655808931995, 1e-12, 'smallest of 8');
   // a reference row that is not in a group adds nothing
   assert.equal(tableStatistics([group('one')], { references: ['Z'], resamples: 10, rng: () => stream(1, 'bootstrap') }).comparisons, 4);
+});
+
+test('tableStatistics: rows with different seeds; a row averages its own, a comparison the seeds both rows ran', () => {
+  // A and B ran seeds 1-3, C seed 1 only. Each row's seeds average to the SciPy data; seed 1 of every row is
+  // shifted by the same d, so a comparison over seed 1 alone (C-A, B-C) gives SciPy's figures too, and one
+  // that mixed C's seed 1 with A's three seeds would be off by mean(d) = 0.07.
+  const d = DATA.m1A.map((_, i) => 0.05 + 0.01 * (i % 5));
+  const runs = (values: number[], seeds: number[]) =>
+    seeds.map((seed) => ({ seed, values: Float64Array.from(values, (v, i) => v + [d[i], -d[i], 0][seed - 1]) }));
+  const rows = [
+    { label: 'A', runs: runs(DATA.m1A, [1, 2, 3]) },
+    { label: 'B', runs: runs(DATA.m1B, [1, 2, 3]) },
+    { label: 'C', runs: runs(DATA.m1C, [1]) },
+  ];
+  const stats = tableStatistics([{ key: 'data', metrics: [{ metric: 'm1', rows }] }], { references: ['A'], resamples: 200, rng: () => stream(2, 'bootstrap') });
+  const m = stats.groups[0].metrics[0];
+  const plainMean = (values: ArrayLike<number>) => Array.from(values).reduce((a, v) => a + v, 0) / values.length;
+  close(m.rows[0].mean, plainMean(DATA.m1A), 1e-12, 'A: mean over its three seeds');
+  close(m.rows[2].mean, plainMean(DATA.m1C) + plainMean(d), 1e-12, 'C: its one seed');
+  assert.equal(m.best, 'C');
+  assert.deepEqual(m.comparisons.map((c) => `${c.label}-${c.against} ${c.seeds.join(',')}`), ['B-A 1,2,3', 'C-A 1', 'B-C 1']);
+  const scipy = [SCIPY[0], SCIPY[1], SCIPY[2]];
+  // the same vectors by hand (each user's values summed in seed order, then divided), for the rank test: the
+  // shifts move some ties by rounding, so its p is checked on these rather than on SciPy's exact data
+  const averaged = (row: (typeof rows)[number], seeds: number[]) =>
+    Float64Array.from(row.runs[0].values, (_, i) => row.runs.filter((r) => seeds.includes(r.seed)).reduce((a, r) => a + r.values[i], 0) / seeds.length);
+  const pairs = [[averaged(rows[1], [1, 2, 3]), averaged(rows[0], [1, 2, 3])], [averaged(rows[2], [1]), averaged(rows[0], [1])], [averaged(rows[1], [1]), averaged(rows[2], [1])]];
+  m.comparisons.forEach((c, k) => {
+    close(c.difference, scipy[k].difference, 1e-12, `${k} difference`);
+    close(c.tP, scipy[k].tP, 1e-9 * scipy[k].tP, `${k} t p`);
+    assert.equal(c.wilcoxonP, pairedTests(pairs[k][0], pairs[k][1]).wilcoxon.pValue, `${k} Wilcoxon p`);
+  });
+  holmAdjust(scipy.map((c) => c.tP)).forEach((p, k) => close(m.comparisons[k].tHolm, p, 1e-9 * p, `${k} t Holm over 3`));
+  // C-A's interval: the bootstrap of C's and A's seed-1 values over the group's resampled users
+  const [a1, c1] = bootstrapMeans([rows[0].runs[0].values, rows[2].runs[0].values], 200, stream(2, 'bootstrap'));
+  assert.deepEqual(m.comparisons[1].ci, percentileInterval(c1.map((mean, b) => mean - a1[b]), 0.95));
+  // A's own interval is unchanged by the extra vectors the comparisons resample
+  const [aAll] = bootstrapMeans([Float64Array.from(DATA.m1A, (v, i) => (v + d[i] + v - d[i] + v) / 3)], 200, stream(2, 'bootstrap'));
+  const ci = percentileInterval(aAll, 0.95);
+  close(m.rows[0].ci.low, ci.low, 1e-12, 'A low');
+  close(m.rows[0].ci.high, ci.high, 1e-12, 'A high');
+});
+
+test('tableStatistics: two rows compared must share a seed', () => {
+  const one = (seed: number) => [{ seed, values: Float64Array.from(DATA.m1A) }];
+  const group = { key: 'data', metrics: [{ metric: 'm1', rows: [{ label: 'A', runs: one(1) }, { label: 'B', runs: one(2) }] }] };
+  assert.throws(() => tableStatistics([group], { references: ['A'], resamples: 10, rng: () => stream(1, 'bootstrap') }), /A and B share no seed|B and A share no seed/);
 });
