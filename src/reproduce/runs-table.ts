@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pairedRows, pairingDifferences } from '../run/compare-runs';
 import { pairingKey, readMetrics, tryReadMetrics, type MetricsFile } from '../results/metrics-file';
+import { stat, type Stat } from '../sweep/summary';
 import { didYouMean } from '../util/did-you-mean';
 import { RunError, UsageError } from '../util/errors';
 import type { ColumnOutcome } from './run';
@@ -50,6 +51,18 @@ export interface RunsTableOptions {
 }
 
 /**
+ * A run's cell for each metric: over its splits where its protocol repeats a random split (MARS's five), as
+ * `memrec reproduce` shows a cell, else its one mean.
+ */
+function cellStats(run: MetricsFile, options: RunsTableOptions): Record<string, Stat> {
+  const results = run.results[options.part];
+  const perRepeat = results?.per_repeat;
+  return Object.fromEntries(
+    options.metrics.map((metric) => [metric, perRepeat && perRepeat.length > 1 ? (stat(perRepeat.map((means) => means[metric])) as Stat) : { mean: results?.means[metric] as number, sd: null, n: 1 }]),
+  );
+}
+
+/**
  * Several runs as one table (one column: their data): every run a row, checked to pair with the first run
  * (protocol, data, split, seed and evaluated users, as `compare` checks), with their means of `metrics`.
  */
@@ -91,16 +104,12 @@ export function runsTable(dirs: readonly string[], options: RunsTableOptions): {
     published: () => null,
     proposed: options.proposed === undefined ? [] : [options.proposed],
   };
-  const cells = Object.fromEntries(
-    labels.map((label, k) => {
-      const means = runs[k].results[options.part]?.means as Record<string, number>;
-      const test = Object.fromEntries(options.metrics.map((metric) => [metric, { mean: means[metric], sd: null, n: 1 }]));
-      return [label, { kind: 'ok' as const, test, runDirs: [folders[k]] }];
-    }),
-  );
+  const cells = Object.fromEntries(labels.map((label, k) => [label, { kind: 'ok' as const, test: cellStats(runs[k], options), runDirs: [folders[k]] }]));
+  const repeats = first.split.repeats;
+  const cellsSay = repeats > 1 ? ` Cells: mean ± sd over the ${repeats} random splits, as \`memrec reproduce\`.` : '';
   const outcomes: ColumnOutcome[] = [{ column: table.columns[0], file: files, cells }];
   const header = [
-    `memrec table, ${new Date().toISOString().slice(0, 10)}: ${folders.length} runs of seed ${first.seed}, ${first.protocol.description}.`,
+    `memrec table, ${new Date().toISOString().slice(0, 10)}: ${folders.length} runs of seed ${first.seed}, ${first.protocol.description}.${cellsSay}`,
     `Rows: ${labels.map((label, k) => `${label} = ${folders[k]}`).join('; ')}.`,
   ].join(' ');
   return { table, outcomes, header };

@@ -170,3 +170,28 @@ test('a table whose rows ran different seeds: each row averages its own, a compa
     ['model_b-model_c', -0.625, '1'],
   ]);
 });
+
+test('table: a run over repeated random splits shows mean ± sd over its splits, as reproduce does; its users are paired per split', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'memrec-table-splits-'));
+  // two splits of four users each: split 0 from the first half of HR/NDCG, split 1 from the second
+  const twoSplits = (name: 'A' | 'B') => {
+    const dir = writeRun(join(root, `run-${name}`), `model_${name.toLowerCase()}`, HR[name], NDCG[name]);
+    const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
+    const half = (values: number[], k: number) => values.slice(4 * k, 4 * k + 4);
+    const mean = (values: number[]) => values.reduce((a, v) => a + v, 0) / values.length;
+    metrics.split.repeats = 2;
+    metrics.results.test.per_repeat = [0, 1].map((k) => ({ 'hr@10': mean(half(HR[name], k)), 'ndcg@10': mean(half(NDCG[name], k)) }));
+    writeFileSync(join(dir, 'metrics.json'), JSON.stringify(metrics));
+    for (const k of [0, 1]) {
+      const lines = ['# test', 'user\thr@10\tndcg@10', ...half(HR[name], k).map((hr, u) => `u${u}\t${hr}\t${half(NDCG[name], k)[u]}`)];
+      writeFileSync(join(dir, `per_user_test-r${k}.tsv`), `${lines.join('\n')}\n`);
+    }
+    return dir;
+  };
+  const result = await memrecInProcess(['table', twoSplits('A'), twoSplits('B'), '--metrics', 'hr@10']);
+  assert.equal(result.status, 0, result.stderr);
+  // A: splits 3/4 and 2/4, mean 0.625, sd sqrt(2 x 0.125^2) = 0.177; B: 1/4 and 1/4, sd 0
+  assert.match(result.stdout, /\| model_a \| \*\*0\.625 ± 0\.177\*\* \|\n\| model_b \| 0\.250 ± 0\.000 ≈ \|/);
+  assert.match(result.stdout, /Cells: mean ± sd over the 2 random splits, as `memrec reproduce`\./);
+  assert.match(result.stdout, /Per-user statistics on the test part: 8 users, seed 1\./);
+});
