@@ -93,8 +93,9 @@ const referencesOf = (table: TableSpec) => table.proposed ?? table.rows.filter((
 const withoutPrefix = (message: string) => message.replace(/^(usage |config |input )?error: /, '');
 
 /**
- * Each column's per-user values paired over its rows with figures (each user's value averaged over the seeds
- * every row ran), and the statistics of the whole table, Holm's families spanning every column. A column
+ * Each column's per-user values paired over its rows with figures (kept per seed: a row's mean is over its own
+ * seeds, a comparison's over the seeds both rows ran), and the statistics of the whole table, Holm's families
+ * spanning every column. A column
  * whose runs cannot be paired (or lack per-user values) gets no statistics, with the reason.
  */
 function statisticsOf(table: TableSpec, outcomes: ColumnOutcome[], options: ReportOptions): { columns: (ColumnStats | null)[]; table: TableStats } {
