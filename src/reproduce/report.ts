@@ -95,8 +95,8 @@ const withoutPrefix = (message: string) => message.replace(/^(usage |config |inp
 /**
  * Each column's per-user values paired over its rows with figures (kept per seed: a row's mean is over its own
  * seeds, a comparison's over the seeds both rows ran), and the statistics of the whole table, Holm's families
- * spanning every column. A column
- * whose runs cannot be paired (or lack per-user values) gets no statistics, with the reason.
+ * spanning every column. A column whose runs cannot be paired (or lack per-user values) gets no statistics,
+ * with the reason.
  */
 function statisticsOf(table: TableSpec, outcomes: ColumnOutcome[], options: ReportOptions): { columns: (ColumnStats | null)[]; table: TableStats } {
   const gathered = outcomes.map((outcome): { paired: PairedRows } | { why: string } | null => {
