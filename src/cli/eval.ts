@@ -52,6 +52,20 @@ async function evalRankings(opts: EvalOptions): Promise<number> {
   return 0;
 }
 
+/**
+ * `--metrics` with `--run`: the eval.metrics and eval.cutoffs overrides that compute the metrics named (every
+ * named metric at every named cut-off, as a run computes them).
+ */
+function metricSets(opts: EvalOptions): string[] {
+  if (!opts.metrics) return [];
+  const given = opts.set.find((set) => /^eval\.(metrics|cutoffs)=/.test(set));
+  if (given) throw new UsageError(`--metrics and --set ${given}: give the metrics one way, not both`);
+  const { requested } = parseMetricList(opts.metrics);
+  const metrics = [...new Set(requested.map((m) => m.metric))];
+  const cutoffs = [...new Set(requested.map((m) => m.cutoff))];
+  return [`eval.metrics=[${metrics.join(',')}]`, `eval.cutoffs=[${cutoffs.join(',')}]`];
+}
+
 async function evalSavedRun(opts: EvalOptions): Promise<number> {
   const dir = opts.run as string;
   const file = join(dir, 'config.yaml');
@@ -62,7 +76,7 @@ async function evalSavedRun(opts: EvalOptions): Promise<number> {
     }
   }
   const saved = loadConfig(file, []);
-  const config = loadConfig(file, opts.set);
+  const config = loadConfig(file, [...opts.set, ...metricSets(opts)]);
   const reporter = new Reporter(Boolean(opts.quiet));
   await activateBackend(opts.backend, config.str('compute.backend'), reporter);
   const outcome = await evalRun(dir, saved, config, reporter, { allowChangedData: opts.allowChangedData });
@@ -91,7 +105,7 @@ export function registerEval(program: Command, run: (action: () => Promise<numbe
     .option('--run <dir>', 'a run folder written by memrec train')
     .option('--rankings <file>', 'TREC run file: user Q0 item rank score tag')
     .option('--truth <file>', 'TREC qrels file: user 0 item relevance')
-    .option('--metrics <list>', 'comma-separated metric@N, e.g. ndcg@10,hr@10,recall@20')
+    .option('--metrics <list>', 'comma-separated metric@N, e.g. ndcg@10,hr@10,recall@20 (with --run: every metric named at every cut-off named, a changed protocol)')
     .option('--json', 'print JSON: with --rankings {metric: mean}; with --run {results: {part: summary}, identical}')
     .option('--set <key=value>', 'with --run: evaluate under changed eval.* keys, e.g. --set eval.candidates=full (repeatable)', collect, [])
     .option('--backend <name>', 'backend for --run (default: the run\'s configured one)')

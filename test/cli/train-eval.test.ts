@@ -188,3 +188,16 @@ test('memrec eval --run --set evaluates a saved model under another protocol, dr
   assert.match(first.stdout, new RegExp(`ndcg\\s+${means['ndcg@10'].toFixed(4)}`));
   assert.ok(isOneLineError(memrec(['eval', '--run', run, '--set', 'model.dim=3']), 2));
 });
+
+test('memrec eval --run --metrics computes the metrics named, as --set eval.metrics and eval.cutoffs would', () => {
+  const run = train('run-metrics', 'model.name=ppop', 'eval.cutoffs=[10]', 'eval.metrics=[ndcg]');
+  const named = memrec(['eval', '--run', run, '--quiet', '--json', '--metrics', 'HR@7,ndcg@3']);
+  assert.equal(named.status, 0, named.stderr);
+  const means = JSON.parse(named.stdout).results.test.means;
+  assert.deepEqual(Object.keys(means).sort(), ['hr@3', 'hr@7', 'ndcg@3', 'ndcg@7']);
+  const viaSet = memrec(['eval', '--run', run, '--quiet', '--json', '--set', 'eval.metrics=[hr,ndcg]', '--set', 'eval.cutoffs=[7,3]']);
+  assert.deepEqual(JSON.parse(viaSet.stdout).results.test.means, means);
+  assert.ok(means['hr@7'] >= means['hr@3'] && means['hr@7'] > 0);
+  assert.ok(isOneLineError(memrec(['eval', '--run', run, '--metrics', 'hr@7', '--set', 'eval.cutoffs=[5]']), 2));
+  assert.ok(isOneLineError(memrec(['eval', '--run', run, '--metrics', 'hits@7']), 2));
+});
