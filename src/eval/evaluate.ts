@@ -68,6 +68,30 @@ export interface EvalResult {
   perUser: Record<string, Float64Array>;
   means: Record<string, number>;
   rankings: Rankings | null;
+  /** full ranking with the history excluded (set by the run's evaluation): see targetsInHistory */
+  targetsInHistory?: TargetsInHistory & { kept: boolean };
+}
+
+/** Of the users' distinct targets, how many were already in the user's history (`of`: all of them). */
+export interface TargetsInHistory {
+  count: number;
+  of: number;
+}
+
+/**
+ * Counts the distinct (user, target) pairs whose item is also in the user's history. Under full ranking with the
+ * history excluded these decide much: kept (eval.keep_targets), each is the only history item left among the
+ * candidates; removed, none can be hit. Runs once per evaluation, outside the ranking loop.
+ */
+export function targetsInHistory(history: UserLists, targets: UserLists): TargetsInHistory {
+  const users = usersWithTargets(targets);
+  const distinct = distinctTargets(targets, users);
+  let count = 0;
+  users.forEach((u, b) => {
+    const seen = new Set(history.items.subarray(history.offsets[u], history.offsets[u + 1]));
+    for (let k = distinct.offsets[b]; k < distinct.offsets[b + 1]; k++) if (seen.has(distinct.items[k])) count++;
+  });
+  return { count, of: distinct.offsets[users.length] };
 }
 
 /** The users that have at least one target. */

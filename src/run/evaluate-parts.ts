@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/resolved';
 import type { UserLists } from '../data/interactions';
-import { evaluate, usersWithTargets, type EvalResult } from '../eval/evaluate';
+import { evaluate, targetsInHistory, usersWithTargets, type EvalResult } from '../eval/evaluate';
 import type { MetricAt } from '../eval/metrics';
 import type { Model } from '../models/model';
 import { Progress } from '../util/progress';
@@ -29,7 +29,8 @@ export async function evaluateParts(
     const numUsers = usersWithTargets(targets).length;
     if (numUsers === 0) continue;
     const progress = new Progress(reporter, `evaluating ${part}`, numUsers, 'users');
-    results[part] = await evaluate({
+    const overlap = protocol.candidates === 'full' && protocol.excludeHistory ? targetsInHistory(history.lists, targets) : null;
+    const result = await evaluate({
       model,
       numItems: exp.data.numItems,
       history,
@@ -44,6 +45,7 @@ export async function evaluateParts(
       keepRankings: keepTestRankings && part === 'test',
       progress,
     });
+    results[part] = overlap ? { ...result, targetsInHistory: { ...overlap, kept: protocol.keepTargets === true } } : result;
     progress.finish();
   }
   return results;

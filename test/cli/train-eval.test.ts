@@ -38,6 +38,24 @@ test('same config and seed twice: identical metrics.json apart from the run sect
   assert.ok(metrics.run.wall_seconds >= 0);
 });
 
+test('a full-ranking run with the history excluded records how many test targets the users had before', () => {
+  const run = train('repeats', 'model.name=mostpop', 'eval.keep_targets=true');
+  const test = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8')).results.test;
+  // leave-one-out: one target a user; the dense synthetic data repeats many of them
+  assert.equal(test.targets_in_history.of, 150);
+  assert.equal(test.targets_in_history.kept, true);
+  assert.ok(test.targets_in_history.count > 0);
+  // an independent route: with the repeated targets removed, every other target is ranked within the 120 items
+  const dropped = memrec(['eval', '--run', run, '--quiet', '--json', '--set', 'eval.keep_targets=false', '--metrics', 'hr@120']);
+  assert.equal(dropped.status, 0, dropped.stderr);
+  const droppedTest = JSON.parse(dropped.stdout).results.test;
+  assert.ok(Math.abs(droppedTest.means['hr@120'] - (1 - test.targets_in_history.count / 150)) < 1e-12);
+  assert.deepEqual(droppedTest.targets_in_history, { ...test.targets_in_history, kept: false });
+  const sampled = memrec(['eval', '--run', run, '--quiet', '--json', '--set', 'eval.candidates=sampled', '--set', 'eval.num_negatives=20']);
+  assert.equal(sampled.status, 0, sampled.stderr);
+  assert.equal(JSON.parse(sampled.stdout).results.test.targets_in_history, undefined);
+});
+
 test('a different seed moves the split and the numbers', () => {
   const a = train('seed-a', 'seed=1');
   const b = train('seed-b', 'seed=2');

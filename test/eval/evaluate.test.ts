@@ -1,7 +1,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { evaluate, type EvalRequest } from '../../src/eval/evaluate';
+import { evaluate, targetsInHistory, type EvalRequest } from '../../src/eval/evaluate';
 import { metricGrid } from '../../src/eval/metrics';
 import type { Model, ScoreQuery } from '../../src/models/model';
 import type { NamedArrays } from '../../src/util/named-arrays';
@@ -185,4 +185,13 @@ test('ties under the sampled protocol count among the candidates only', async ()
   near((await tiedRun('expected', candidates))['mrr@8'][0], 1 / 1.5, 'expected');
   // user 1: targets 0 and 2 tied with item 1: conservative ranks 2 and 3
   near((await tiedRun('conservative', candidates))['map@8'][1], (1 / 2 + 2 / 3) / 2, 'user 1 conservative MAP');
+});
+
+test('targetsInHistory counts the distinct (user, target) pairs whose item the user had before', () => {
+  const history = userLists([[1, 2, 3], [4], [], [5, 6]]);
+  // user 0: targets 3 (in history), 3 again (counted once), 7; user 1: 8; user 2: none; user 3: 5 and 6, both repeats
+  const targets = userLists([[3, 3, 7], [8], [], [6, 5]]);
+  assert.deepEqual(targetsInHistory(history, targets), { count: 3, of: 5 });
+  assert.deepEqual(targetsInHistory(history, userLists([[9], [4], [], []])), { count: 1, of: 2 });
+  assert.deepEqual(targetsInHistory(userLists([[], [], [], []]), targets), { count: 0, of: 5 });
 });
