@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { tableStatistics, type Comparison, type GroupStats, type Interval, type MetricStats, type StatsGroup, type TableStats } from '../eval/table-stats';
 import { stream } from '../random/streams';
 import { writeFileAtomic } from '../results/atomic';
+import { tryReadMetrics } from '../results/metrics-file';
 import { pairedRows, type PairedRows } from '../run/compare-runs';
 import { NOT_SELECTED, type ColumnOutcome } from './run';
 import type { TableSpec } from './tables';
@@ -274,6 +275,22 @@ function mainTableMarkdown(table: TableSpec, report: ColumnReport): string[] {
   return lines;
 }
 
+/**
+ * Under full ranking with the history excluded, how many of the column's test targets the users had before and
+ * what became of them, from its first finished run (leave-one-out gives every seed the same targets); null when
+ * none were, or the runs predate the count.
+ */
+function targetsInHistoryNote(outcome: ColumnOutcome): string | null {
+  const first = Object.values(outcome.cells).find((cell) => cell.kind === 'ok' && cell.runDirs.length > 0);
+  if (!first || first.kind !== 'ok') return null;
+  const counted = tryReadMetrics(first.runDirs[0])?.results.test?.targets_in_history;
+  if (!counted || counted.count === 0) return null;
+  const share = `${counted.count} of ${counted.of} test targets (${((100 * counted.count) / counted.of).toFixed(1)}%) were in the user's history`;
+  return counted.kept
+    ? `${share}: they stay candidates (eval.keep_targets), each the only history item among them, so a model that scores the user's own items high finds them`
+    : `${share}: they are removed with it and cannot be hit (eval.keep_targets: false)`;
+}
+
 function markdown(table: TableSpec, reports: ColumnReport[], header: string, all: TableStats, options: ReportOptions): string {
   const lines = [`# ${titleOf(table, options)}`, '', header, ''];
   for (const report of shown(reports)) {
@@ -281,6 +298,8 @@ function markdown(table: TableSpec, reports: ColumnReport[], header: string, all
     lines.push(`## ${outcome.column.key}`, '');
     if (outcome.column.note) lines.push(`Note: ${outcome.column.note}.`, '');
     lines.push(`Data: \`${outcome.file}\`${outcome.column.preset ? `, preset \`${outcome.column.preset}\`` : ''}.`, '');
+    const repeats = targetsInHistoryNote(outcome);
+    if (repeats) lines.push(`Repeats: ${repeats}.`, '');
     lines.push(...mainTableMarkdown(table, report), '');
     if (stats) {
       lines.push(statisticsIntro(table, stats, all, options.part ?? 'test'), '');
@@ -359,6 +378,8 @@ function html(table: TableSpec, reports: ColumnReport[], header: string, all: Ta
     const paper = hasPaper(cells);
     parts.push(`<h2>${escapeHtml(outcome.column.key)}</h2>`);
     if (outcome.column.note) parts.push(`<p><b>Note:</b> ${escapeHtml(outcome.column.note)}.</p>`);
+    const repeats = targetsInHistoryNote(outcome);
+    if (repeats) parts.push(`<p><b>Repeats:</b> ${escapeHtml(repeats)}.</p>`);
     parts.push('<table><tr><th>model</th>', ...table.metrics.map((m) => (paper ? `<th>${escapeHtml(m)} ours</th><th>paper</th><th>ours/paper − 1</th>` : `<th>${escapeHtml(m)}</th>`)), '</tr>');
     for (const row of table.rows) {
       const rowCells = cells.filter((c) => c.row === row.label);

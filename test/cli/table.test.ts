@@ -11,7 +11,14 @@ import type { TableSpec } from '../../src/reproduce/tables';
 const PROTOCOL = { candidates: 'full', excludeHistory: true, cutoffs: [10], metrics: ['hr@10', 'ndcg@10'], description: 'full ranking over 50 items, history excluded, cut-offs 10' };
 
 /** A finished run folder as `memrec train` leaves it, as far as `table` reads it: metrics.json and per_user_test.tsv. */
-function writeRun(dir: string, model: string, hr: number[], ndcg: number[], changes: { seed?: number; users?: string[]; cutoffs?: number[] } = {}): string {
+interface RunChanges {
+  seed?: number;
+  users?: string[];
+  cutoffs?: number[];
+  targetsInHistory?: { count: number; of: number; kept: boolean };
+}
+
+function writeRun(dir: string, model: string, hr: number[], ndcg: number[], changes: RunChanges = {}): string {
   mkdirSync(dir, { recursive: true });
   const users = changes.users ?? hr.map((_, k) => `u${k}`);
   const mean = (v: number[]) => v.reduce((a, x) => a + x, 0) / v.length;
@@ -22,7 +29,14 @@ function writeRun(dir: string, model: string, hr: number[], ndcg: number[], chan
     split: { method: 'leave_one_out', repeats: 1, interactions: {} },
     seed: changes.seed ?? 1,
     protocol: { ...PROTOCOL, ...(changes.cutoffs ? { cutoffs: changes.cutoffs } : {}) },
-    results: { test: { users: users.length, protocol: PROTOCOL.description, means: { 'hr@10': mean(hr), 'ndcg@10': mean(ndcg) } } },
+    results: {
+      test: {
+        users: users.length,
+        protocol: PROTOCOL.description,
+        means: { 'hr@10': mean(hr), 'ndcg@10': mean(ndcg) },
+        ...(changes.targetsInHistory ? { targets_in_history: changes.targetsInHistory } : {}),
+      },
+    },
     environment: {},
     run: { id: model, started_at: '', finished_at: '', wall_seconds: 0 },
   };
@@ -140,7 +154,7 @@ test('a table whose rows ran different seeds: each row averages its own, a compa
   const runs: Record<string, string[]> = {
     model_a: [writeRun(join(root, 'a1'), 'model_a', HR.A, NDCG.A), writeRun(join(root, 'a2'), 'model_a', a2.hr, a2.ndcg, { seed: 2 })],
     model_b: [writeRun(join(root, 'b1'), 'model_b', HR.B, NDCG.B), writeRun(join(root, 'b2'), 'model_b', HR.B, NDCG.B, { seed: 2 })],
-    model_c: [writeRun(join(root, 'c1'), 'model_c', HR.C, NDCG.C)],
+    model_c: [writeRun(join(root, 'c1'), 'model_c', HR.C, NDCG.C, { targetsInHistory: { count: 3, of: 8, kept: true } })],
   };
   const metrics = ['hr@10', 'ndcg@10'];
   const table: TableSpec = {
@@ -161,6 +175,13 @@ test('a table whose rows ran different seeds: each row averages its own, a compa
   mkdirSync(join(root, 'out'));
   const { markdown } = writeReports(table, [{ column: table.columns[0], file: 'generated', cells }], join(root, 'out'), 'header');
   assert.match(markdown, /8 users, each user's value averaged over the seeds its row ran \(seeds 1, 2; model_c seed 1\), and in a comparison over the seeds both rows ran\./);
+  // the column's first run (model_a's) predates the count: no line; the count is read from the first run only
+  assert.doesNotMatch(markdown, /Repeats:/);
+  const counted = { ...cells, model_a: { ...cells.model_a, runDirs: [runs.model_c[0]] } };
+  mkdirSync(join(root, 'out-counted'));
+  const again = writeReports(table, [{ column: table.columns[0], file: 'generated', cells: counted }], join(root, 'out-counted'), 'header');
+  assert.match(again.markdown, /\nRepeats: 3 of 8 test targets \(37\.5%\) were in the user's history: they stay candidates \(eval\.keep_targets\)/);
+  assert.match(readFileSync(join(root, 'out-counted', 'memrec-seeds.html'), 'utf8'), /<b>Repeats:<\/b> 3 of 8 test targets/);
   const tests = readFileSync(join(root, 'out', 'memrec-seeds-tests.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
   const hr = tests.filter((f) => f[3] === 'hr@10').map((f) => [`${f[4]}-${f[5]}`, Number(f[6]), f[15]]);
   // by hand: B - A over seeds 1 and 2, 4/16 - 9/16; C - A and B - C over seed 1, (7 - 5)/8 and (2 - 7)/8
