@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PACKAGE_ROOT, gitCommit } from '../results/environment';
 import { refuseOverOtherKind, writeReports } from '../reproduce/report';
-import { reproduceTable, rowKey } from '../reproduce/run';
+import { reproduceTable, rowKey, setFlags } from '../reproduce/run';
 import { tuningSentence, writeSettings } from '../reproduce/settings';
 import type { TuneOptions } from '../reproduce/tune';
 import { SEARCH_METHODS, type SearchMethod } from '../sweep/search';
@@ -12,6 +12,9 @@ import { TABLES, type TableSpec } from '../reproduce/tables';
 import { didYouMean } from '../util/did-you-mean';
 import { UsageError } from '../util/errors';
 import { Reporter } from '../util/reporter';
+import { collect } from './common';
+import { resolveConfig } from '../config/load';
+import { schemaProvider } from '../schema/schema';
 
 interface ReproduceFlags {
   paper: string;
@@ -26,6 +29,23 @@ interface ReproduceFlags {
   emit?: string;
   columns?: string;
   rows?: string;
+  set: string[];
+}
+
+/**
+ * --set key=value, checked before anything runs: its form, and its key and value against the schema where the
+ * key does not depend on a row's model or data source (those are checked as each cell's config is).
+ */
+function parseSets(sets: readonly string[], tune: boolean): string[] {
+  for (const set of sets) {
+    const eq = set.indexOf('=');
+    const key = set.slice(0, Math.max(eq, 0));
+    if (eq <= 0 || !key.includes('.')) throw new UsageError(`--set ${set}: expected section.key=value, e.g. --set train.epochs=30`);
+    if (key === 'model.name') throw new UsageError(`--set ${set}: the rows choose the models; --rows runs some of them`);
+    if (!key.startsWith('model.') && schemaProvider.ownersOf(key).length === 0) resolveConfig(schemaProvider, null, [set]);
+  }
+  if (sets.length > 0 && tune) throw new UsageError('--set and --tune: the tuning chooses the settings it searches; give one or the other');
+  return [...sets];
 }
 
 /** --columns or --rows, checked against the keys of the tables run. */
@@ -73,6 +93,7 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
     .option('--tune <budget>', "before the seeds run, tune every row with this many trials on a validation part carved from training only (the paper's grid, else each model's search space)")
     .option('--search <method>', `--tune: ${SEARCH_METHODS.join(', ')}`, 'tpe')
     .option('--emit <kind>', "slurm: write each cell's unfinished trials as a Slurm array (tuning first; run again once they are recorded)")
+    .option('--set <key=value>', "a setting for every cell, over the table's own (repeatable), e.g. --set train.epochs=30; the tables go to results/tables-set unless --tables says where", collect, [])
     .action((flags: ReproduceFlags) =>
       run(async () => {
         const papers = flags.paper === 'all' ? Object.keys(TABLES) : [flags.paper];
@@ -86,7 +107,8 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
         const rows = flags.rows === undefined ? undefined : parseKeys('--rows', flags.rows, tables.flatMap((t) => t.rows.filter((r) => r.model !== null).map(rowKey)), tables);
         const seedsOf = (table: TableSpec) => (flags.seeds ? parseSeeds(flags.seeds) : flags.quick ? [1] : [...(table.seeds ?? [1, 2, 3])]);
         const dataDir = flags.data ?? process.env.MEMREC_DATA ?? join(PACKAGE_ROOT, '..', 'shared', 'datasets');
-        const tablesDir = flags.tables ?? `results/tables${flags.quick ? '-quick' : ''}${flags.tune !== undefined ? '-tuned' : ''}`;
+        const sets = parseSets(flags.set, flags.tune !== undefined);
+        const tablesDir = flags.tables ?? `results/tables${flags.quick ? '-quick' : ''}${flags.tune !== undefined ? '-tuned' : ''}${sets.length > 0 ? '-set' : ''}`;
         for (const table of tables) refuseOverOtherKind(table, tablesDir, Boolean(flags.quick));
         const tune = tuneOptions(flags);
         if (flags.emit !== undefined && flags.emit !== 'slurm') throw new UsageError(`--emit ${flags.emit}: expected slurm`);
@@ -95,10 +117,10 @@ export function registerReproduce(program: Command, run: (action: () => Promise<
         for (const table of tables) {
           const seeds = seedsOf(table);
           const started = performance.now();
-          const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs, tune, emit: flags.emit === 'slurm', columns, rows }, reporter);
+          const outcomes = await reproduceTable(table, { dataDir, out: flags.out, seeds, quick: Boolean(flags.quick), jobs, tune, emit: flags.emit === 'slurm', columns, rows, sets }, reporter);
           const minutes = ((performance.now() - started) / 60000).toFixed(1);
           const tuned = tune ? ` --tune ${tune.budget} --search ${tune.search}` : '';
-          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}${tuned}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds (and over the splits, where the protocol repeats a random split).${tuningSentence(table, tune)}`;
+          const header = `memrec reproduce --paper ${table.paper}${flags.quick ? ' --quick' : ''}${tuned}${setFlags({ sets })}: seeds ${seeds.join(', ')}, ${new Date().toISOString().slice(0, 10)}, commit ${gitCommit().slice(0, 10)}, ${minutes} min in this invocation (finished cells are reused). Cells show our mean ± sd over seeds (and over the splits, where the protocol repeats a random split).${tuningSentence(table, tune)}`;
           const { markdown, files } = writeReports(table, outcomes, tablesDir, header, { quick: Boolean(flags.quick), dataDir });
           const settingsFile = writeSettings(table, outcomes, tablesDir);
           process.stdout.write(`${markdown}\nwritten: ${[...files, settingsFile].join(', ')}\n`);

@@ -40,6 +40,8 @@ export interface ReproduceOptions {
   readonly columns?: readonly string[];
   /** --rows: the row keys to run (a row's run folder name, e.g. dman-xl; absent: every row) */
   readonly rows?: readonly string[];
+  /** --set key=value: applied to every cell after the table's, row's and quick settings */
+  readonly sets?: readonly string[];
 }
 
 /** Why a cell left out by --columns or --rows has no figures (the start of its `why`). */
@@ -84,6 +86,9 @@ function settings(texts: readonly string[]): Record<string, unknown> {
   return values;
 }
 
+/** The --set flags as typed (empty without them), for headers. */
+export const setFlags = (options: { sets?: readonly string[] }) => (options.sets ?? []).map((set) => ` --set ${set}`).join('');
+
 /** Whether --columns and --rows (absent: everything) select this cell. */
 const isSelected = (column: ColumnSpec, row: RowSpec, options: ReproduceOptions) =>
   (!options.columns || options.columns.includes(column.key)) && (!options.rows || options.rows.includes(rowKey(row)));
@@ -97,12 +102,12 @@ function cellSetup(table: TableSpec, column: ColumnSpec, row: RowSpec, file: str
   const out = resolve(options.out, table.paper, column.key + (options.quick ? '-quick' : ''), rowKey(row));
   const quick = options.quick ? [...table.quickSets, ...(column.quickSets ?? []), ...(row.quickSets ?? [])] : [];
   const tuneSets = options.tune ? [...(table.tuneSets ?? [])] : [];
-  const set = settings([...table.sets, ...tuneSets, ...(row.sets ?? []), ...quick, `model.name=${row.model}`]);
+  const set = settings([...table.sets, ...tuneSets, ...(row.sets ?? []), ...quick, ...(options.sets ?? []), `model.name=${row.model}`]);
   for (const side of column.sideFiles ?? []) {
     const path = [join(dirname(file), basename(side.file)), join(options.dataDir, side.file)].find((f) => existsSync(f));
     if (path) set[side.key] = resolve(path);
   }
-  const header = `# written by memrec reproduce --paper ${table.paper}${options.quick ? ' --quick' : ''}${options.tune ? ` --tune ${options.tune.budget} --search ${options.tune.search}` : ''}`;
+  const header = `# written by memrec reproduce --paper ${table.paper}${options.quick ? ' --quick' : ''}${options.tune ? ` --tune ${options.tune.budget} --search ${options.tune.search}` : ''}${setFlags(options)}`;
   return { out, quick, set, header };
 }
 

@@ -139,6 +139,32 @@ test('reproduce --rows runs only those cells; a later invocation shows them with
   assert.match(markdown, /\nNot run, no data: instant_video .*\. Not run, left out by --columns or --rows \(its data is at hand\): musical_instrument_5core\.\n$/);
 });
 
+test('reproduce --set: every cell runs with the setting over the table\'s, beside the cells without it; the header says so', () => {
+  const root = mkdtempSync(join(tmpdir(), 'memrec-reproduce-set-'));
+  const base = ['reproduce', '--paper', 'rum', '--quick', '--data', dataFolder(root), '--out', join(root, 'runs'), '--rows', 'mostpop'];
+  const env = { MEMREC_PAPER_TABLES: paperTables(root) };
+  const plain = memrec([...base, '--tables', join(root, 'plain')], env);
+  assert.equal(plain.status, 0, plain.stderr);
+  const set = memrec([...base, '--tables', join(root, 'set'), '--set', 'split.train_ratio=0.5'], env);
+  assert.equal(set.status, 0, set.stderr);
+  assert.match(readFileSync(join(root, 'set', 'rum-table2.md'), 'utf8'), /^memrec reproduce --paper rum --quick --set split\.train_ratio=0\.5: seeds 1,/m);
+  // one cell, two trials: 12 reviews a user split 8/4 by the preset's 0.7, 6/6 under the --set
+  const cell = join(root, 'runs', 'rum', 'musical_instrument_5core-quick', 'mostpop');
+  const tests = [...readIndex(cell).records.values()].map((r) => JSON.parse(readFileSync(join(cell, r.run_dir ?? '', 'metrics.json'), 'utf8')).split.interactions.test).sort();
+  assert.deepEqual(tests, [14 * 4, 14 * 6]);
+  for (const [flags, message] of [
+    [['--set', 'epochs=3'], /--set epochs=3: expected section\.key=value/],
+    [['--set', 'model.name=bpr'], /--set model\.name=bpr: the rows choose the models/],
+    [['--set', 'train.epochs=3', '--tune', '2'], /--set and --tune/],
+    [['--set', 'train.epochz=3'], /--set train\.epochz=3: train\.epochz: unknown key \(did you mean train\.epochs\?\)/],
+    [['--set', 'train.epochs=abc'], /--set train\.epochs=abc: train\.epochs: "abc" is not a number/],
+  ] as const) {
+    const result = memrec(['reproduce', '--paper', 'rum', ...flags]);
+    assert.ok(isOneLineError(result, 2), result.stderr);
+    assert.match(result.stderr, message);
+  }
+});
+
 test('reproduce: --columns and --rows name keys of the tables run, else a one-line usage error', () => {
   const columns = memrec(['reproduce', '--paper', 'dman', '--columns', 'ml100k']);
   assert.ok(isOneLineError(columns, 2), columns.stderr);
