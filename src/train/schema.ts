@@ -26,6 +26,11 @@ export const TRAIN_KEYS = {
   early_stop_metric: str('ndcg@10', 'validation metric that selects the best epoch, as metric@N'),
   track_test: bool(false, 'also evaluate the test part at every validation and log it (a learning curve; never used to select the epoch)'),
   patience: int(0, 'stop after this many validations without improvement (0 = run every epoch)', { min: 0 }),
+  stream_order: oneOf(
+    ['shuffled', 'longest_first'],
+    'shuffled',
+    "user_stream models (DMAN, HPMN): the order users take the lanes in each epoch. shuffled: a random order, so an epoch ends with the few longest users' lanes running alone (small, near single-user steps); longest_first: by number of windows, longest first (ties in a random order), which keeps every lane busy to the end",
+  ),
   latest_window: int(
     0,
     "train on each user's latest window only, the last T interactions of the training part, whatever the model and batch kind (DMAN's '*' baselines; 1 is refused: it leaves no next-item step); scoring is unchanged, the model's usual input from the whole history; 0 = the whole training part",

@@ -155,7 +155,13 @@ export class TrainingSession {
       settings.exclude_seen_negatives,
       stream(seed, 'sampling', 'train'),
     ));
-    this.source = kind.create(train, { inputLength: model.inputLength, numNegatives: model.negativesPerPoint, sampler, fields });
+    this.source = kind.create(train, {
+      inputLength: model.inputLength,
+      numNegatives: model.negativesPerPoint,
+      sampler,
+      fields,
+      streamOrder: settings.stream_order as 'shuffled' | 'longest_first',
+    });
     this.steps = model.trainSteps();
     this.optimizers = this.steps.map(() =>
       createOptimizer(settings.optimizer as OptimizerName, settings.lr, { beta1: settings.adam_beta1, beta2: settings.adam_beta2 }),

@@ -113,6 +113,24 @@ test('user_stream: a lane freed by a short user takes the next user of the order
   assert.deepEqual(users.map((b) => (b.resets as Uint8Array)[0]), [1, 1, 0]);
 });
 
+test('user_stream, longest first: the lanes end together where the shuffled order leaves one running alone', () => {
+  // T = 1, so a user's windows are its training predictions: users 0..3 have 4, 1, 1 and 2
+  const data = tinyData([[0, 1, 2, 3, 4, 5, 6], [7, 8, 9, 10], [11, 12, 13, 14], [15, 16, 17, 18, 19]], 20);
+  const train = prepareExperiment(data, loadConfig(null), 0).train;
+  const sampler = new NegativeSampler(train.sequences, train.numItems, 'uniform', true, stream(1, 'sampling'));
+  const lanesOf = (order: 'shuffled' | 'longest_first') => {
+    const plan = BATCH_KINDS.user_stream.create(train, { inputLength: 1, numNegatives: 0, sampler, streamOrder: order }).epoch(ordered([1, 2, 3, 0]), 2);
+    return Array.from({ length: plan.batches }, (_, k) => {
+      const batch = plan.build(k);
+      return [0, 1].map((lane) => (batch.mask[lane] > 0 ? batch.users[lane] : -1));
+    });
+  };
+  // shuffled: users 1 and 2 take the lanes, 3 follows 1 on lane 0, 0 follows 2 on lane 1 and runs alone at the end
+  assert.deepEqual(lanesOf('shuffled'), [[1, 2], [3, 0], [3, 0], [-1, 0], [-1, 0]]);
+  // longest first (0, 3, then 1 and 2 in the shuffled order): 8 windows in 4 batches, both lanes busy throughout
+  assert.deepEqual(lanesOf('longest_first'), [[0, 3], [0, 3], [0, 1], [0, 2]]);
+});
+
 test("negatives never come from the user's training items when excluded, and do otherwise", () => {
   const withExclusion = batchOf(source('pairs', 0, 4), [0, 1, 2, 3]);
   for (const item of withExclusion.negatives) assert.ok(![0, 1, 2, 3].includes(item), `negative ${item} is user 0's`);

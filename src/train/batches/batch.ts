@@ -55,6 +55,8 @@ export interface BatchOptions {
   readonly sampler: NegativeSampler;
   /** optional fields the model asked for (TrainableModel.batchFields), each among the kind's optionalFields */
   readonly fields?: readonly string[];
+  /** user_stream: the order users take the lanes in (train.stream_order; absent: shuffled) */
+  readonly streamOrder?: 'shuffled' | 'longest_first';
 }
 
 /** One registry line: a batch kind's name, what it delivers, and its factory. */

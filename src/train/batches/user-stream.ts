@@ -7,7 +7,7 @@ import { finishBatch } from './batch';
  * Each user's whole training sequence, cut into consecutive windows of T = inputLength next-item predictions
  * (inputs items[i−1], targets items[i]; the last window left-padded), delivered in time order. A batch has
  * batchSize lanes advancing in lockstep: a lane streams one user's windows, then takes the next user of the
- * epoch's shuffled order. `resets[lane]` is 1 at a user's first window (and on idle lanes), where the model's
+ * epoch's order (shuffled, or longest first: `streamOrder`). `resets[lane]` is 1 at a user's first window (and on idle lanes), where the model's
  * carried state must start afresh; at the start of an epoch every lane resets. This is how DMAN carries its
  * memory from window to window (and RUM-F could, without its truncation).
  */
@@ -39,7 +39,10 @@ export const userStreamKind: BatchKindEntry = {
     };
 
     const epoch = (rng: Rng, lanes: number): EpochPlan => {
-      const order = rng.shuffle(Int32Array.from(users));
+      const shuffled = rng.shuffle(Int32Array.from(users));
+      // longest first (a stable sort keeps the shuffled order among equals): the greedy lanes below then end
+      // within a window or so of each other, instead of with a few long users running alone
+      const order = options.streamOrder === 'longest_first' ? Int32Array.from(Array.from(shuffled).sort((a, b) => windowsOf(b) - windowsOf(a))) : shuffled;
       // schedule: each user goes to the lane that frees first (lowest lane on a tie)
       const free = new Int32Array(lanes);
       const starts = new Int32Array(order.length);
