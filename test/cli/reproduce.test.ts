@@ -359,8 +359,8 @@ test("reproduce --paper dman: Table 3's rows, the '*' rows on the latest window,
   assert.deepEqual(rows['GRU4Rec*'].sets, ['train.latest_window=20', 'model.max_length=20']);
   assert.deepEqual(rows['Caser*'].sets, ['train.latest_window=20']);
   assert.deepEqual([rows['SASRec*'].model, rows['GRU4Rec*'].model, rows['Caser*'].model], ['sasrec', 'gru4rec', 'caser']);
-  // HPMN: its whole history streamed, in training windows of T
-  assert.deepEqual([rows.HPMN.model, rows.HPMN.sets], ['hpmn', ['model.window=20']]);
+  // HPMN: its whole history streamed, in training windows of T, the longest users first in the lanes
+  assert.deepEqual([rows.HPMN.model, rows.HPMN.sets], ['hpmn', ['model.window=20', 'train.stream_order=longest_first']]);
   // DMAN's rows: one model and a switch each, on their own cells; model null (a "not in memrec" cell) until dman is registered
   const variantSets = DMAN_VARIANTS.map((label) => rows[label].sets?.filter((s) => /^model\.(memory|attention)=/.test(s)));
   assert.deepEqual(variantSets, [
@@ -372,6 +372,7 @@ test("reproduce --paper dman: Table 3's rows, the '*' rows on the latest window,
   for (const label of DMAN_VARIANTS) {
     assert.equal(rows[label].model, MODELS.dman ? 'dman' : null, label);
     assert.ok(rows[label].sets?.includes('model.window=20'), label);
+    assert.ok(rows[label].sets?.includes('train.stream_order=longest_first'), label);
     assert.equal(rows[label].baseline, label !== 'DMAN', label);
   }
   const keys = table.rows.filter((r) => r.model !== null || r.key).map((r) => r.key ?? r.model);
