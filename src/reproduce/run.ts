@@ -10,6 +10,7 @@ import { planSweep } from '../sweep/plan';
 import { stat, type Stat } from '../sweep/summary';
 import { emit, runSweep } from '../sweep/sweep';
 import type { SweepPlan } from '../sweep/plan';
+import { InterruptedError } from '../util/errors';
 import type { Reporter } from '../util/reporter';
 import type { ColumnSpec, RowSpec, TableSpec } from './tables';
 import { tuneCell, type TuneOptions, type TuningRecord } from './tune';
@@ -132,7 +133,9 @@ async function runCell(table: TableSpec, column: ColumnSpec, row: RowSpec, file:
   /** runs a plan, or with --emit writes its unfinished trials as a Slurm array and says so */
   const runOrEmit = async (plan: SweepPlan): Promise<string | null> => {
     if (!options.emit) {
-      await runSweep(plan, options.jobs, false, reporter);
+      const { interrupted } = await runSweep(plan, options.jobs, false, reporter);
+      // a stopped cell stops the reproduction: the next cell must not start after Ctrl-C or SIGTERM
+      if (interrupted) throw new InterruptedError(interrupted, `${table.paper} ${column.key}/${rowKey(row)} (the same command goes on from there)`);
       return null;
     }
     const message = emit(plan, 'slurm', options.jobs > 1 ? options.jobs : null, false, reporter).trim();

@@ -71,6 +71,8 @@ const replan = (plan: SweepPlan) => planSweep(plan.spec.file, plan.out);
 export interface SweepResult {
   exitCode: number;
   summary: SweepSummary | null;
+  /** the signal that stopped it (SIGINT, SIGTERM), or null when it ran to its end */
+  interrupted: NodeJS.Signals | null;
 }
 
 /**
@@ -93,7 +95,7 @@ export async function runSweep(plan: SweepPlan, jobs: number, retryFailed: boole
         appendRecord(plan.out, record);
         records.set(record.id, record);
       });
-      if (interrupted) return { exitCode: interrupted === 'SIGINT' ? 130 : 143, summary: null };
+      if (interrupted) return { exitCode: interrupted === 'SIGINT' ? 130 : 143, summary: null, interrupted };
       if (plan.complete) break;
       const next = replan(plan);
       if (next.trials.length === plan.trials.length && toRun.length === 0) break;
@@ -104,7 +106,7 @@ export async function runSweep(plan: SweepPlan, jobs: number, retryFailed: boole
     writeSummary(plan.out, summary);
     process.stdout.write(`${formatSummary(summary)}\n`);
     reporter.info(`sweep: wrote ${plan.out}/summary.md and summary.json`);
-    return { exitCode: summary.trials.failed > 0 || summary.trials.missing > 0 ? 1 : 0, summary };
+    return { exitCode: summary.trials.failed > 0 || summary.trials.missing > 0 ? 1 : 0, summary, interrupted: null };
   } finally {
     release();
   }

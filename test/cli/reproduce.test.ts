@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -5,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { gzipSync } from 'node:zlib';
-import { isOneLineError, memrec } from '../helpers/cli';
+import { isOneLineError, memrec, REPO } from '../helpers/cli';
 import { resolveConfig } from '../../src/config/load';
 import { paperTablesDir } from '../../src/data/paper-stats';
 import { presetFile } from '../../src/data/presets';
@@ -344,6 +345,29 @@ function dmanPaperTables(root: string): string {
   );
   return dir;
 }
+
+test('reproduce stopped by SIGTERM in a cell exits 143 and starts no further cell; the same command goes on from there', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'memrec-reproduce-term-'));
+  const column = join(root, 'runs', 'rum', 'musical_instrument_5core-quick');
+  // BPR for 100,000 epochs: a cell that is still training when the signal comes; FPMC the cell after it
+  const args = ['reproduce', '--paper', 'rum', '--quick', '--rows', 'bpr,fpmc', '--set', 'train.epochs=100000', '--data', dataFolder(root), '--out', join(root, 'runs'), '--tables', join(root, 'tables')];
+  const child = spawn(process.execPath, [join(REPO, 'bin', 'memrec'), ...args], { cwd: REPO, detached: true, env: { ...process.env, MEMREC_DEBUG: '', MEMREC_PAPER_TABLES: paperTables(root) } });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const trials = join(column, 'bpr', 'trials');
+  const deadline = Date.now() + 60_000;
+  // the trial's own progress file appears once its training has started
+  while (Date.now() < deadline && !(existsSync(trials) && readdirSync(trials).some((t) => readdirSync(join(trials, t)).length > 0))) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGTERM');
+  // a reproduction that goes on to the next cell would train for hours: stop its whole group after a minute
+  const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running a minute after SIGTERM'), 60_000).unref())]);
+  if (code !== 143) process.kill(-(child.pid as number), 'SIGKILL');
+  assert.equal(code, 143, stderr);
+  assert.match(stderr, /\ninterrupted by SIGTERM at rum musical_instrument_5core\/bpr \(the same command goes on from there\)\n$/);
+  assert.ok(!existsSync(join(column, 'fpmc')), 'the next cell never started');
+  assert.ok(!existsSync(join(root, 'tables', 'rum-table2-set.md')) && !existsSync(join(root, 'tables', 'rum-table2.md')), 'no table from a stopped reproduction');
+});
 
 const DMAN_LABELS = ['GRU4Rec*', 'Caser*', 'SASRec*', 'GRU4Rec', 'Caser', 'SASRec', 'SHAN', 'HPMN', 'SDM', 'DMAN', 'DMAN-XL', 'DMAN-FIFO', 'DMAN-NRAN'];
 const DMAN_VARIANTS = ['DMAN', 'DMAN-XL', 'DMAN-FIFO', 'DMAN-NRAN'];
