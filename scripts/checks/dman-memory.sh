@@ -13,7 +13,9 @@
 # NDCG@10 and HR@10 per model and the paired t-test of DMAN against each (memrec compare, over test users).
 #   scripts/checks/dman-memory.sh [OUT_DIR]   (default results/checks/dman-memory; ~25 min a setting on 2 idle cores)
 # Environment: USERS (default 2000), EPOCHS (default 10), SEEDS (default "42"), MODELS (default "dman dman_xl
-# sasrec_star"; also dman_fifo, and hpmn: issue 20's memory baseline, its periodic memory of 4 layers).
+# sasrec_star"; also dman_fifo, and hpmn: issue 20's memory baseline, its periodic memory of 4 layers),
+# STREAM_ORDER (default shuffled: the lane schedule docs/dman.md's figures were measured with, before
+# train.stream_order's default became longest_first; with 100-120 interactions a user the lanes end close together either way).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f dist/.built ] || make build >/dev/null
@@ -23,11 +25,13 @@ USERS=${USERS:-2000}
 EPOCHS=${EPOCHS:-10}
 SEEDS=${SEEDS:-42}
 MODELS=${MODELS:-dman dman_xl sasrec_star}
+STREAM_ORDER=${STREAM_ORDER:-shuffled}
 T=10
 common=(--set data.synthetic.num_users="$USERS" --set data.synthetic.num_items=400 --set data.synthetic.num_clusters=20
   --set data.synthetic.min_length=100 --set data.synthetic.max_length=120 --set data.synthetic.repeat_strength=0
   --set model.dim=32 --set train.epochs="$EPOCHS" --set train.lr=0.005 --set train.batch_size=64 --set train.num_negatives=5
-  --set train.eval_every=0 --set eval.cutoffs=[10] --set eval.metrics=[ndcg,hr] --set eval.keep_targets=true)
+  --set train.eval_every=0 --set eval.cutoffs=[10] --set eval.metrics=[ndcg,hr] --set eval.keep_targets=true
+  --set train.stream_order="$STREAM_ORDER")
 declare -A models=(
   [dman]="--set model.name=dman --set model.window=$T"
   [dman_fifo]="--set model.name=dman --set model.window=$T --set model.memory=fifo"

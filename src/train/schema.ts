@@ -27,9 +27,9 @@ export const TRAIN_KEYS = {
   track_test: bool(false, 'also evaluate the test part at every validation and log it (a learning curve; never used to select the epoch)'),
   patience: int(0, 'stop after this many validations without improvement (0 = run every epoch)', { min: 0 }),
   stream_order: oneOf(
-    ['shuffled', 'longest_first'],
-    'shuffled',
-    "user_stream models (DMAN, HPMN): the order users take the lanes in each epoch. shuffled: a random order, so an epoch ends with the few longest users' lanes running alone (small, near single-user steps); longest_first: by number of windows, longest first (ties in a random order), which keeps every lane busy to the end",
+    ['longest_first', 'shuffled'],
+    'longest_first',
+    "user_stream models (DMAN, HPMN): the order users take the lanes in each epoch. longest_first: by number of windows, longest first (ties in a random order), which keeps every lane busy to the end; shuffled: a random order, so an epoch ends with the few longest users' lanes running alone (near single-user steps; on ML-1M's half it cost DMAN 14 and HPMN 21 HR@50 points, docs/dman-table.md)",
   ),
   latest_window: int(
     0,
