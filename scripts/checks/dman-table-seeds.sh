@@ -2,8 +2,8 @@
 # The DMAN table seed by seed: `memrec reproduce` averages each comparison over the seeds both rows ran; this
 # shows whether a finding holds on every seed. It writes one `memrec table` per seed of the rows that ran it,
 # every row against DMAN and against the best, Holm over each table (docs/dman-table.md).
-# Reads the finished trials of `memrec reproduce --paper dman` (the trials its last plan of each cell lists,
-# in the cell's summary.json); runs nothing.
+# Reads the finished trials of `memrec reproduce --paper dman` (each cell's trial of the seed under the
+# settings of its sweep.yaml: cell-trial.sh); runs nothing.
 #   scripts/checks/dman-table-seeds.sh [COLUMN] [RUNS_DIR] [OUT_DIR]
 #   defaults: ml_100k, results/reproduce, results/checks/dman-table-seeds
 set -euo pipefail
